@@ -1,0 +1,15 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = palisade::cli::Cli::parse();
+    match cli.command {
+        Some(command) => palisade::cli::run(
+            command,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
+        None => ExitCode::SUCCESS,
+    }
+}

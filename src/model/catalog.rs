@@ -1,0 +1,332 @@
+//! The component catalog: every kind a design can hold, as data (`assets/catalog.ron`).
+//!
+//! Rules, the palette, the inspector and the file loader all read kinds and properties from here;
+//! nothing else in the code base hard-codes a kind's properties.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::value::{PropertyType, Value};
+
+/// The catalog as shipped in the binary.
+pub fn builtin() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        // The embedded catalog is our own data and a test validates it: failing here is a bug.
+        #[allow(clippy::expect_used)]
+        Catalog::parse(include_str!("../../assets/catalog.ron")).expect("embedded catalog is valid")
+    })
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    pub categories: Vec<Category>,
+    /// Properties every kind with `common: true` has (environment, owner, classification).
+    pub common_properties: Vec<PropertyDef>,
+    pub kinds: Vec<KindDef>,
+    pub connection_kinds: Vec<ConnectionKindDef>,
+}
+
+/// A palette category, in display order.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    /// Accent colour as `#rrggbb`, used for card stripes and icons.
+    pub color: String,
+}
+
+/// A component kind (a box on the canvas), or a container kind (a region that holds others).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindDef {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    /// File stem of the icon in `assets/icons/`.
+    pub icon: String,
+    /// One line: what this is.
+    pub summary: String,
+    /// Containers are drawn as labelled regions and can hold other nodes.
+    #[serde(default)]
+    pub container: bool,
+    /// Kinds this may be placed inside. Empty means: anywhere, including the top level.
+    #[serde(default)]
+    pub parents: Vec<String>,
+    /// Whether this kind may also sit at the top level when `parents` is not empty.
+    #[serde(default)]
+    pub top_level: bool,
+    /// Kind groups the rules query (`web_workload`, `data_store`, `waf_capable`, ...).
+    #[serde(default)]
+    pub traits: Vec<String>,
+    /// Whether the common properties apply (false for boundary zones and personas).
+    #[serde(default = "default_true")]
+    pub common: bool,
+    #[serde(default)]
+    pub properties: Vec<PropertyDef>,
+    /// Default size on the canvas, in canvas units.
+    pub size: (f32, f32),
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// One typed property with the platform default and one line of help.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyDef {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: PropertyType,
+    /// What Azure applies when nothing is set (insecure where the platform default is).
+    pub default: Value,
+    /// The value the security baseline expects, when there is a single one.
+    #[serde(default)]
+    pub secure: Option<Value>,
+    pub help: String,
+}
+
+/// A kind of connection (data flow, private link, peering, diagnostics, ...).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionKindDef {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    /// Whether the connection carries data-plane traffic (used by reachability rules).
+    #[serde(default)]
+    pub flow: bool,
+    /// Drawn with a dashed line (control-plane and association edges).
+    #[serde(default)]
+    pub dashed: bool,
+    #[serde(default)]
+    pub properties: Vec<PropertyDef>,
+}
+
+/// The parsed, indexed catalog.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    pub categories: Vec<Category>,
+    pub common_properties: Vec<PropertyDef>,
+    kinds: Vec<KindDef>,
+    kind_index: BTreeMap<String, usize>,
+    connection_kinds: Vec<ConnectionKindDef>,
+    connection_kind_index: BTreeMap<String, usize>,
+}
+
+/// Why a catalog file is not usable.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog does not parse: {0}")]
+    Parse(#[from] ron::error::SpannedError),
+    #[error("catalog is inconsistent: {0}")]
+    Invalid(String),
+}
+
+impl Catalog {
+    /// Parses and validates a catalog.
+    pub fn parse(text: &str) -> Result<Self, CatalogError> {
+        let file: CatalogFile = ron::from_str(text)?;
+        let catalog = Self::from_file(file);
+        let problems = catalog.problems();
+        if problems.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(CatalogError::Invalid(problems.join("; ")))
+        }
+    }
+
+    fn from_file(file: CatalogFile) -> Self {
+        let kind_index = file
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.id.clone(), i))
+            .collect();
+        let connection_kind_index = file
+            .connection_kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.id.clone(), i))
+            .collect();
+        Self {
+            categories: file.categories,
+            common_properties: file.common_properties,
+            kinds: file.kinds,
+            kind_index,
+            connection_kinds: file.connection_kinds,
+            connection_kind_index,
+        }
+    }
+
+    /// All component and container kinds, in catalog order.
+    pub fn kinds(&self) -> &[KindDef] {
+        &self.kinds
+    }
+
+    pub fn kind(&self, id: &str) -> Option<&KindDef> {
+        self.kind_index.get(id).map(|&i| &self.kinds[i])
+    }
+
+    pub fn connection_kinds(&self) -> &[ConnectionKindDef] {
+        &self.connection_kinds
+    }
+
+    pub fn connection_kind(&self, id: &str) -> Option<&ConnectionKindDef> {
+        self.connection_kind_index
+            .get(id)
+            .map(|&i| &self.connection_kinds[i])
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// Every property a node of `kind` has: the kind's own, then the common ones.
+    pub fn node_properties<'a>(
+        &'a self,
+        kind: &'a KindDef,
+    ) -> impl Iterator<Item = &'a PropertyDef> {
+        let common: &[PropertyDef] = if kind.common {
+            &self.common_properties
+        } else {
+            &[]
+        };
+        kind.properties.iter().chain(common.iter())
+    }
+
+    pub fn node_property<'a>(
+        &'a self,
+        kind: &'a KindDef,
+        property: &str,
+    ) -> Option<&'a PropertyDef> {
+        self.node_properties(kind).find(|p| p.id == property)
+    }
+
+    /// Whether a node of kind `child` may be placed in a container of kind `parent`
+    /// (`None` = the top level).
+    pub fn may_contain(&self, parent: Option<&str>, child: &KindDef) -> bool {
+        match parent {
+            None => child.parents.is_empty() || child.top_level,
+            Some(parent) => {
+                self.kind(parent).is_some_and(|p| p.container)
+                    && (child.parents.is_empty() || child.parents.iter().any(|k| k == parent))
+            }
+        }
+    }
+
+    /// Everything wrong with the catalog; empty when it is consistent.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.kind_index.len() != self.kinds.len() {
+            problems.push("duplicate kind ids".to_owned());
+        }
+        if self.connection_kind_index.len() != self.connection_kinds.len() {
+            problems.push("duplicate connection kind ids".to_owned());
+        }
+        let check_properties =
+            |owner: &str, properties: &[PropertyDef], problems: &mut Vec<String>| {
+                let mut seen = std::collections::BTreeSet::new();
+                for p in properties {
+                    if !seen.insert(p.id.as_str()) {
+                        problems.push(format!("{owner}: duplicate property `{}`", p.id));
+                    }
+                    if let Err(e) = p.ty.check(&p.default) {
+                        problems.push(format!("{owner}.{}: default {e}", p.id));
+                    }
+                    if let Some(secure) = &p.secure
+                        && let Err(e) = p.ty.check(secure)
+                    {
+                        problems.push(format!("{owner}.{}: secure value {e}", p.id));
+                    }
+                    if p.help.trim().is_empty() {
+                        problems.push(format!("{owner}.{}: help is empty", p.id));
+                    }
+                }
+            };
+        check_properties("common", &self.common_properties, &mut problems);
+        for kind in &self.kinds {
+            if self.category(&kind.category).is_none() {
+                problems.push(format!("{}: unknown category `{}`", kind.id, kind.category));
+            }
+            for parent in &kind.parents {
+                if !self.kind(parent).is_some_and(|p| p.container) {
+                    problems.push(format!(
+                        "{}: parent `{parent}` is not a container kind",
+                        kind.id
+                    ));
+                }
+            }
+            let all: Vec<PropertyDef> = self.node_properties(kind).cloned().collect();
+            check_properties(&kind.id, &all, &mut problems);
+            if !(kind.size.0 > 0.0 && kind.size.1 > 0.0) {
+                problems.push(format!("{}: size must be positive", kind.id));
+            }
+        }
+        for kind in &self.connection_kinds {
+            check_properties(&kind.id, &kind.properties, &mut problems);
+        }
+        problems
+    }
+}
+
+impl KindDef {
+    pub fn has_trait(&self, name: &str) -> bool {
+        self.traits.iter().any(|t| t == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_is_consistent() {
+        let catalog = Catalog::parse(include_str!("../../assets/catalog.ron"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(catalog.problems().is_empty());
+        assert!(
+            catalog.kinds().len() >= 45,
+            "{} kinds",
+            catalog.kinds().len()
+        );
+    }
+
+    #[test]
+    fn every_kind_has_an_icon_file() {
+        let icons = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/icons");
+        for kind in builtin().kinds() {
+            let path = icons.join(format!("{}.svg", kind.icon));
+            assert!(
+                path.is_file(),
+                "{}: missing icon {}",
+                kind.id,
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrong_default_type_is_reported() {
+        let text = r##"(
+            categories: [(id: "c", name: "C", color: "#000000")],
+            common_properties: [],
+            kinds: [(id: "k", name: "K", category: "c", icon: "k", summary: "s", size: (1.0, 1.0),
+                properties: [(id: "p", name: "P", type: Bool, default: Int(3), help: "h")])],
+            connection_kinds: [],
+        )"##;
+        let Err(CatalogError::Invalid(message)) = Catalog::parse(text) else {
+            panic!("accepted")
+        };
+        assert!(
+            message.contains("k.p: default expected a boolean"),
+            "{message}"
+        );
+    }
+}

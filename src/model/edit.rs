@@ -1,0 +1,237 @@
+//! Edits: the only way a design changes. Applying an edit returns its inverse, which is all
+//! undo and redo need.
+
+use std::collections::BTreeMap;
+
+use super::design::{Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting};
+use super::geometry::Rect;
+use super::ids::{ConnectionId, NodeId};
+use super::value::Value;
+
+/// One change a user can make to a design.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    AddNode(Node),
+    /// Removes a node that has no connections and no children; see [`Edit::remove_nodes`] for
+    /// the cascading form the editor uses.
+    RemoveNode(NodeId),
+    /// Sets position and size.
+    SetRect {
+        node: NodeId,
+        rect: Rect,
+    },
+    Rename {
+        node: NodeId,
+        name: String,
+    },
+    SetNotes {
+        node: NodeId,
+        notes: String,
+    },
+    /// `value: None` goes back to the catalog default.
+    SetProperty {
+        node: NodeId,
+        property: String,
+        value: Option<Value>,
+    },
+    Reparent {
+        node: NodeId,
+        parent: Option<NodeId>,
+    },
+    Connect(Connection),
+    Disconnect(ConnectionId),
+    SetConnectionKind {
+        connection: ConnectionId,
+        kind: String,
+    },
+    SetConnectionLabel {
+        connection: ConnectionId,
+        label: String,
+    },
+    SetConnectionProperty {
+        connection: ConnectionId,
+        property: String,
+        value: Option<Value>,
+    },
+    SetMetadata(Box<Metadata>),
+    SetRuleSetting {
+        rule: String,
+        setting: Option<RuleSetting>,
+    },
+    SetAttestation {
+        item: String,
+        attestation: Option<Attestation>,
+    },
+    /// Several edits applied as one step (and undone as one).
+    Batch(Vec<Edit>),
+}
+
+impl Edit {
+    /// Applies the edit and returns the edit that undoes it. On error the design is unchanged.
+    pub fn apply(self, design: &mut Design) -> Result<Edit, ModelError> {
+        Ok(match self {
+            Self::AddNode(node) => {
+                let id = node.id.clone();
+                design.insert_node(node)?;
+                Self::RemoveNode(id)
+            }
+            Self::RemoveNode(id) => Self::AddNode(design.take_node(&id)?),
+            Self::SetRect { node, rect } => {
+                let old = std::mem::replace(&mut design.node_mut(&node)?.rect, rect);
+                Self::SetRect { node, rect: old }
+            }
+            Self::Rename { node, name } => {
+                let old = std::mem::replace(&mut design.node_mut(&node)?.name, name);
+                Self::Rename { node, name: old }
+            }
+            Self::SetNotes { node, notes } => {
+                let old = std::mem::replace(&mut design.node_mut(&node)?.notes, notes);
+                Self::SetNotes { node, notes: old }
+            }
+            Self::SetProperty {
+                node,
+                property,
+                value,
+            } => {
+                let properties = &mut design.node_mut(&node)?.properties;
+                let old = set_or_clear(properties, &property, value);
+                Self::SetProperty {
+                    node,
+                    property,
+                    value: old,
+                }
+            }
+            Self::Reparent { node, parent } => {
+                let old = design.set_parent(&node, parent)?;
+                Self::Reparent { node, parent: old }
+            }
+            Self::Connect(connection) => {
+                let id = connection.id.clone();
+                design.insert_connection(connection)?;
+                Self::Disconnect(id)
+            }
+            Self::Disconnect(id) => Self::Connect(design.take_connection(&id)?),
+            Self::SetConnectionKind { connection, kind } => {
+                let old = std::mem::replace(&mut design.connection_mut(&connection)?.kind, kind);
+                Self::SetConnectionKind {
+                    connection,
+                    kind: old,
+                }
+            }
+            Self::SetConnectionLabel { connection, label } => {
+                let old = std::mem::replace(&mut design.connection_mut(&connection)?.label, label);
+                Self::SetConnectionLabel {
+                    connection,
+                    label: old,
+                }
+            }
+            Self::SetConnectionProperty {
+                connection,
+                property,
+                value,
+            } => {
+                let properties = &mut design.connection_mut(&connection)?.properties;
+                let old = set_or_clear(properties, &property, value);
+                Self::SetConnectionProperty {
+                    connection,
+                    property,
+                    value: old,
+                }
+            }
+            Self::SetMetadata(meta) => {
+                let old = std::mem::replace(&mut design.meta, *meta);
+                Self::SetMetadata(Box::new(old))
+            }
+            Self::SetRuleSetting { rule, setting } => {
+                let old = set_or_clear(&mut design.meta.rule_settings, &rule, setting);
+                Self::SetRuleSetting { rule, setting: old }
+            }
+            Self::SetAttestation { item, attestation } => {
+                let old = set_or_clear(&mut design.meta.attestations, &item, attestation);
+                Self::SetAttestation {
+                    item,
+                    attestation: old,
+                }
+            }
+            Self::Batch(edits) => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                for edit in edits {
+                    match edit.apply(design) {
+                        Ok(inverse) => inverses.push(inverse),
+                        Err(error) => {
+                            // Roll back what this batch already did, so a failed batch is a no-op.
+                            for inverse in inverses.into_iter().rev() {
+                                let _ = inverse.apply(design);
+                            }
+                            return Err(error);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Self::Batch(inverses)
+            }
+        })
+    }
+
+    /// Removes nodes with everything that depends on them: their connections and, for
+    /// containers, their contents. One batch, so one undo step restores it all.
+    pub fn remove_nodes(design: &Design, ids: &[NodeId]) -> Edit {
+        let mut doomed: Vec<&Node> = Vec::new();
+        for id in ids {
+            let Some(node) = design.node(id) else {
+                continue;
+            };
+            doomed.push(node);
+            doomed.extend(design.descendants(id));
+        }
+        doomed.sort_by(|a, b| a.id.cmp(&b.id));
+        doomed.dedup_by(|a, b| a.id == b.id);
+        let doomed_ids: std::collections::BTreeSet<&NodeId> =
+            doomed.iter().map(|n| &n.id).collect();
+
+        let mut edits: Vec<Edit> = design
+            .connections()
+            .filter(|c| doomed_ids.contains(&c.from) || doomed_ids.contains(&c.to))
+            .map(|c| Edit::Disconnect(c.id.clone()))
+            .collect();
+        // Deepest first, so a container is empty when its turn comes.
+        doomed.sort_by_key(|n| std::cmp::Reverse(design.ancestors(&n.id).count()));
+        edits.extend(doomed.into_iter().map(|n| Edit::RemoveNode(n.id.clone())));
+        Edit::Batch(edits)
+    }
+
+    /// Moves nodes by an offset; containers carry their contents along.
+    pub fn move_nodes(design: &Design, ids: &[NodeId], dx: f32, dy: f32) -> Edit {
+        let mut moved: BTreeMap<&NodeId, Rect> = BTreeMap::new();
+        for id in ids {
+            let Some(node) = design.node(id) else {
+                continue;
+            };
+            moved.insert(&node.id, node.rect);
+            for inner in design.descendants(id) {
+                moved.insert(&inner.id, inner.rect);
+            }
+        }
+        Edit::Batch(
+            moved
+                .into_iter()
+                .map(|(id, rect)| Edit::SetRect {
+                    node: id.clone(),
+                    rect: rect.translated(dx, dy),
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether applying this edit would change nothing (an empty batch).
+    pub fn is_noop(&self) -> bool {
+        matches!(self, Self::Batch(edits) if edits.iter().all(Edit::is_noop))
+    }
+}
+
+fn set_or_clear<V>(map: &mut BTreeMap<String, V>, key: &str, value: Option<V>) -> Option<V> {
+    match value {
+        Some(value) => map.insert(key.to_owned(), value),
+        None => map.remove(key),
+    }
+}

@@ -1,0 +1,185 @@
+//! Canvas geometry in canvas units, shared by the model, the scene and the exports.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Point {
+    pub const fn new(x: f32, y: f32) -> Self {
+        Self { x, y }
+    }
+
+    pub fn offset(self, dx: f32, dy: f32) -> Self {
+        Self::new(self.x + dx, self.y + dy)
+    }
+
+    pub fn distance(self, other: Self) -> f32 {
+        (self.x - other.x).hypot(self.y - other.y)
+    }
+}
+
+/// An axis-aligned rectangle: top-left corner and size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
+        Self { x, y, w, h }
+    }
+
+    pub fn from_min_max(min: Point, max: Point) -> Self {
+        let (x0, x1) = (min.x.min(max.x), min.x.max(max.x));
+        let (y0, y1) = (min.y.min(max.y), min.y.max(max.y));
+        Self::new(x0, y0, x1 - x0, y1 - y0)
+    }
+
+    pub fn min(self) -> Point {
+        Point::new(self.x, self.y)
+    }
+
+    pub fn max(self) -> Point {
+        Point::new(self.x + self.w, self.y + self.h)
+    }
+
+    pub fn center(self) -> Point {
+        Point::new(self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    pub fn contains(self, p: Point) -> bool {
+        p.x >= self.x && p.y >= self.y && p.x <= self.x + self.w && p.y <= self.y + self.h
+    }
+
+    pub fn contains_rect(self, other: Self) -> bool {
+        self.contains(other.min()) && self.contains(other.max())
+    }
+
+    pub fn intersects(self, other: Self) -> bool {
+        self.x <= other.x + other.w
+            && other.x <= self.x + self.w
+            && self.y <= other.y + other.h
+            && other.y <= self.y + self.h
+    }
+
+    pub fn translated(self, dx: f32, dy: f32) -> Self {
+        Self::new(self.x + dx, self.y + dy, self.w, self.h)
+    }
+
+    pub fn expand(self, margin: f32) -> Self {
+        Self::new(
+            self.x - margin,
+            self.y - margin,
+            self.w + 2.0 * margin,
+            self.h + 2.0 * margin,
+        )
+    }
+
+    pub fn union(self, other: Self) -> Self {
+        let min = Point::new(self.x.min(other.x), self.y.min(other.y));
+        let max = Point::new(
+            (self.x + self.w).max(other.x + other.w),
+            (self.y + self.h).max(other.y + other.h),
+        );
+        Self::from_min_max(min, max)
+    }
+
+    pub fn area(self) -> f32 {
+        self.w * self.h
+    }
+
+    pub fn is_finite(self) -> bool {
+        self.x.is_finite() && self.y.is_finite() && self.w.is_finite() && self.h.is_finite()
+    }
+
+    /// Where the segment from the centre towards `toward` leaves the rectangle's border.
+    pub fn border_point_toward(self, toward: Point) -> Point {
+        let c = self.center();
+        let (dx, dy) = (toward.x - c.x, toward.y - c.y);
+        if dx == 0.0 && dy == 0.0 {
+            return c;
+        }
+        let sx = if dx == 0.0 {
+            f32::INFINITY
+        } else {
+            (self.w / 2.0) / dx.abs()
+        };
+        let sy = if dy == 0.0 {
+            f32::INFINITY
+        } else {
+            (self.h / 2.0) / dy.abs()
+        };
+        let s = sx.min(sy);
+        Point::new(c.x + dx * s, c.y + dy * s)
+    }
+}
+
+/// Rounds `value` to the nearest multiple of `step` (grid snapping).
+pub fn snap(value: f32, step: f32) -> f32 {
+    if step <= 0.0 {
+        value
+    } else {
+        (value / step).round() * step
+    }
+}
+
+/// Distance from `p` to the segment `a`–`b` (hit testing of connections).
+pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f32 {
+    let (abx, aby) = (b.x - a.x, b.y - a.y);
+    let len_sq = abx * abx + aby * aby;
+    if len_sq == 0.0 {
+        return p.distance(a);
+    }
+    let t = (((p.x - a.x) * abx + (p.y - a.y) * aby) / len_sq).clamp(0.0, 1.0);
+    p.distance(Point::new(a.x + t * abx, a.y + t * aby))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapping_rounds_to_the_grid() {
+        assert_eq!(snap(17.0, 10.0), 20.0);
+        assert_eq!(snap(14.9, 10.0), 10.0);
+        assert_eq!(snap(-6.0, 10.0), -10.0);
+        assert_eq!(snap(3.3, 0.0), 3.3);
+    }
+
+    #[test]
+    fn border_point_lies_on_the_edge_facing_the_target() {
+        let r = Rect::new(0.0, 0.0, 100.0, 50.0);
+        assert_eq!(
+            r.border_point_toward(Point::new(500.0, 25.0)),
+            Point::new(100.0, 25.0)
+        );
+        assert_eq!(
+            r.border_point_toward(Point::new(50.0, -300.0)),
+            Point::new(50.0, 0.0)
+        );
+        assert_eq!(r.border_point_toward(r.center()), r.center());
+    }
+
+    #[test]
+    fn segment_distance_clamps_to_the_ends() {
+        let (a, b) = (Point::new(0.0, 0.0), Point::new(10.0, 0.0));
+        assert_eq!(distance_to_segment(Point::new(5.0, 3.0), a, b), 3.0);
+        assert_eq!(distance_to_segment(Point::new(13.0, 4.0), a, b), 5.0);
+    }
+
+    #[test]
+    fn containment_and_intersection() {
+        let outer = Rect::new(0.0, 0.0, 100.0, 100.0);
+        assert!(outer.contains_rect(Rect::new(10.0, 10.0, 20.0, 20.0)));
+        assert!(!outer.contains_rect(Rect::new(90.0, 10.0, 20.0, 20.0)));
+        assert!(outer.intersects(Rect::new(90.0, 10.0, 20.0, 20.0)));
+        assert!(!outer.intersects(Rect::new(101.0, 0.0, 5.0, 5.0)));
+    }
+}

@@ -1,0 +1,114 @@
+//! Stable identifiers. They are written to design files and survive reloads, unlike petgraph
+//! indices, which are internal to one session.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Longest id we accept, to keep files and fingerprints readable.
+pub const MAX_ID_LEN: usize = 64;
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks the id's shape: 1..=64 of `a-z 0-9 _ -`, starting with a letter or digit.
+            pub fn new(id: impl Into<String>) -> Result<Self, InvalidId> {
+                let id = id.into();
+                if is_valid_id(&id) { Ok(Self(id)) } else { Err(InvalidId(id)) }
+            }
+
+            /// An id derived from `stem` that `taken` does not reject.
+            pub fn fresh(stem: &str, taken: impl Fn(&str) -> bool) -> Self {
+                Self(fresh_id(stem, taken))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+string_id!(
+    /// Identifies a component or container within a design.
+    NodeId
+);
+string_id!(
+    /// Identifies a connection within a design.
+    ConnectionId
+);
+
+/// An id that does not have the allowed shape.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a valid id (use 1 to 64 of a-z, 0-9, `_` and `-`)")]
+pub struct InvalidId(pub String);
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+/// Makes an id from free text (a kind or a name) that is not yet taken.
+fn fresh_id(stem: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut base: String = stem
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    base = base
+        .trim_matches('-')
+        .chars()
+        .take(MAX_ID_LEN - 8)
+        .collect();
+    if base.is_empty() {
+        base.push('n');
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_accept_kebab_and_snake_case_only() {
+        assert!(NodeId::new("web-app_1").is_ok());
+        assert!(NodeId::new("").is_err());
+        assert!(NodeId::new("Web").is_err());
+        assert!(NodeId::new("-web").is_err());
+        assert!(NodeId::new("a b").is_err());
+        assert!(NodeId::new("x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn fresh_ids_skip_taken_ones() {
+        let id = fresh_id("Key Vault", |c| c == "key-vault-1");
+        assert_eq!(id, "key-vault-2");
+        assert!(NodeId::new(id).is_ok());
+        assert_eq!(fresh_id("!!!", |_| false), "n-1");
+    }
+}

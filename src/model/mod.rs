@@ -1,0 +1,18 @@
+//! The design model: what an architecture is, independent of any screen or file format.
+
+pub mod catalog;
+pub mod design;
+pub mod edit;
+pub mod geometry;
+pub mod ids;
+pub mod validate;
+pub mod value;
+
+pub use catalog::{Catalog, KindDef, PropertyDef};
+pub use design::{
+    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, Severity,
+};
+pub use edit::Edit;
+pub use geometry::{Point, Rect};
+pub use ids::{ConnectionId, NodeId};
+pub use value::{PropertyType, Value};

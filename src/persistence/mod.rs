@@ -1,0 +1,582 @@
+//! Design files: RON, versioned, written in a stable order so they diff well in git.
+//!
+//! The file types here are separate from the model on purpose: the model can change shape while
+//! old files still load through [`migrate`].
+
+mod migrate;
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::validate::{self, Problem};
+use crate::model::{
+    Attestation, Catalog, Connection, ConnectionId, Design, Edit, Metadata, Node, NodeId, Rect,
+    RuleSetting, Severity, Value,
+};
+
+/// The format version this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Files larger than this are refused before parsing (a design of 10,000 components is ~3 MB).
+pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Why a design could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the file is {bytes} bytes; designs larger than {limit} bytes are refused")]
+    TooLarge { bytes: usize, limit: usize },
+    #[error("{line}:{column}: the file is not valid UTF-8 text")]
+    NotUtf8 { line: usize, column: usize },
+    #[error("the file is empty")]
+    Empty,
+    #[error("{line}:{column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "format version {found} is newer than this Palisade understands (up to {FORMAT_VERSION}); update Palisade"
+    )]
+    TooNew { found: u32 },
+    #[error("{}", format_problems(.0))]
+    Invalid(Vec<Located>),
+}
+
+/// A problem with the place in the file it concerns, when it can be found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub line: Option<usize>,
+    pub problem: Problem,
+}
+
+fn format_problems(problems: &[Located]) -> String {
+    problems
+        .iter()
+        .map(|p| match p.line {
+            Some(line) => format!("{line}: {}", p.problem),
+            None => p.problem.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Why a design could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot serialise the design: {0}")]
+    Serialise(#[from] ron::Error),
+}
+
+// ---- file types (format version 1) --------------------------------------------------------------
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileV1 {
+    format_version: u32,
+    meta: MetaV1,
+    #[serde(default)]
+    containers: Vec<NodeV1>,
+    #[serde(default)]
+    components: Vec<NodeV1>,
+    #[serde(default)]
+    connections: Vec<ConnectionV1>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MetaV1 {
+    name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    owner: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    data_classification: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    source: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attestations: BTreeMap<String, AttestationV1>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    rule_settings: BTreeMap<String, RuleSettingV1>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttestationV1 {
+    confirmed: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    evidence: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSettingV1 {
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    reason: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeV1 {
+    id: String,
+    kind: String,
+    name: String,
+    /// `(x, y, width, height)` in canvas units.
+    rect: (f32, f32, f32, f32),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    properties: BTreeMap<String, FileValue>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    notes: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConnectionV1 {
+    id: String,
+    kind: String,
+    from: String,
+    to: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    label: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    properties: BTreeMap<String, FileValue>,
+}
+
+/// Property values are written bare (`true`, `443`, `"Premium"`, `["blob"]`) so files read
+/// naturally; the catalog says which type each property has.
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(untagged)]
+enum FileValue {
+    Bool(bool),
+    Int(i64),
+    Text(String),
+    List(Vec<String>),
+}
+
+impl From<&Value> for FileValue {
+    fn from(value: &Value) -> Self {
+        match value {
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Int(i) => Self::Int(*i),
+            Value::Text(t) => Self::Text(t.clone()),
+            Value::List(l) => Self::List(l.clone()),
+        }
+    }
+}
+
+impl From<FileValue> for Value {
+    fn from(value: FileValue) -> Self {
+        match value {
+            FileValue::Bool(b) => Self::Bool(b),
+            FileValue::Int(i) => Self::Int(i),
+            FileValue::Text(t) => Self::Text(t),
+            FileValue::List(l) => Self::List(l),
+        }
+    }
+}
+
+// ---- loading ------------------------------------------------------------------------------------
+
+/// Only the version, read first so the right file type (or migration) can be picked.
+#[derive(Deserialize)]
+struct VersionProbe {
+    #[serde(default)]
+    format_version: Option<u32>,
+    #[serde(default)]
+    version: Option<u32>,
+}
+
+/// Reads a design file from disk.
+pub fn load_path(path: &Path, catalog: &Catalog) -> Result<Design, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    load_bytes(&bytes, catalog)
+}
+
+/// Parses a design from raw bytes: checks size and encoding first.
+pub fn load_bytes(bytes: &[u8], catalog: &Catalog) -> Result<Design, LoadError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(&bytes[..e.valid_up_to()]);
+        LoadError::NotUtf8 { line, column }
+    })?;
+    load_str(text, catalog)
+}
+
+fn line_column(prefix: &[u8]) -> (usize, usize) {
+    let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, column)
+}
+
+fn syntax(error: ron::error::SpannedError) -> LoadError {
+    LoadError::Syntax {
+        line: error.span.start.line,
+        column: error.span.start.col,
+        message: error.code.to_string(),
+    }
+}
+
+/// Parses and validates a design from text.
+pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty);
+    }
+    if text.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            bytes: text.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let probe: VersionProbe = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .map_err(syntax)?;
+    let file = match (probe.format_version, probe.version) {
+        (Some(v), _) if v > FORMAT_VERSION => return Err(LoadError::TooNew { found: v }),
+        (Some(FORMAT_VERSION), _) => ron::from_str::<FileV1>(text).map_err(syntax)?,
+        (None, Some(0)) => migrate::from_v0(text, catalog).map_err(syntax)?,
+        (found, _) => {
+            return Err(LoadError::Syntax {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "missing or unknown format version ({}); a design starts with `format_version: {FORMAT_VERSION}`",
+                    found.map_or("none".to_owned(), |v| v.to_string())
+                ),
+            });
+        }
+    };
+    from_file(file, text, catalog)
+}
+
+fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut design = Design::default();
+    design.meta = Metadata {
+        name: file.meta.name,
+        description: file.meta.description,
+        owner: file.meta.owner,
+        data_classification: file.meta.data_classification,
+        source: file.meta.source,
+        attestations: file
+            .meta
+            .attestations
+            .into_iter()
+            .map(|(k, a)| {
+                (
+                    k,
+                    Attestation {
+                        confirmed: a.confirmed,
+                        evidence: a.evidence,
+                    },
+                )
+            })
+            .collect(),
+        rule_settings: file
+            .meta
+            .rule_settings
+            .into_iter()
+            .map(|(k, s)| {
+                (
+                    k,
+                    RuleSetting {
+                        enabled: s.enabled,
+                        severity: s.severity,
+                        reason: s.reason,
+                    },
+                )
+            })
+            .collect(),
+    };
+
+    let mut parents: Vec<(NodeId, NodeId)> = Vec::new();
+    let containers = file.containers.into_iter().map(|n| (true, n));
+    let components = file.components.into_iter().map(|n| (false, n));
+    for (listed_as_container, dto) in containers.chain(components) {
+        let id = match NodeId::new(dto.id) {
+            Ok(id) => id,
+            Err(e) => {
+                problems.push(Problem {
+                    subject: String::new(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if let Some(kind) = catalog.kind(&dto.kind)
+            && kind.container != listed_as_container
+        {
+            let (is, list) = if kind.container {
+                ("a container", "containers")
+            } else {
+                ("a component", "components")
+            };
+            problems.push(Problem {
+                subject: id.to_string(),
+                message: format!("`{}` is {is}: list it under `{list}`", dto.kind),
+            });
+        }
+        if let Some(parent) = dto.parent {
+            match NodeId::new(parent) {
+                Ok(parent) => parents.push((id.clone(), parent)),
+                Err(e) => problems.push(Problem {
+                    subject: id.to_string(),
+                    message: format!("parent: {e}"),
+                }),
+            }
+        }
+        let (x, y, w, h) = dto.rect;
+        let node = Node {
+            id: id.clone(),
+            kind: dto.kind,
+            name: dto.name,
+            rect: Rect::new(x, y, w, h),
+            parent: None,
+            properties: dto
+                .properties
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
+            notes: dto.notes,
+        };
+        if let Err(e) = Edit::AddNode(node).apply(&mut design) {
+            problems.push(Problem {
+                subject: id.to_string(),
+                message: e.to_string(),
+            });
+        }
+    }
+    for (child, parent) in parents {
+        if let Err(e) = (Edit::Reparent {
+            node: child.clone(),
+            parent: Some(parent),
+        })
+        .apply(&mut design)
+        {
+            problems.push(Problem {
+                subject: child.to_string(),
+                message: e.to_string(),
+            });
+        }
+    }
+    for dto in file.connections {
+        let ids = (
+            ConnectionId::new(dto.id),
+            NodeId::new(dto.from),
+            NodeId::new(dto.to),
+        );
+        let (Ok(id), Ok(from), Ok(to)) = ids else {
+            let message = [ids.0.err(), ids.1.err(), ids.2.err()]
+                .into_iter()
+                .flatten()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            problems.push(Problem {
+                subject: String::new(),
+                message,
+            });
+            continue;
+        };
+        let connection = Connection {
+            id: id.clone(),
+            kind: dto.kind,
+            from,
+            to,
+            label: dto.label,
+            properties: dto
+                .properties
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
+        };
+        if let Err(e) = Edit::Connect(connection).apply(&mut design) {
+            problems.push(Problem {
+                subject: id.to_string(),
+                message: e.to_string(),
+            });
+        }
+    }
+    problems.extend(validate::problems(&design, catalog));
+    if problems.is_empty() {
+        Ok(design)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(LoadError::Invalid(
+            problems
+                .into_iter()
+                .map(|problem| Located {
+                    line: locate(text, &problem.subject),
+                    problem,
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// The line where an element with this id is declared, so errors point into the file.
+fn locate(text: &str, id: &str) -> Option<usize> {
+    if id.is_empty() {
+        return None;
+    }
+    let needle = format!("id: \"{id}\"");
+    text.lines()
+        .position(|line| line.contains(&needle))
+        .map(|i| i + 1)
+}
+
+// ---- saving -------------------------------------------------------------------------------------
+
+/// The design as file text: same design, same bytes.
+pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError> {
+    let node = |n: &Node| NodeV1 {
+        id: n.id.to_string(),
+        kind: n.kind.clone(),
+        name: n.name.clone(),
+        rect: (n.rect.x, n.rect.y, n.rect.w, n.rect.h),
+        parent: n.parent.as_ref().map(ToString::to_string),
+        properties: n
+            .properties
+            .iter()
+            .map(|(k, v)| (k.clone(), v.into()))
+            .collect(),
+        notes: n.notes.clone(),
+    };
+    let is_container = |n: &&Node| catalog.kind(&n.kind).is_some_and(|k| k.container);
+    let meta = &design.meta;
+    let file = FileV1 {
+        format_version: FORMAT_VERSION,
+        meta: MetaV1 {
+            name: meta.name.clone(),
+            description: meta.description.clone(),
+            owner: meta.owner.clone(),
+            data_classification: meta.data_classification.clone(),
+            source: meta.source.clone(),
+            attestations: meta
+                .attestations
+                .iter()
+                .map(|(k, a)| {
+                    (
+                        k.clone(),
+                        AttestationV1 {
+                            confirmed: a.confirmed,
+                            evidence: a.evidence.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            rule_settings: meta
+                .rule_settings
+                .iter()
+                .map(|(k, s)| {
+                    (
+                        k.clone(),
+                        RuleSettingV1 {
+                            enabled: s.enabled,
+                            severity: s.severity,
+                            reason: s.reason.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        },
+        containers: design.nodes().filter(is_container).map(node).collect(),
+        components: design
+            .nodes()
+            .filter(|n| !is_container(n))
+            .map(node)
+            .collect(),
+        connections: design
+            .connections()
+            .map(|c| ConnectionV1 {
+                id: c.id.to_string(),
+                kind: c.kind.clone(),
+                from: c.from.to_string(),
+                to: c.to.to_string(),
+                label: c.label.clone(),
+                properties: c
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.into()))
+                    .collect(),
+            })
+            .collect(),
+    };
+    let config = ron::ser::PrettyConfig::new()
+        .indentor("    ")
+        .struct_names(false)
+        .compact_arrays(false);
+    let mut text = String::from(
+        "// Palisade design file. Edit by hand if you like: `palisade validate` checks it.\n",
+    );
+    text.push_str(&ron::ser::to_string_pretty(&file, config)?);
+    text.push('\n');
+    Ok(text)
+}
+
+/// Saves atomically: writes a temporary file beside the target, flushes it, then renames it over
+/// the target, so a crash mid-save leaves the previous file intact.
+pub fn save_path(design: &Design, catalog: &Catalog, path: &Path) -> Result<(), SaveError> {
+    let text = to_string(design, catalog)?;
+    write_atomically(path, text.as_bytes())
+}
+
+/// Writes bytes to `path` through a temporary file and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let io = |source| SaveError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(io)
+}

@@ -1,0 +1,5 @@
+//! Rules of the edge group.
+
+use super::Rule;
+
+pub(super) static RULES: &[&Rule] = &[];

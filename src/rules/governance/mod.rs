@@ -1,0 +1,5 @@
+//! Rules of the governance group.
+
+use super::Rule;
+
+pub(super) static RULES: &[&Rule] = &[];

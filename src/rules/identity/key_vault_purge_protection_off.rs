@@ -1,0 +1,60 @@
+//! KV-002: a Key Vault without purge protection.
+
+use crate::model::Severity;
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "KV-002",
+        name: "key-vault-purge-protection-off",
+        title: "Key Vault can be purged before its retention period ends",
+        severity: Severity::High,
+        kind: RuleKind::Property,
+        se: &["SE:09", "SE:07"],
+        mcsb: &["DP-8"],
+        stride: Stride::DenialOfService,
+        scope: &["key_vault"],
+        checks: "Every Key Vault has purge protection on (soft delete is always on for new vaults).",
+        rationale: "Without purge protection, anyone who can delete the vault or its keys can also purge them \
+                    at once. Data encrypted with those keys is then lost for good, which makes a stolen \
+                    administrator account a ransom tool.",
+        remediation: "Turn on purge protection (`enablePurgeProtection`). It cannot be turned off again, so \
+                      keep the soft-delete retention period short enough for test vaults.",
+        false_positives: "Short-lived test vaults that hold no keys protecting real data.",
+        learn: "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview",
+        psrule: &["Azure.KeyVault.PurgeProtect", "Azure.KeyVault.SoftDelete"],
+    },
+    check,
+};
+
+fn check(ctx: &Context, report: &mut Report) {
+    for vault in ctx.nodes_of_kind("key_vault") {
+        if !ctx.bool(vault, "purge_protection") {
+            report.node(
+                &vault.id,
+                format!("Key Vault `{}` has purge protection off", ctx.label(vault)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn fires_on_the_platform_default() {
+        let design = DesignBuilder::new().node("kv", "key_vault").build();
+        assert_fires_on(&RULE, &design, &["kv"]);
+    }
+
+    #[test]
+    fn quiet_when_purge_protection_is_on() {
+        let design = DesignBuilder::new()
+            .node("kv", "key_vault")
+            .set("kv", "purge_protection", true)
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}

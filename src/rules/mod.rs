@@ -1,0 +1,274 @@
+//! The rule engine: checks a design against the Well-Architected security checklist (SE:01 to
+//! SE:12) and the Microsoft cloud security benchmark (MCSB v1).
+//!
+//! Each rule lives in its own file with its metadata, check and tests; [`registry`] lists them.
+//! Evaluation is pure: the same design gives the same findings in the same order.
+
+pub mod context;
+pub mod registry;
+pub mod score;
+#[cfg(test)]
+pub mod testing;
+
+mod compute;
+mod data;
+mod edge;
+mod governance;
+mod identity;
+mod monitoring;
+mod network;
+mod process;
+
+use std::collections::BTreeMap;
+
+pub use context::Context;
+pub use score::{Coverage, Score};
+
+use crate::model::{Catalog, ConnectionId, Design, NodeId, Severity};
+
+/// The STRIDE threat category a rule mainly guards against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stride {
+    Spoofing,
+    Tampering,
+    Repudiation,
+    InformationDisclosure,
+    DenialOfService,
+    ElevationOfPrivilege,
+}
+
+impl Stride {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Spoofing => "Spoofing",
+            Self::Tampering => "Tampering",
+            Self::Repudiation => "Repudiation",
+            Self::InformationDisclosure => "Information disclosure",
+            Self::DenialOfService => "Denial of service",
+            Self::ElevationOfPrivilege => "Elevation of privilege",
+        }
+    }
+}
+
+/// How a rule reaches its verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RuleKind {
+    /// Properties of one component.
+    Property,
+    /// Paths and connections in the graph.
+    Topology,
+    /// Presence or coverage of a design-wide capability.
+    DesignWide,
+    /// A process recommendation the design owner confirms.
+    Attestation,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Property => "property",
+            Self::Topology => "topology",
+            Self::DesignWide => "design-wide",
+            Self::Attestation => "attestation",
+        }
+    }
+}
+
+/// What a rule is, why it matters and what to do: the source of its docs and report text.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable id, `AREA-NNN`. Fingerprints and rule settings use it.
+    pub id: &'static str,
+    /// The problem in a few words, kebab-case (`key-vault-purge-protection-off`).
+    pub name: &'static str,
+    /// The problem as a sentence-case title.
+    pub title: &'static str,
+    pub severity: Severity,
+    pub kind: RuleKind,
+    /// Well-Architected security checklist codes (`SE:06`).
+    pub se: &'static [&'static str],
+    /// MCSB v1 control ids (`NS-2`).
+    pub mcsb: &'static [&'static str],
+    pub stride: Stride,
+    /// Kinds or catalog traits the rule examines; the rule applies to a design holding any of
+    /// them. Empty: it applies to every design.
+    pub scope: &'static [&'static str],
+    /// What the rule checks, precisely.
+    pub checks: &'static str,
+    /// Why it matters.
+    pub rationale: &'static str,
+    /// What to do about a finding.
+    pub remediation: &'static str,
+    /// When a finding may be acceptable or wrong.
+    pub false_positives: &'static str,
+    /// A learn.microsoft.com page.
+    pub learn: &'static str,
+    /// PSRule for Azure rules that check the same on deployed resources.
+    pub psrule: &'static [&'static str],
+}
+
+/// A rule: metadata plus the check.
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: fn(&Context, &mut Report),
+}
+
+/// What a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    Design,
+    Node(NodeId),
+    Connection(ConnectionId),
+}
+
+impl Subject {
+    /// The id used in fingerprints: the node or connection id, or `design`.
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Design => "design",
+            Self::Node(id) => id.as_str(),
+            Self::Connection(id) => id.as_str(),
+        }
+    }
+}
+
+/// One problem found in a design.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    /// The rule's severity, or the design's override of it.
+    pub severity: Severity,
+    pub subject: Subject,
+    /// Other nodes involved (the path's entry point, the peered network ...), sorted.
+    pub related: Vec<NodeId>,
+    /// What is wrong with this subject, naming it.
+    pub message: String,
+    /// `rule-id@subject-id`: survives moves, renames and reloads.
+    pub fingerprint: String,
+}
+
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+impl Eq for RuleMeta {}
+
+/// Collects what one rule finds.
+#[derive(Default)]
+pub struct Report {
+    raised: Vec<(Subject, String, Vec<NodeId>)>,
+}
+
+impl Report {
+    /// Raises a finding on a node.
+    pub fn node(&mut self, node: &NodeId, message: impl Into<String>) {
+        self.raised
+            .push((Subject::Node(node.clone()), message.into(), Vec::new()));
+    }
+
+    /// Raises a finding on a node that involves other nodes.
+    pub fn node_with(&mut self, node: &NodeId, related: Vec<NodeId>, message: impl Into<String>) {
+        self.raised
+            .push((Subject::Node(node.clone()), message.into(), related));
+    }
+
+    pub fn connection(&mut self, connection: &ConnectionId, message: impl Into<String>) {
+        self.raised.push((
+            Subject::Connection(connection.clone()),
+            message.into(),
+            Vec::new(),
+        ));
+    }
+
+    /// Raises a finding on the design as a whole.
+    pub fn design(&mut self, message: impl Into<String>) {
+        self.raised
+            .push((Subject::Design, message.into(), Vec::new()));
+    }
+}
+
+/// All findings of one evaluation, sorted by severity, rule id, then subject.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    pub items: Vec<Finding>,
+    /// Ids of the rules that apply to the design, ran, and are enabled.
+    pub applicable: Vec<&'static str>,
+}
+
+impl Findings {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// Findings about one node, most severe first.
+    pub fn for_node<'a>(&'a self, id: &'a NodeId) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.items.iter().filter(move |f| {
+            matches!(&f.subject, Subject::Node(n) if n == id) || f.related.contains(id)
+        })
+    }
+
+    /// The most severe finding per node (subjects only), for badges.
+    pub fn worst_by_node(&self) -> BTreeMap<&NodeId, Severity> {
+        let mut worst: BTreeMap<&NodeId, Severity> = BTreeMap::new();
+        for finding in &self.items {
+            if let Subject::Node(id) = &finding.subject {
+                let entry = worst.entry(id).or_insert(finding.severity);
+                *entry = (*entry).min(finding.severity);
+            }
+        }
+        worst
+    }
+}
+
+/// Evaluates every enabled rule against the design.
+pub fn evaluate(design: &Design, catalog: &Catalog) -> Findings {
+    evaluate_rules(design, catalog, registry::all().iter().copied())
+}
+
+/// Evaluates the given rules (the registry, or one rule in a test).
+pub fn evaluate_rules<'r>(
+    design: &Design,
+    catalog: &Catalog,
+    rules: impl IntoIterator<Item = &'r Rule>,
+) -> Findings
+where
+    'r: 'static,
+{
+    let context = Context::new(design, catalog);
+    let mut findings = Findings::default();
+    for rule in rules {
+        let setting = design.meta.rule_settings.get(rule.meta.id);
+        if setting.is_some_and(|s| !s.enabled) || !context.in_scope(rule.meta.scope) {
+            continue;
+        }
+        findings.applicable.push(rule.meta.id);
+        let severity = setting
+            .and_then(|s| s.severity)
+            .unwrap_or(rule.meta.severity);
+        let mut report = Report::default();
+        (rule.check)(&context, &mut report);
+        for (subject, message, mut related) in report.raised {
+            related.sort();
+            related.dedup();
+            findings.items.push(Finding {
+                rule: &rule.meta,
+                severity,
+                fingerprint: format!("{}@{}", rule.meta.id, subject.key()),
+                subject,
+                related,
+                message,
+            });
+        }
+    }
+    findings.items.sort_by(|a, b| {
+        (a.severity, a.rule.id, &a.subject, &a.message)
+            .cmp(&(b.severity, b.rule.id, &b.subject, &b.message))
+    });
+    // One finding per fingerprint: a rule that reports a subject twice keeps the first message.
+    findings
+        .items
+        .dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    findings.applicable.sort_unstable();
+    findings
+}

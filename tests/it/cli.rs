@@ -1,0 +1,91 @@
+//! The command line, run in-process.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use palisade::cli::{Cli, run};
+
+/// Runs `palisade ARGS...` and returns (exit code, stdout, stderr).
+pub fn palisade(args: &[&str]) -> (ExitCode, String, String) {
+    let cli = Cli::try_parse_from(std::iter::once("palisade").chain(args.iter().copied()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let command = cli
+        .command
+        .unwrap_or_else(|| panic!("no subcommand in {args:?}"));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(command, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+pub fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("palisade-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+#[test]
+fn validate_accepts_a_good_file_and_reports_a_broken_one_with_line_and_column() {
+    let good = palisade::persistence::to_string(&crate::persistence::sample(), crate::catalog())
+        .unwrap_or_default();
+    let good_path = temp_file("good.ron", &good);
+    let (code, out, _) = palisade(&["validate", good_path.to_str().unwrap_or_default()]);
+    assert_eq!(code, ExitCode::from(0));
+    assert!(out.contains("valid"), "{out}");
+
+    let broken_path = temp_file(
+        "broken.ron",
+        &good.replace("kind: \"app_service\",", "kind: \"app_service\""),
+    );
+    let (code, _, err) = palisade(&["validate", broken_path.to_str().unwrap_or_default()]);
+    assert_eq!(code, ExitCode::from(1));
+    let location = format!("{}:", broken_path.display());
+    let rest = err
+        .strip_prefix(&location)
+        .unwrap_or_else(|| panic!("{err}"));
+    let mut parts = rest.split(':');
+    assert!(
+        parts.next().is_some_and(|l| l.parse::<usize>().is_ok()),
+        "{err}"
+    );
+    assert!(
+        parts.next().is_some_and(|c| c.parse::<usize>().is_ok()),
+        "{err}"
+    );
+
+    let (code, _, err) = palisade(&["validate", "/nonexistent/design.ron"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn kinds_lists_every_kind_in_text_and_json() {
+    let (code, out, _) = palisade(&["kinds"]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    for kind in crate::catalog().kinds() {
+        assert!(
+            out.contains(&format!("{}:", kind.id))
+                || out.contains(&format!("{} (container):", kind.id)),
+            "{}",
+            kind.id
+        );
+    }
+    let (_, json, _) = palisade(&["kinds", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        doc["kinds"].as_array().map(Vec::len),
+        Some(crate::catalog().kinds().len())
+    );
+    assert_eq!(
+        doc["kinds"][0]["properties"][0]["help"]
+            .as_str()
+            .map(str::is_empty),
+        Some(false)
+    );
+}

@@ -1,0 +1,180 @@
+//! Edits are the only way a design changes, and every edit can be undone exactly.
+
+use palisade::model::{Connection, Design, Edit, Node, NodeId, Rect, Value};
+use proptest::prelude::*;
+
+use crate::persistence::sample;
+
+/// A random edit, built against the current design so most of them apply.
+#[derive(Clone, Debug)]
+enum Op {
+    Add { kind: usize, container: bool },
+    Remove(usize),
+    Move(usize, f32, f32),
+    Rename(usize, String),
+    SetBool(usize, bool),
+    ClearProperty(usize),
+    Reparent(usize, Option<usize>),
+    Connect(usize, usize),
+    Disconnect(usize),
+    Label(usize, String),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0usize..100, any::<bool>()).prop_map(|(kind, container)| Op::Add { kind, container }),
+        (0usize..100).prop_map(Op::Remove),
+        (0usize..100, -50.0f32..50.0, -50.0f32..50.0).prop_map(|(i, x, y)| Op::Move(i, x, y)),
+        (0usize..100, "\\PC{0,10}").prop_map(|(i, n)| Op::Rename(i, n)),
+        (0usize..100, any::<bool>()).prop_map(|(i, b)| Op::SetBool(i, b)),
+        (0usize..100).prop_map(Op::ClearProperty),
+        (0usize..100, proptest::option::of(0usize..100)).prop_map(|(i, p)| Op::Reparent(i, p)),
+        (0usize..100, 0usize..100).prop_map(|(a, b)| Op::Connect(a, b)),
+        (0usize..100).prop_map(Op::Disconnect),
+        (0usize..100, "\\PC{0,10}").prop_map(|(i, l)| Op::Label(i, l)),
+    ]
+}
+
+fn nth_node(design: &Design, i: usize) -> Option<NodeId> {
+    let n = design.nodes().len();
+    (n > 0)
+        .then(|| design.nodes().nth(i % n).map(|n| n.id.clone()))
+        .flatten()
+}
+
+fn edit_for(design: &Design, op: Op) -> Option<Edit> {
+    let catalog = crate::catalog();
+    Some(match op {
+        Op::Add { kind, container } => {
+            let kinds: Vec<_> = catalog
+                .kinds()
+                .iter()
+                .filter(|k| k.container == container)
+                .collect();
+            let kind = kinds[kind % kinds.len()];
+            Edit::AddNode(Node {
+                id: design.fresh_node_id(&kind.id),
+                kind: kind.id.clone(),
+                name: kind.name.clone(),
+                rect: Rect::new(10.0, 10.0, kind.size.0, kind.size.1),
+                parent: None,
+                properties: Default::default(),
+                notes: String::new(),
+            })
+        }
+        Op::Remove(i) => Edit::remove_nodes(design, &[nth_node(design, i)?]),
+        Op::Move(i, dx, dy) => Edit::move_nodes(design, &[nth_node(design, i)?], dx, dy),
+        Op::Rename(i, name) => Edit::Rename {
+            node: nth_node(design, i)?,
+            name,
+        },
+        Op::SetBool(i, b) => Edit::SetProperty {
+            node: nth_node(design, i)?,
+            property: "flag".to_owned(),
+            value: Some(Value::Bool(b)),
+        },
+        Op::ClearProperty(i) => Edit::SetProperty {
+            node: nth_node(design, i)?,
+            property: "flag".to_owned(),
+            value: None,
+        },
+        Op::Reparent(i, p) => {
+            let parent = match p {
+                Some(p) => Some(nth_node(design, p)?),
+                None => None,
+            };
+            Edit::Reparent {
+                node: nth_node(design, i)?,
+                parent,
+            }
+        }
+        Op::Connect(a, b) => Edit::Connect(Connection {
+            id: design.fresh_connection_id(),
+            kind: "traffic".to_owned(),
+            from: nth_node(design, a)?,
+            to: nth_node(design, b)?,
+            label: String::new(),
+            properties: Default::default(),
+        }),
+        Op::Disconnect(i) => {
+            let n = design.connections().len();
+            Edit::Disconnect(design.connections().nth(i % n.max(1))?.id.clone())
+        }
+        Op::Label(i, label) => {
+            let n = design.connections().len();
+            Edit::SetConnectionLabel {
+                connection: design.connections().nth(i % n.max(1))?.id.clone(),
+                label,
+            }
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// 200 sequences of up to 60 edits each: undoing everything restores the start exactly,
+    /// and redoing everything gives the end state again.
+    #[test]
+    fn undoing_every_edit_restores_the_design(ops in proptest::collection::vec(op(), 1..60)) {
+        let start = sample();
+        let mut design = start.clone();
+        let mut undo: Vec<Edit> = Vec::new();
+        let mut redo_expected: Vec<Design> = Vec::new();
+        for op in ops {
+            let Some(edit) = edit_for(&design, op) else { continue };
+            let before = design.clone();
+            match edit.apply(&mut design) {
+                Ok(inverse) => { undo.push(inverse); redo_expected.push(design.clone()); }
+                // A refused edit (a cycle, a duplicate) must leave the design untouched.
+                Err(_) => prop_assert_eq!(&design, &before),
+            }
+        }
+        let end = design.clone();
+        let mut redo: Vec<Edit> = Vec::new();
+        while let Some(inverse) = undo.pop() {
+            let again = inverse.apply(&mut design).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            redo.push(again);
+        }
+        prop_assert_eq!(&design, &start);
+        while let Some(edit) = redo.pop() {
+            let inverse = edit.apply(&mut design).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            undo.push(inverse);
+        }
+        prop_assert_eq!(&design, &end);
+        prop_assert_eq!(redo_expected.last().unwrap_or(&start), &end);
+    }
+}
+
+#[test]
+fn removing_a_container_takes_its_contents_and_connections_in_one_step() {
+    let mut design = sample();
+    let before = design.clone();
+    let sub = NodeId::new("sub").unwrap_or_else(|e| panic!("{e}"));
+    let inverse = Edit::remove_nodes(&design, &[sub])
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(design.is_empty());
+    assert_eq!(design.connections().len(), 0);
+    inverse.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(design, before);
+}
+
+#[test]
+fn a_failed_batch_changes_nothing() {
+    let mut design = sample();
+    let before = design.clone();
+    let web = NodeId::new("web").unwrap_or_else(|e| panic!("{e}"));
+    let batch = Edit::Batch(vec![
+        Edit::Rename {
+            node: web.clone(),
+            name: "Renamed".to_owned(),
+        },
+        Edit::Reparent {
+            node: web,
+            parent: Some(NodeId::new("missing").unwrap_or_else(|e| panic!("{e}"))),
+        },
+    ]);
+    assert!(batch.apply(&mut design).is_err());
+    assert_eq!(design, before);
+}

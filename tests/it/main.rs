@@ -1,0 +1,12 @@
+//! One integration-test binary (faster to link than one per file).
+
+mod cli;
+mod edits;
+mod persistence;
+mod tidy;
+
+use palisade::model::{Catalog, catalog};
+
+pub fn catalog() -> &'static Catalog {
+    catalog::builtin()
+}

@@ -1,0 +1,331 @@
+//! Design files: round trips, stable bytes, migrations and hostile input.
+
+use palisade::model::{Connection, ConnectionId, Design, Edit, Node, NodeId, Rect, Value};
+use palisade::persistence::{self, LoadError};
+use proptest::prelude::*;
+
+use crate::catalog;
+
+fn id(text: &str) -> NodeId {
+    NodeId::new(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A small valid design: a subscription holding a web app that talks to a Key Vault.
+pub fn sample() -> Design {
+    let mut design = Design::new("Sample");
+    design.meta.description = "A web app and its vault".to_owned();
+    let node = |i: &str, kind: &str, name: &str, rect: Rect, parent: Option<&str>| Node {
+        id: id(i),
+        kind: kind.to_owned(),
+        name: name.to_owned(),
+        rect,
+        parent: parent.map(id),
+        properties: Default::default(),
+        notes: String::new(),
+    };
+    let edits = vec![
+        Edit::AddNode(node(
+            "sub",
+            "subscription",
+            "Production",
+            Rect::new(0.0, 0.0, 800.0, 400.0),
+            None,
+        )),
+        Edit::AddNode(node(
+            "web",
+            "app_service",
+            "Web app",
+            Rect::new(40.0, 60.0, 170.0, 56.0),
+            Some("sub"),
+        )),
+        Edit::AddNode(node(
+            "kv",
+            "key_vault",
+            "Secrets",
+            Rect::new(400.0, 60.0, 170.0, 56.0),
+            Some("sub"),
+        )),
+        Edit::SetProperty {
+            node: id("kv"),
+            property: "purge_protection".to_owned(),
+            value: Some(Value::Bool(true)),
+        },
+        Edit::Connect(Connection {
+            id: ConnectionId::new("c-1").unwrap_or_else(|e| panic!("{e}")),
+            kind: "secret_reference".to_owned(),
+            from: id("web"),
+            to: id("kv"),
+            label: String::new(),
+            properties: Default::default(),
+        }),
+    ];
+    for edit in edits {
+        edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+    }
+    design
+}
+
+#[test]
+fn save_then_load_gives_the_same_design() {
+    let design = sample();
+    let text = persistence::to_string(&design, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = persistence::load_str(&text, catalog()).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(loaded, design);
+}
+
+#[test]
+fn re_saving_gives_identical_bytes() {
+    let text = persistence::to_string(&sample(), catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = persistence::load_str(&text, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let again = persistence::to_string(&loaded, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(text, again);
+}
+
+#[test]
+fn save_is_atomic_and_leaves_no_temporary_file() {
+    let dir = std::env::temp_dir().join(format!("palisade-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("design.ron");
+    std::fs::write(&path, "old contents").unwrap_or_else(|e| panic!("{e}"));
+    persistence::save_path(&sample(), catalog(), &path).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = persistence::load_path(&path, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded, sample());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name() != "design.ron")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_older_format_file_migrates() {
+    let text = r#"(
+        version: 0,
+        name: "Prototype",
+        nodes: [
+            (id: "sub", kind: "subscription", name: "Prod", x: 0.0, y: 0.0),
+            (id: "kv", kind: "key_vault", name: "Vault", x: 10.0, y: 40.0, parent: Some("sub"), props: {"purge_protection": true}),
+            (id: "app", kind: "app_service", name: "App", x: 300.0, y: 40.0, parent: Some("sub")),
+        ],
+        edges: [(from: "app", to: "kv", kind: "secret_reference")],
+    )"#;
+    let design = persistence::load_str(text, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(design.meta.name, "Prototype");
+    let kv = design
+        .node(&id("kv"))
+        .unwrap_or_else(|| panic!("kv missing"));
+    assert_eq!(kv.parent, Some(id("sub")));
+    assert_eq!(
+        kv.properties.get("purge_protection"),
+        Some(&Value::Bool(true))
+    );
+    assert!(kv.rect.w > 0.0);
+    assert_eq!(design.connections().len(), 1);
+}
+
+fn load_error(text: &str) -> LoadError {
+    match persistence::load_str(text, catalog()) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_truncated_file_reports_line_and_column() {
+    let text = persistence::to_string(&sample(), catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let cut = &text[..text.len() / 2];
+    match load_error(cut) {
+        LoadError::Syntax { line, column, .. } => assert!(line > 1 && column >= 1),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn wrong_types_unknown_kinds_and_properties_are_named() {
+    let text = persistence::to_string(&sample(), catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let wrong_type = text.replace(
+        "\"purge_protection\": true",
+        "\"purge_protection\": \"yes\"",
+    );
+    let message = load_error(&wrong_type).to_string();
+    assert!(
+        message.contains("purge_protection") && message.contains("expected a boolean"),
+        "{message}"
+    );
+
+    let unknown_kind = text.replace("kind: \"key_vault\"", "kind: \"key_vaults\"");
+    let message = load_error(&unknown_kind).to_string();
+    assert!(message.contains("unknown kind `key_vaults`"), "{message}");
+    assert!(
+        message.lines().any(|l| l
+            .split(':')
+            .next()
+            .is_some_and(|n| n.parse::<usize>().is_ok())),
+        "no line: {message}"
+    );
+
+    let unknown_property = text.replace("\"purge_protection\"", "\"purge_protected\"");
+    let message = load_error(&unknown_property).to_string();
+    assert!(
+        message.contains("no property `purge_protected`"),
+        "{message}"
+    );
+
+    let unknown_field = text
+        .replace("notes:", "notez:")
+        .replace("name: \"Web app\"", "name: \"Web app\", colour: \"red\"");
+    assert!(matches!(
+        load_error(&unknown_field),
+        LoadError::Syntax { .. }
+    ));
+}
+
+#[test]
+fn hostile_inputs_are_refused_without_panicking() {
+    let cases: Vec<(&str, String)> = vec![
+        ("empty", String::new()),
+        ("whitespace", "   \n ".to_owned()),
+        ("huge number", "(format_version: 99999999999999999999999, meta: (name: \"x\"))".to_owned()),
+        ("huge rect", "(format_version: 1, meta: (name: \"x\"), components: [(id: \"a\", kind: \"key_vault\", name: \"a\", rect: (1e39, 0.0, 1.0, 1.0))])".to_owned()),
+        ("nan size", "(format_version: 1, meta: (name: \"x\"), components: [(id: \"a\", kind: \"key_vault\", name: \"a\", rect: (0.0, 0.0, NaN, 1.0))])".to_owned()),
+        ("deep nesting", format!("(format_version: 1, meta: (name: \"x\"), notes: {}{})", "[".repeat(10_000), "]".repeat(10_000))),
+        ("newer version", "(format_version: 7, meta: (name: \"x\"))".to_owned()),
+        ("no version", "(meta: (name: \"x\"))".to_owned()),
+        ("bad id", "(format_version: 1, meta: (name: \"x\"), components: [(id: \"A B\", kind: \"key_vault\", name: \"a\", rect: (0.0, 0.0, 1.0, 1.0))])".to_owned()),
+        ("dangling connection", "(format_version: 1, meta: (name: \"x\"), connections: [(id: \"c\", kind: \"traffic\", from: \"a\", to: \"b\")])".to_owned()),
+        ("containment cycle", "(format_version: 1, meta: (name: \"x\"), containers: [(id: \"a\", kind: \"resource_group\", name: \"a\", rect: (0.0, 0.0, 9.0, 9.0), parent: Some(\"b\")), (id: \"b\", kind: \"resource_group\", name: \"b\", rect: (0.0, 0.0, 9.0, 9.0), parent: Some(\"a\"))])".to_owned()),
+        ("duplicate ids", "(format_version: 1, meta: (name: \"x\"), components: [(id: \"a\", kind: \"key_vault\", name: \"a\", rect: (0.0, 0.0, 1.0, 1.0)), (id: \"a\", kind: \"key_vault\", name: \"b\", rect: (0.0, 0.0, 1.0, 1.0))])".to_owned()),
+        ("container listed as component", "(format_version: 1, meta: (name: \"x\"), components: [(id: \"a\", kind: \"subscription\", name: \"a\", rect: (0.0, 0.0, 1.0, 1.0))])".to_owned()),
+    ];
+    for (what, text) in cases {
+        let result = std::panic::catch_unwind(|| persistence::load_str(&text, catalog()));
+        match result {
+            Ok(Ok(_)) => panic!("{what}: accepted"),
+            Ok(Err(error)) => assert!(!error.to_string().is_empty(), "{what}: empty message"),
+            Err(_) => panic!("{what}: panicked"),
+        }
+    }
+}
+
+#[test]
+fn invalid_utf8_and_oversized_files_are_refused() {
+    let mut bytes = b"(format_version: 1,\n meta: (name: \"".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    match persistence::load_bytes(&bytes, catalog()) {
+        Err(LoadError::NotUtf8 { line: 2, column }) => assert!(column > 1),
+        other => panic!("{other:?}"),
+    }
+    let huge = vec![b' '; persistence::MAX_FILE_BYTES + 1];
+    assert!(matches!(
+        persistence::load_bytes(&huge, catalog()),
+        Err(LoadError::TooLarge { .. })
+    ));
+}
+
+fn arbitrary_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        any::<bool>().prop_map(Value::Bool),
+        (0i64..1000).prop_map(Value::Int),
+        "[ -~]{0,12}".prop_map(Value::Text),
+    ]
+}
+
+/// Designs of random kinds, names (any printable text, quotes and escapes included), positions
+/// and properties that fit the catalog.
+fn arbitrary_design() -> impl Strategy<Value = Design> {
+    let kinds: Vec<String> = catalog()
+        .kinds()
+        .iter()
+        .filter(|k| !k.container && catalog().may_contain(None, k))
+        .map(|k| k.id.clone())
+        .collect();
+    let node = (
+        proptest::sample::select(kinds),
+        "\\PC{0,20}",
+        -5000.0f32..5000.0,
+        -5000.0f32..5000.0,
+        proptest::option::of(arbitrary_value()),
+    );
+    (
+        proptest::collection::vec(node, 0..12),
+        "\\PC{0,30}",
+        proptest::collection::vec((0usize..12, 0usize..12), 0..10),
+    )
+        .prop_map(|(nodes, name, links)| {
+            let mut design = Design::new(&name);
+            let mut ids = Vec::new();
+            for (kind, name, x, y, value) in nodes {
+                let id = design.fresh_node_id(&kind);
+                let mut properties = std::collections::BTreeMap::new();
+                // Only keep a value the catalog accepts for the kind's first property.
+                if let (Some(value), Some(def)) = (
+                    value,
+                    catalog()
+                        .kind(&kind)
+                        .and_then(|k| catalog().node_properties(k).next()),
+                ) {
+                    if def.ty.check(&value).is_ok() {
+                        properties.insert(def.id.clone(), value);
+                    }
+                }
+                let node = Node {
+                    id: id.clone(),
+                    kind,
+                    name,
+                    rect: Rect::new(x, y, 170.0, 56.0),
+                    parent: None,
+                    properties,
+                    notes: String::new(),
+                };
+                if Edit::AddNode(node).apply(&mut design).is_ok() {
+                    ids.push(id);
+                }
+            }
+            for (a, b) in links {
+                if let (Some(from), Some(to)) = (ids.get(a), ids.get(b))
+                    && from != to
+                {
+                    let connection = Connection {
+                        id: design.fresh_connection_id(),
+                        kind: "traffic".to_owned(),
+                        from: from.clone(),
+                        to: to.clone(),
+                        label: String::new(),
+                        properties: Default::default(),
+                    };
+                    let _ = Edit::Connect(connection).apply(&mut design);
+                }
+            }
+            design
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_valid_design_survives_a_round_trip(design in arbitrary_design()) {
+        let text = persistence::to_string(&design, catalog()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let loaded = persistence::load_str(&text, catalog()).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&loaded, &design);
+        let again = persistence::to_string(&loaded, catalog()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(text, again);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_loader(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = persistence::load_bytes(&bytes, catalog());
+    }
+
+    #[test]
+    fn mangled_design_files_never_panic_the_loader(cut in 0usize..2000, insert in "\\PC{0,8}") {
+        let text = persistence::to_string(&sample(), catalog()).unwrap_or_default();
+        let cut = cut.min(text.len());
+        let cut = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let mangled = format!("{}{insert}{}", &text[..cut], &text[cut..]);
+        let _ = persistence::load_str(&mangled, catalog());
+    }
+}
