@@ -11,3 +11,4 @@ pub mod model;
 pub mod persistence;
 pub mod rules;
 pub mod scene;
+pub mod templates;

@@ -1,0 +1,1 @@
+//! Baseline templates: reference architectures shipped in the binary.
