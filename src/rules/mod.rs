@@ -22,6 +22,7 @@ mod process;
 use std::collections::BTreeMap;
 
 pub use context::Context;
+pub use process::ATTESTATIONS;
 pub use score::{Coverage, Score};
 
 use crate::model::{Catalog, ConnectionId, Design, NodeId, Severity};
