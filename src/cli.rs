@@ -50,6 +50,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// List the built-in templates with their findings by severity, then the user's templates.
+    Templates,
+    /// Create a design file from a template (exit 0 written, 1 FILE exists, 2 unknown template).
+    New {
+        /// Template id, as `palisade templates` lists them.
+        #[arg(long)]
+        template: String,
+        /// The design file to write.
+        file: PathBuf,
+        /// Overwrite FILE when it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -105,6 +118,12 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             fail_on,
         } => check(&files, catalog, format, fail_on, out, err),
         Command::Rules { format } => print_rules(format, out).map(|()| 0),
+        Command::Templates => crate::templates::list_command(catalog, out, err),
+        Command::New {
+            template,
+            file,
+            force,
+        } => crate::templates::new_command(&template, &file, force, catalog, out, err),
     };
     match result {
         Ok(code) => ExitCode::from(code),

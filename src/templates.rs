@@ -1,1 +1,284 @@
-//! Baseline templates: reference architectures shipped in the binary.
+//! Baseline templates: reference architectures shipped in the binary, and the user's own
+//! templates saved in the data directory.
+//!
+//! A template is an ordinary design file (`templates/<id>.ron`), embedded with `include_str!` so
+//! an installed binary has every template without the source tree. Its name, description and
+//! source link are read from the loaded design's metadata; nothing about a template is written
+//! twice.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Catalog, Design, Severity};
+use crate::persistence::{self, LoadError, SaveError};
+
+/// A template shipped in the binary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Template {
+    /// Stable id: the file stem in `templates/`, kebab-case.
+    pub id: &'static str,
+    /// The design file text.
+    pub text: &'static str,
+    /// A hardened reference architecture (true), or a design that is insecure on purpose to show
+    /// what the checks find (false).
+    pub baseline: bool,
+}
+
+impl Template {
+    /// Parses and validates the template.
+    pub fn load(&self, catalog: &Catalog) -> Result<Design, LoadError> {
+        load(self, catalog)
+    }
+}
+
+macro_rules! template {
+    ($id:literal, $baseline:expr) => {
+        Template {
+            id: $id,
+            text: include_str!(concat!("../templates/", $id, ".ron")),
+            baseline: $baseline,
+        }
+    };
+}
+
+/// Baselines first, in gallery order, then the demo.
+static BUILTIN: &[Template] = &[template!("baseline-zone-redundant-web-app", true)];
+
+/// Every template shipped in the binary: the baselines, then the insecure demo.
+pub fn builtin() -> &'static [Template] {
+    BUILTIN
+}
+
+/// The hardened reference architectures only.
+pub fn baselines() -> impl Iterator<Item = &'static Template> {
+    BUILTIN.iter().filter(|t| t.baseline)
+}
+
+/// A built-in template by id.
+pub fn find(id: &str) -> Option<&'static Template> {
+    BUILTIN.iter().find(|t| t.id == id)
+}
+
+/// Parses and validates a template into a new design; name, description and source are in
+/// `design.meta`.
+pub fn load(template: &Template, catalog: &Catalog) -> Result<Design, LoadError> {
+    persistence::load_str(template.text, catalog)
+}
+
+// ---- user templates -----------------------------------------------------------------------------
+
+/// Where the user's templates live: `$XDG_DATA_HOME/palisade/templates`, else
+/// `~/.local/share/palisade/templates` (`%APPDATA%\palisade\templates` on Windows). `None` when
+/// no home directory is known.
+pub fn user_dir() -> Option<PathBuf> {
+    let from_env = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let data = if cfg!(windows) {
+        from_env("APPDATA")
+    } else {
+        from_env("XDG_DATA_HOME").or_else(|| from_env("HOME").map(|h| h.join(".local/share")))
+    };
+    data.map(|d| d.join("palisade").join("templates"))
+}
+
+/// The user's templates in [`user_dir`], sorted by file name; empty when there are none.
+pub fn user_templates(catalog: &Catalog) -> Vec<(PathBuf, Result<Design, LoadError>)> {
+    user_dir().map_or_else(Vec::new, |dir| user_templates_in(&dir, catalog))
+}
+
+/// The `.ron` files in `dir`, loaded, sorted by file name. Hidden files (such as the temporary
+/// file of a save in progress) are skipped; a missing directory has no templates.
+pub fn user_templates_in(
+    dir: &Path,
+    catalog: &Catalog,
+) -> Vec<(PathBuf, Result<Design, LoadError>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "ron")
+                && p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+                && p.is_file()
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let design = persistence::load_path(&path, catalog);
+            (path, design)
+        })
+        .collect()
+}
+
+/// Saves `design` as a user template called `name` in [`user_dir`]; see
+/// [`save_user_template_in`].
+pub fn save_user_template(
+    design: &Design,
+    catalog: &Catalog,
+    name: &str,
+) -> Result<PathBuf, SaveError> {
+    let dir = user_dir().ok_or_else(|| SaveError::Io {
+        path: PathBuf::from("~/.local/share/palisade/templates"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no home directory to keep templates in",
+        ),
+    })?;
+    save_user_template_in(&dir, design, catalog, name)
+}
+
+/// Saves a copy of `design`, renamed to `name`, as `<slug of name>.ron` in `dir` (created when
+/// missing). Atomic; a template with the same file name is replaced. Returns the file's path.
+pub fn save_user_template_in(
+    dir: &Path,
+    design: &Design,
+    catalog: &Catalog,
+    name: &str,
+) -> Result<PathBuf, SaveError> {
+    std::fs::create_dir_all(dir).map_err(|source| SaveError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut copy = design.clone();
+    let name = name.trim();
+    if !name.is_empty() {
+        copy.meta.name = name.to_owned();
+    }
+    let path = dir.join(format!("{}.ron", slug(&copy.meta.name)));
+    persistence::save_path(&copy, catalog, &path)?;
+    Ok(path)
+}
+
+/// A file stem from free text: lowercase ASCII letters and digits joined by single dashes, at
+/// most 64 characters, `template` when nothing is left.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_end_matches('-').chars().take(64).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "template".to_owned()
+    } else {
+        out
+    }
+}
+
+// ---- command line -------------------------------------------------------------------------------
+
+/// `palisade templates`: every built-in template with its name and findings by severity, then
+/// the user's templates. Returns the exit code.
+pub fn list_command(
+    catalog: &Catalog,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let mut code = 0;
+    let header: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
+    writeln!(
+        out,
+        "{:<36} {:<44} {}",
+        "ID",
+        "NAME",
+        header.join(" ").to_uppercase()
+    )?;
+    for template in builtin() {
+        match template.load(catalog) {
+            Ok(design) => {
+                let findings = crate::rules::evaluate(&design, catalog);
+                let counts: Vec<String> = Severity::ALL
+                    .iter()
+                    .zip(&header)
+                    .map(|(s, h)| format!("{:>w$}", findings.count(*s), w = h.len()))
+                    .collect();
+                let name = if template.baseline {
+                    design.meta.name.clone()
+                } else {
+                    format!("{} (demo)", design.meta.name)
+                };
+                writeln!(out, "{:<36} {name:<44} {}", template.id, counts.join(" "))?;
+            }
+            Err(error) => {
+                code = 1;
+                writeln!(err, "{}: {error}", template.id)?;
+            }
+        }
+    }
+    let user = user_templates(catalog);
+    if let (Some(dir), false) = (user_dir(), user.is_empty()) {
+        writeln!(out, "\nUser templates in {}:", dir.display())?;
+        for (path, design) in user {
+            match design {
+                Ok(design) => writeln!(out, "{}  {}", path.display(), design.meta.name)?,
+                Err(error) => writeln!(out, "{}  (does not load: {error})", path.display())?,
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// `palisade new --template ID FILE`: writes a copy of the template to `file`. Exit 0 written,
+/// 1 when `file` exists and `force` is off, 2 for an unknown template or a failed write.
+pub fn new_command(
+    id: &str,
+    file: &Path,
+    force: bool,
+    catalog: &Catalog,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let text = match find(id) {
+        Some(template) => template.text.to_owned(),
+        None => match user_template_text(id) {
+            Some(text) => text,
+            None => {
+                writeln!(err, "error: no template `{id}`; the templates are:")?;
+                for template in builtin() {
+                    writeln!(err, "  {}", template.id)?;
+                }
+                return Ok(2);
+            }
+        },
+    };
+    if let Err(error) = persistence::load_str(&text, catalog) {
+        writeln!(err, "error: template `{id}` does not load: {error}")?;
+        return Ok(2);
+    }
+    if file.exists() && !force {
+        writeln!(
+            err,
+            "error: {} exists; pass --force to overwrite it",
+            file.display()
+        )?;
+        return Ok(1);
+    }
+    if let Err(error) = persistence::write_atomically(file, text.as_bytes()) {
+        writeln!(err, "error: {error}")?;
+        return Ok(2);
+    }
+    writeln!(out, "{}: created from template `{id}`", file.display())?;
+    Ok(0)
+}
+
+/// A user template's text by file stem, if there is one.
+fn user_template_text(id: &str) -> Option<String> {
+    if slug(id) != id {
+        return None;
+    }
+    std::fs::read_to_string(user_dir()?.join(format!("{id}.ron"))).ok()
+}

@@ -3,6 +3,7 @@
 mod cli;
 mod edits;
 mod persistence;
+mod templates;
 mod tidy;
 
 use palisade::model::{Catalog, catalog};
