@@ -1,4 +1,4 @@
-//! KV-002: a Key Vault without purge protection.
+//! KV-002: a Key Vault or Managed HSM without purge protection.
 
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
@@ -13,8 +13,9 @@ pub static RULE: Rule = Rule {
         se: &["SE:09", "SE:07"],
         mcsb: &["DP-8"],
         stride: Stride::DenialOfService,
-        scope: &["key_vault"],
-        checks: "Every Key Vault has purge protection on (soft delete is always on for new vaults).",
+        scope: &["key_vault", "key_vault_managed_hsm"],
+        checks: "Every Key Vault and Managed HSM has purge protection on (soft delete is always on for \
+                 new vaults).",
         rationale: "Without purge protection, anyone who can delete the vault or its keys can also purge them \
                     at once. Data encrypted with those keys is then lost for good, which makes a stolen \
                     administrator account a ransom tool.",
@@ -28,11 +29,18 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for vault in ctx.nodes_of_kind("key_vault") {
+    for vault in ctx.nodes() {
+        if !matches!(vault.kind.as_str(), "key_vault" | "key_vault_managed_hsm") {
+            continue;
+        }
         if !ctx.bool(vault, "purge_protection") {
             report.node(
                 &vault.id,
-                format!("Key Vault `{}` has purge protection off", ctx.label(vault)),
+                format!(
+                    "{} `{}` has purge protection off",
+                    ctx.kind_name(vault),
+                    ctx.label(vault)
+                ),
             );
         }
     }
@@ -45,8 +53,11 @@ mod tests {
 
     #[test]
     fn fires_on_the_platform_default() {
-        let design = DesignBuilder::new().node("kv", "key_vault").build();
-        assert_fires_on(&RULE, &design, &["kv"]);
+        let design = DesignBuilder::new()
+            .node("kv", "key_vault")
+            .node("hsm", "key_vault_managed_hsm")
+            .build();
+        assert_fires_on(&RULE, &design, &["hsm", "kv"]);
     }
 
     #[test]

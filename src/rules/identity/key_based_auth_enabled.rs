@@ -1,0 +1,125 @@
+//! IAM-003: a data, messaging or monitoring service still accepts keys instead of Entra ID.
+
+use crate::model::{Node, Severity};
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "IAM-003",
+        name: "key-based-auth-enabled",
+        title: "Service accepts account keys instead of requiring Entra ID",
+        severity: Severity::High,
+        kind: RuleKind::Property,
+        se: &["SE:05", "SE:09"],
+        mcsb: &["IM-1"],
+        stride: Stride::Spoofing,
+        scope: &[
+            "storage_account",
+            "cosmos_db",
+            "service_bus",
+            "event_hubs",
+            "redis_cache",
+            "application_insights",
+            "log_analytics_workspace",
+        ],
+        checks: "Storage accounts have shared key access off; Cosmos DB (NoSQL API), Service Bus and \
+                 Event Hubs have local authentication off; Azure Cache for Redis has access keys off; \
+                 Application Insights and Log Analytics have local authentication off.",
+        rationale: "As long as the service accepts its account keys, anyone holding a key (or a SAS signed \
+                    with one) gets in without a sign-in, without Conditional Access and without an \
+                    identity in the logs. Moving every client to Entra ID only helps once the keys stop \
+                    working.",
+        remediation: "Move every client to Entra ID tokens with data-plane roles, then disable the keys \
+                      (`allowSharedKeyAccess: false`, `disableLocalAuth: true`, \
+                      `disableAccessKeyAuthentication: true`).",
+        false_positives: "Clients that cannot use Entra ID yet, such as a Function app whose host storage \
+                          still uses a connection string, or Azure Files over SMB with key access.",
+        learn: "https://learn.microsoft.com/azure/storage/common/shared-key-authorization-prevent",
+        psrule: &[
+            "Azure.Storage.LocalAuth",
+            "Azure.Cosmos.NoSQLLocalAuth",
+            "Azure.ServiceBus.DisableLocalAuth",
+            "Azure.EventHub.DisableLocalAuth",
+            "Azure.Redis.LocalAuth",
+            "Azure.AppInsights.LocalAuth",
+        ],
+    },
+    check,
+};
+
+/// What the node still accepts, or `None` when keys are off.
+fn accepted_keys(ctx: &Context, node: &Node) -> Option<&'static str> {
+    let keys_on = match node.kind.as_str() {
+        "storage_account" => ctx.bool(node, "allow_shared_key_access"),
+        // Only the NoSQL API can do without keys; the others still need them.
+        "cosmos_db" => ctx.text(node, "api") == "NoSQL" && !ctx.bool(node, "disable_local_auth"),
+        "service_bus" | "event_hubs" => !ctx.bool(node, "disable_local_auth"),
+        "redis_cache" => !ctx.bool(node, "access_keys_disabled"),
+        "application_insights" | "log_analytics_workspace" => {
+            !ctx.bool(node, "local_auth_disabled")
+        }
+        _ => false,
+    };
+    keys_on.then_some(match node.kind.as_str() {
+        "storage_account" => "shared key authorization",
+        "cosmos_db" => "account keys",
+        "service_bus" | "event_hubs" => "SAS keys",
+        "redis_cache" => "access keys",
+        "application_insights" => "telemetry sent with just its instrumentation key",
+        _ => "logs sent with workspace keys",
+    })
+}
+
+fn check(ctx: &Context, report: &mut Report) {
+    for node in ctx.nodes() {
+        if let Some(keys) = accepted_keys(ctx, node) {
+            report.node(
+                &node.id,
+                format!(
+                    "{} `{}` accepts {keys}",
+                    ctx.kind_name(node),
+                    ctx.label(node)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn fires_on_platform_defaults() {
+        let design = DesignBuilder::new()
+            .node("st", "storage_account")
+            .node("sb", "service_bus")
+            .node("redis", "redis_cache")
+            .node("law", "log_analytics_workspace")
+            .build();
+        assert_fires_on(&RULE, &design, &["law", "redis", "sb", "st"]);
+    }
+
+    #[test]
+    fn quiet_when_keys_are_off() {
+        let design = DesignBuilder::new()
+            .node("st", "storage_account")
+            .set("st", "allow_shared_key_access", false)
+            .node("cosmos", "cosmos_db")
+            .set("cosmos", "disable_local_auth", true)
+            .node("redis", "redis_cache")
+            .set("redis", "access_keys_disabled", true)
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn quiet_for_cosmos_apis_that_need_keys() {
+        let design = DesignBuilder::new()
+            .node("cosmos", "cosmos_db")
+            .set("cosmos", "api", "MongoDB_RU")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}

@@ -1,0 +1,65 @@
+//! KV-003: a Key Vault authorises data access with vault access policies instead of Azure RBAC.
+
+use crate::model::Severity;
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "KV-003",
+        name: "key-vault-uses-access-policies",
+        title: "Key Vault uses access policies instead of Azure RBAC",
+        severity: Severity::Medium,
+        kind: RuleKind::Property,
+        se: &["SE:05", "SE:09"],
+        mcsb: &["PA-7"],
+        stride: Stride::ElevationOfPrivilege,
+        scope: &["key_vault"],
+        checks: "Every Key Vault uses the Azure RBAC permission model for its data plane.",
+        rationale: "Access policies are a second permission system that PIM, Conditional Access and \
+                    access reviews do not cover. Anyone with Contributor on the vault can also grant \
+                    themselves an access policy and read every secret, and policies cannot be scoped \
+                    to a single secret.",
+        remediation: "Switch the vault to the RBAC permission model (`enableRbacAuthorization: true`) \
+                      after granting equivalent roles such as Key Vault Secrets User to each consumer's \
+                      identity.",
+        false_positives: "Vaults used by older services that only support access policies.",
+        learn: "https://learn.microsoft.com/azure/key-vault/general/rbac-guide",
+        psrule: &["Azure.KeyVault.RBAC"],
+    },
+    check,
+};
+
+fn check(ctx: &Context, report: &mut Report) {
+    for vault in ctx.nodes_of_kind("key_vault") {
+        if !ctx.bool(vault, "rbac_authorization") {
+            report.node(
+                &vault.id,
+                format!(
+                    "Key Vault `{}` grants data access through access policies rather than Azure RBAC",
+                    ctx.label(vault)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn fires_on_the_platform_default() {
+        let design = DesignBuilder::new().node("kv", "key_vault").build();
+        assert_fires_on(&RULE, &design, &["kv"]);
+    }
+
+    #[test]
+    fn quiet_with_rbac() {
+        let design = DesignBuilder::new()
+            .node("kv", "key_vault")
+            .set("kv", "rbac_authorization", true)
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}
