@@ -6,3 +6,16 @@ pub mod json;
 pub mod rules_doc;
 pub mod sarif;
 pub mod text;
+
+pub mod csv;
+pub mod escape;
+pub mod fit;
+pub mod format;
+pub mod html;
+pub mod markdown;
+pub mod png;
+pub mod report;
+pub mod svg;
+mod textwidth;
+
+pub use format::{ExportError, ExportOptions, Format, export, today};

@@ -1,0 +1,65 @@
+//! One CSV row per finding, for spreadsheets and trackers (RFC 4180, CRLF line ends).
+//!
+//! Every cell goes through [`escape::csv`]: quoted where needed, and a cell that a spreadsheet
+//! would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) is prefixed with `'`.
+
+use super::escape;
+use super::json::{subject_name, subject_type};
+use crate::model::Design;
+use crate::rules::Findings;
+
+/// The header row's column names, in order.
+pub const COLUMNS: [&str; 14] = [
+    "severity",
+    "rule",
+    "title",
+    "subject_type",
+    "subject_id",
+    "subject",
+    "message",
+    "se",
+    "mcsb",
+    "stride",
+    "rationale",
+    "remediation",
+    "learn",
+    "fingerprint",
+];
+
+/// The findings as CSV text with a header row.
+pub fn findings(design: &Design, findings: &Findings) -> String {
+    let mut out = String::new();
+    push_row(&mut out, COLUMNS.iter().map(|c| (*c).to_owned()));
+    for f in &findings.items {
+        push_row(
+            &mut out,
+            [
+                f.severity.as_str().to_owned(),
+                f.rule.id.to_owned(),
+                f.rule.title.to_owned(),
+                subject_type(&f.subject).to_owned(),
+                f.subject.key().to_owned(),
+                subject_name(design, &f.subject),
+                f.message.clone(),
+                f.rule.se.join(" "),
+                f.rule.mcsb.join(" "),
+                f.rule.stride.as_str().to_owned(),
+                f.rule.rationale.to_owned(),
+                f.rule.remediation.to_owned(),
+                f.rule.learn.to_owned(),
+                f.fingerprint.clone(),
+            ],
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: impl IntoIterator<Item = String>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&escape::csv(&cell));
+    }
+    out.push_str("\r\n");
+}

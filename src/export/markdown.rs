@@ -1,0 +1,156 @@
+//! The Markdown report: for a pull-request comment or a wiki page.
+//!
+//! Everything users typed (names, descriptions, owner, messages naming components, reasons) goes
+//! through [`escape::markdown`]: no raw HTML, links, tables breaks or mentions can come from a
+//! design. Rule text is ours and written as Markdown already.
+
+use std::fmt::Write as _;
+
+use super::escape::markdown as md;
+use super::format::ExportOptions;
+use super::json::subject_name;
+use super::report::{self, SCORE_NOTE};
+use super::svg::severity_label;
+use crate::model::{Catalog, Design};
+use crate::rules::{Findings, score};
+
+/// The report as Markdown text.
+pub fn report(
+    design: &Design,
+    _catalog: &Catalog,
+    findings: &Findings,
+    options: &ExportOptions,
+) -> String {
+    let mut out = String::new();
+    let meta = &design.meta;
+    let score = score::score(findings);
+    let title = if meta.name.trim().is_empty() {
+        "Untitled design".to_owned()
+    } else {
+        md(meta.name.trim())
+    };
+    let _ = writeln!(out, "# Security review: {title}\n");
+    if !meta.description.trim().is_empty() {
+        let _ = writeln!(out, "{}\n", md(meta.description.trim()));
+    }
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| **Score** | **{} / 100** |", score.value);
+    let _ = writeln!(out, "| Findings | {} |", report::counts_text(findings));
+    let _ = writeln!(
+        out,
+        "| Components | {} ({} connections) |",
+        design.nodes().len(),
+        design.connections().len()
+    );
+    for (label, value) in [
+        ("Owner", &meta.owner),
+        ("Data classification", &meta.data_classification),
+    ] {
+        if !value.trim().is_empty() {
+            let _ = writeln!(out, "| {label} | {} |", md(value.trim()));
+        }
+    }
+    if let Some(date) = options.date.as_deref().filter(|d| !d.trim().is_empty()) {
+        let _ = writeln!(out, "| Date | {} |", md(date.trim()));
+    }
+    let _ = writeln!(out, "\n{SCORE_NOTE}\n");
+
+    let _ = writeln!(out, "## Well-Architected security checklist\n");
+    let _ = writeln!(
+        out,
+        "| Item | Title | Rules passing | Status |\n|---|---|---|---|"
+    );
+    for c in &score.coverage {
+        let passing = if c.applicable == 0 {
+            "–".to_owned()
+        } else {
+            format!("{} / {}", c.passing, c.applicable)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {passing} | {} |",
+            c.code,
+            c.title,
+            report::coverage_status(c)
+        );
+    }
+
+    let _ = writeln!(out, "\n## Findings\n");
+    if findings.items.is_empty() {
+        let _ = writeln!(out, "No findings: every applicable rule passes.");
+    }
+    let mut number = 0;
+    for (severity, items) in report::by_severity(findings) {
+        let _ = writeln!(out, "### {} ({})\n", severity_label(severity), items.len());
+        for f in items {
+            number += 1;
+            let m = f.rule;
+            let _ = writeln!(out, "#### {number}. {} ({})\n", m.title, m.id);
+            let _ = writeln!(
+                out,
+                "**{}**: {}\n",
+                md(&subject_name(design, &f.subject)),
+                md(&f.message)
+            );
+            let _ = writeln!(out, "- **Why it matters:** {}", m.rationale);
+            let _ = writeln!(out, "- **Fix:** {}", m.remediation);
+            let _ = writeln!(
+                out,
+                "- **Well-Architected:** {} · **MCSB:** {} · **STRIDE:** {}",
+                m.se.join(", "),
+                m.mcsb.join(", "),
+                m.stride.as_str()
+            );
+            if let Some(url) = super::escape::https_url(m.learn) {
+                let _ = writeln!(out, "- [Learn more]({url})");
+            }
+            out.push('\n');
+        }
+    }
+
+    let by_se = report::by_se(findings);
+    if !by_se.is_empty() {
+        let _ = writeln!(out, "## Findings by checklist item\n");
+        let _ = writeln!(out, "| Item | Findings |\n|---|---|");
+        for (code, title, items) in by_se {
+            let list: Vec<String> = items
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {} on {}",
+                        f.severity.as_str(),
+                        f.rule.id,
+                        md(&subject_name(design, &f.subject))
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "| {code} {title} | {} |", list.join("<br>"));
+        }
+        out.push('\n');
+    }
+
+    let overrides: Vec<_> = meta
+        .rule_settings
+        .iter()
+        .filter(|(_, s)| !s.enabled || s.severity.is_some())
+        .collect();
+    if !overrides.is_empty() {
+        let _ = writeln!(out, "## Rule settings\n");
+        let _ = writeln!(out, "| Rule | Setting | Reason |\n|---|---|---|");
+        for (rule, setting) in overrides {
+            let what = match (setting.enabled, setting.severity) {
+                (false, _) => "disabled".to_owned(),
+                (true, Some(s)) => format!("severity {}", s.as_str()),
+                (true, None) => "enabled".to_owned(),
+            };
+            let _ = writeln!(out, "| {} | {what} | {} |", md(rule), md(&setting.reason));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "---\nGenerated by Palisade {} against the Azure Well-Architected security checklist and the Microsoft cloud security benchmark v1.",
+        env!("CARGO_PKG_VERSION")
+    );
+    out
+}

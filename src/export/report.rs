@@ -1,0 +1,77 @@
+//! What the HTML and Markdown reports share: the summary numbers and the groupings.
+
+use crate::model::Severity;
+use crate::rules::score::{self, SE_ITEMS};
+use crate::rules::{Finding, Findings};
+
+/// How the score is computed, in one sentence for readers of a report.
+pub const SCORE_NOTE: &str = "The score is the weight of the applicable rules that pass over the weight of all applicable rules (critical 10, high 5, medium 3, low 1, info 0), as a percentage; 100 when no rule applies.";
+
+/// `2 critical, 1 high, 4 medium` (only the non-zero counts), or `no findings`.
+pub fn counts_text(findings: &Findings) -> String {
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|s| findings.count(**s) > 0)
+        .map(|s| format!("{} {}", findings.count(*s), s.as_str()))
+        .collect();
+    if parts.is_empty() {
+        "no findings".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The findings of each severity, most severe first, leaving out severities with none.
+pub fn by_severity(findings: &Findings) -> Vec<(Severity, Vec<&Finding>)> {
+    Severity::ALL
+        .into_iter()
+        .map(|s| {
+            (
+                s,
+                findings
+                    .items
+                    .iter()
+                    .filter(|f| f.severity == s)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
+}
+
+/// Each checklist item with its code, title and findings (a finding whose rule maps to several
+/// items appears under each), in checklist order; items with no finding are left out.
+pub fn by_se(findings: &Findings) -> Vec<(&'static str, &'static str, Vec<&Finding>)> {
+    SE_ITEMS
+        .iter()
+        .map(|&(code, title)| {
+            let items: Vec<&Finding> = findings
+                .items
+                .iter()
+                .filter(|f| f.rule.se.contains(&code))
+                .collect();
+            (code, title, items)
+        })
+        .filter(|(_, _, items)| !items.is_empty())
+        .collect()
+}
+
+/// How a checklist item fares, in words: `not assessed`, `passing` or `2 of 5 rules failing`.
+pub fn coverage_status(coverage: &score::Coverage) -> String {
+    if coverage.applicable == 0 {
+        "not assessed".to_owned()
+    } else if coverage.passing == coverage.applicable {
+        "passing".to_owned()
+    } else {
+        format!(
+            "{} of {} rules failing",
+            coverage.applicable - coverage.passing,
+            coverage.applicable
+        )
+    }
+}
+
+/// The stable anchor of a finding within a report (`finding-3`), by its index in the list.
+pub fn anchor(index: usize) -> String {
+    format!("finding-{}", index + 1)
+}
