@@ -1,0 +1,147 @@
+//! DATA-007: confidential data is encrypted only with Microsoft-managed keys.
+
+use super::{kind_label, sensitive_classification};
+use crate::model::{Node, Severity};
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "DATA-007",
+        name: "confidential-data-without-customer-managed-key",
+        title: "Confidential data is not encrypted with a key you control",
+        severity: Severity::Medium,
+        kind: RuleKind::Topology,
+        se: &["SE:07", "SE:03"],
+        mcsb: &["DP-5"],
+        stride: Stride::InformationDisclosure,
+        scope: &["data_store"],
+        checks: "A data store classified Confidential or Highly confidential, of a kind that supports \
+                 customer-managed keys (storage, SQL, Cosmos DB, PostgreSQL and MySQL), uses one. For \
+                 Highly confidential data, the key it references is not in a Standard (software) Key \
+                 Vault but in a Premium vault or a Managed HSM.",
+        rationale: "With a customer-managed key you decide who can use the key, you see every use in the \
+                    vault's audit log, and you can revoke it to make the data unreadable at once. \
+                    Regulations for sensitive data often require it, and for the most sensitive data \
+                    keys protected by hardware.",
+        remediation: "Create the key in Key Vault Premium or a Managed HSM (with purge protection), give \
+                      the service's managed identity wrap and unwrap rights, and switch the service to \
+                      the customer-managed key.",
+        false_positives: "Data classified Confidential where policy accepts Microsoft-managed keys.",
+        learn: "https://learn.microsoft.com/azure/security/fundamentals/encryption-models",
+        psrule: &[],
+    },
+    check,
+};
+
+/// Whether the store uses a customer-managed key, or `None` when its kind cannot.
+fn uses_cmk(ctx: &Context, store: &Node) -> Option<bool> {
+    match store.kind.as_str() {
+        "storage_account" => Some(ctx.text(store, "encryption_key") == "CustomerManaged"),
+        "sql_database" | "sql_managed_instance" => {
+            Some(ctx.bool(store, "tde_customer_managed_key"))
+        }
+        "cosmos_db" | "postgresql_flexible_server" => Some(ctx.bool(store, "customer_managed_key")),
+        _ => None,
+    }
+}
+
+fn check(ctx: &Context, report: &mut Report) {
+    for store in ctx.nodes_with_trait("data_store") {
+        let Some(classification) = sensitive_classification(ctx, store) else {
+            continue;
+        };
+        let Some(cmk) = uses_cmk(ctx, store) else {
+            continue;
+        };
+        let label = ctx.label(store);
+        let kind = kind_label(ctx, store);
+        if !cmk {
+            report.node(
+                &store.id,
+                format!(
+                    "{kind} `{label}` holds {classification} data but encrypts it with \
+                     Microsoft-managed keys"
+                ),
+            );
+            continue;
+        }
+        if classification != "highly confidential" {
+            continue;
+        }
+        // The key's home, as drawn: a Standard vault keeps keys in software.
+        let software_vault = ctx
+            .design
+            .outgoing(&store.id)
+            .into_iter()
+            .filter(|c| c.kind == "secret_reference")
+            .filter(|c| ctx.connection_text(c, "purpose") == "Key")
+            .filter_map(|c| ctx.node(&c.to))
+            .find(|v| v.kind == "key_vault" && ctx.text(v, "sku") == "Standard");
+        if let Some(vault) = software_vault {
+            report.node_with(
+                &store.id,
+                vec![vault.id.clone()],
+                format!(
+                    "{kind} `{label}` holds highly confidential data but its key sits in Key Vault \
+                     `{}` (Standard), which protects keys in software rather than in an HSM",
+                    ctx.label(vault)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::model::Value;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn fires_on_confidential_data_with_platform_keys() {
+        let design = DesignBuilder::new()
+            .node("sql", "sql_database")
+            .set("sql", "data_classification", "Confidential")
+            .build();
+        assert_fires_on(&RULE, &design, &["sql"]);
+    }
+
+    #[test]
+    fn fires_on_a_highly_confidential_key_in_a_standard_vault() {
+        let design = DesignBuilder::new()
+            .node("st", "storage_account")
+            .set("st", "data_classification", "HighlyConfidential")
+            .set("st", "encryption_key", "CustomerManaged")
+            .node("kv", "key_vault")
+            .connect_with(
+                "st",
+                "kv",
+                "secret_reference",
+                &[("purpose", Value::from("Key"))],
+            )
+            .build();
+        assert_fires_on(&RULE, &design, &["st"]);
+    }
+
+    #[test]
+    fn quiet_with_an_hsm_backed_key_or_general_data() {
+        let design = DesignBuilder::new()
+            .node("st", "storage_account")
+            .set("st", "data_classification", "HighlyConfidential")
+            .set("st", "encryption_key", "CustomerManaged")
+            .node("kv", "key_vault")
+            .set("kv", "sku", "Premium")
+            .connect_with(
+                "st",
+                "kv",
+                "secret_reference",
+                &[("purpose", Value::from("Key"))],
+            )
+            .node("logs", "storage_account")
+            .set("logs", "data_classification", "General")
+            .node("cache", "redis_cache")
+            .set("cache", "data_classification", "Confidential")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}

@@ -1,0 +1,92 @@
+//! DATA-006: a database firewall admits every Azure service, including other customers'.
+
+use super::kind_label;
+use crate::model::{Node, Severity};
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "DATA-006",
+        name: "database-open-to-all-azure-services",
+        title: "Database firewall admits all of Azure",
+        severity: Severity::High,
+        kind: RuleKind::Property,
+        se: &["SE:06"],
+        mcsb: &["NS-2"],
+        stride: Stride::InformationDisclosure,
+        scope: &["sql_database", "postgresql_flexible_server"],
+        checks: "SQL Database and PostgreSQL or MySQL flexible servers with a public endpoint do not use \
+                 the \"Allow Azure services\" firewall exception.",
+        rationale: "The exception (the 0.0.0.0 rule) is not limited to your subscription: any VM, \
+                    function or service of any Azure customer passes the firewall and only needs a \
+                    credential to get in. It quietly turns a restricted endpoint into one open to a \
+                    large part of the internet.",
+        remediation: "Turn the exception off, reach the database through a private endpoint (or VNet \
+                      integration), and add narrow IP rules only for the callers that need them.",
+        false_positives: "None: Azure services that need access should use private endpoints, trusted \
+                          service access or managed identities instead.",
+        learn: "https://learn.microsoft.com/azure/azure-sql/database/network-access-controls-overview",
+        psrule: &[
+            "Azure.SQL.AllowAzureAccess",
+            "Azure.PostgreSQL.AllowAzureAccess",
+            "Azure.MySQL.AllowAzureAccess",
+        ],
+    },
+    check,
+};
+
+/// Whether the public endpoint, where the exception applies, is on.
+fn public_endpoint_on(ctx: &Context, db: &Node) -> bool {
+    match db.kind.as_str() {
+        "sql_database" => ctx.text(db, "public_network_access") == "Enabled",
+        "postgresql_flexible_server" => ctx.text(db, "network_mode") == "PublicAccess",
+        _ => false,
+    }
+}
+
+fn check(ctx: &Context, report: &mut Report) {
+    for db in ctx.nodes() {
+        if !ctx.has_property(db, "allow_azure_services") || !ctx.bool(db, "allow_azure_services") {
+            continue;
+        }
+        if public_endpoint_on(ctx, db) {
+            report.node(
+                &db.id,
+                format!(
+                    "{} `{}` lets any Azure service, including other customers', through its \
+                     firewall",
+                    kind_label(ctx, db),
+                    ctx.label(db)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn fires_on_the_azure_services_exception() {
+        let design = DesignBuilder::new()
+            .node("sql", "sql_database")
+            .set("sql", "allow_azure_services", true)
+            .node("pg", "postgresql_flexible_server")
+            .set("pg", "allow_azure_services", true)
+            .build();
+        assert_fires_on(&RULE, &design, &["pg", "sql"]);
+    }
+
+    #[test]
+    fn quiet_without_the_exception_or_the_endpoint() {
+        let design = DesignBuilder::new()
+            .node("sql", "sql_database")
+            .node("private", "sql_database")
+            .set("private", "allow_azure_services", true)
+            .set("private", "public_network_access", "Disabled")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}
