@@ -1,0 +1,141 @@
+//! NET-002: a data store the internet reaches without going through an application tier.
+
+use super::{describe_exposure, internet_reach, path_nodes};
+use crate::model::{Node, Severity};
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NET-002",
+        name: "data-store-exposed-to-internet",
+        title: "Data store is reachable from the internet",
+        severity: Severity::Critical,
+        kind: RuleKind::Topology,
+        se: &["SE:06", "SE:04"],
+        mcsb: &["NS-2", "NS-1"],
+        stride: Stride::InformationDisclosure,
+        scope: &["data_store"],
+        checks: "Follows data flows from the internet zone and from every open public endpoint, stopping at \
+                 the application tier (compute and web workloads, including API Management). A data store \
+                 (storage, databases, caches, messaging, Key Vault, registries) that is reached this way, or \
+                 whose own public endpoint accepts traffic from any network, is reported. Flows out of a \
+                 data store are not followed, and stores classified as Public are skipped.",
+        rationale: "A data store that the internet can address directly is one leaked key, weak password or \
+                    misconfigured firewall rule away from a breach, and it is the first target of scanners. \
+                    Serving data only through the application tier keeps authentication, input validation and \
+                    logging in front of it.",
+        remediation: "Disable public network access and reach the store through a private endpoint, or at least \
+                      set its firewall to deny by default and allow only the networks that need it. Remove any \
+                      drawn flow from the internet, a public IP or a gateway straight to the store.",
+        false_positives: "Storage that serves public static content (for example through Front Door): mark it \
+                          with data classification Public. Stores whose firewall the design does not model.",
+        learn: "https://learn.microsoft.com/azure/well-architected/security/networking",
+        psrule: &[
+            "Azure.Storage.Firewall",
+            "Azure.KeyVault.Firewall",
+            "Azure.Cosmos.PublicAccess",
+            "Azure.Redis.PublicNetworkAccess",
+            "Azure.ACR.Firewall",
+            "Azure.EventHub.Firewall",
+        ],
+    },
+    check,
+};
+
+fn application_tier(ctx: &Context, node: &Node) -> bool {
+    ctx.has_trait(node, "compute") || ctx.has_trait(node, "web_workload")
+}
+
+fn check(ctx: &Context, report: &mut Report) {
+    let reach = internet_reach(
+        ctx,
+        |n| !ctx.has_trait(n, "data_store"),
+        |n| application_tier(ctx, n),
+    );
+    for store in ctx.nodes_with_trait("data_store") {
+        if !reach.contains_key(&store.id) || ctx.text(store, "data_classification") == "Public" {
+            continue;
+        }
+        let private_endpoints = ctx.sources(&store.id, "private_link");
+        let note = if private_endpoints.is_empty() {
+            ""
+        } else {
+            " (its private endpoint does not close the public one)"
+        };
+        report.node_with(
+            &store.id,
+            path_nodes(ctx, &reach, &store.id),
+            format!(
+                "{} `{}` is reachable from the internet: {}{note}",
+                ctx.kind_name(store),
+                ctx.label(store),
+                describe_exposure(ctx, &reach, &store.id)
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    fn private_store(builder: DesignBuilder, id: &str) -> DesignBuilder {
+        builder
+            .node(id, "storage_account")
+            .set(id, "public_network_access", "Disabled")
+    }
+
+    #[test]
+    fn fires_on_the_platform_default_public_endpoint() {
+        let design = DesignBuilder::new().node("kv", "key_vault").build();
+        assert_fires_on(&RULE, &design, &["kv"]);
+    }
+
+    #[test]
+    fn fires_on_a_drawn_path_through_a_public_ip() {
+        let design = private_store(DesignBuilder::new(), "st")
+            .node("pip", "public_ip")
+            .connect("pip", "st", "traffic")
+            .build();
+        assert_fires_on(&RULE, &design, &["st"]);
+    }
+
+    #[test]
+    fn quiet_behind_the_application_tier_even_with_a_waf_and_a_cycle() {
+        let design = private_store(DesignBuilder::new(), "st")
+            .node("internet", "internet")
+            .node("fd", "front_door")
+            .set("fd", "waf_policy_attached", true)
+            .node("app", "app_service")
+            .connect("internet", "fd", "traffic")
+            .connect("fd", "app", "traffic")
+            .connect("app", "st", "traffic")
+            .connect("st", "app", "traffic")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_when_a_waf_forwards_straight_to_a_store() {
+        let design = private_store(DesignBuilder::new(), "st")
+            .node("internet", "internet")
+            .node("fd", "front_door")
+            .set("fd", "waf_policy_attached", true)
+            .connect("internet", "fd", "traffic")
+            .connect("fd", "st", "traffic")
+            .build();
+        assert_fires_on(&RULE, &design, &["st"]);
+    }
+
+    #[test]
+    fn quiet_for_public_content_and_closed_endpoints() {
+        let design = private_store(DesignBuilder::new(), "st")
+            .node("web", "storage_account")
+            .set("web", "data_classification", "Public")
+            .node("kv", "key_vault")
+            .set("kv", "network_default_action", "Deny")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}

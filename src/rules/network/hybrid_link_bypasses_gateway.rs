@@ -1,0 +1,119 @@
+//! NET-015: on-premises connectivity that does not terminate on a VPN or ExpressRoute gateway.
+
+use super::open_to_internet;
+use crate::model::{Node, Severity};
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NET-015",
+        name: "hybrid-link-bypasses-gateway",
+        title: "On-premises traffic does not arrive through a VPN or ExpressRoute gateway",
+        severity: Severity::Medium,
+        kind: RuleKind::Topology,
+        se: &["SE:06", "SE:07"],
+        mcsb: &["NS-9"],
+        stride: Stride::InformationDisclosure,
+        scope: &["on_premises_zone"],
+        checks: "Every hybrid link ends at a VPN or ExpressRoute gateway, and no traffic flow from an on-premises \
+                 network goes straight to an Azure component's public endpoint. Flows to public entry points \
+                 (public IPs, gateways, Front Door) are treated as deliberate public access, and flows to \
+                 private-only components as shorthand for a path through the gateway.",
+        rationale: "Internal traffic that crosses the internet to a public endpoint depends on that endpoint \
+                    staying open to the company's egress addresses and travels outside the private network. A \
+                    gateway in the hub keeps the traffic private and lets the firewall and NSGs filter it like \
+                    any other internal flow.",
+        remediation: "Connect the on-premises network with site-to-site VPN or ExpressRoute private peering to a \
+                      gateway in the hub, reach services through private endpoints over that link, and then \
+                      close their public endpoints.",
+        false_positives: "Services that are deliberately public and also used by on-premises users over the \
+                          internet.",
+        learn: "https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpngateways",
+        psrule: &[],
+    },
+    check,
+};
+
+fn on_premises(ctx: &Context, node: &Node) -> bool {
+    ctx.has_trait(node, "on_premises_zone") || ctx.inside_trait(&node.id, "on_premises_zone")
+}
+
+fn check(ctx: &Context, report: &mut Report) {
+    for connection in ctx.design.connections() {
+        let (Some(from), Some(to)) = (ctx.node(&connection.from), ctx.node(&connection.to)) else {
+            continue;
+        };
+        if connection.kind == "hybrid_link" {
+            if from.kind != "vnet_gateway" && to.kind != "vnet_gateway" {
+                report.connection(
+                    &connection.id,
+                    format!(
+                        "Hybrid link between `{}` and `{}` does not end at a VPN or ExpressRoute gateway",
+                        ctx.label(from),
+                        ctx.label(to)
+                    ),
+                );
+            }
+            continue;
+        }
+        if connection.kind != "traffic" || !on_premises(ctx, from) {
+            continue;
+        }
+        let in_azure =
+            !ctx.has_trait(to, "boundary_zone") && !ctx.inside_trait(&to.id, "boundary_zone");
+        if in_azure
+            && to.kind != "vnet_gateway"
+            && !ctx.has_trait(to, "public_entry")
+            && open_to_internet(ctx, to)
+        {
+            report.connection(
+                &connection.id,
+                format!(
+                    "`{}` reaches {} `{}` over its public endpoint instead of through the hybrid gateway",
+                    ctx.label(from),
+                    ctx.kind_name(to),
+                    ctx.label(to)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn fires_on_a_link_to_a_vm_and_a_flow_to_a_public_app() {
+        let design = DesignBuilder::new()
+            .node("onprem", "on_premises_network")
+            .child("server", "on_premises_server", "onprem")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("vm", "virtual_machine", "snet")
+            .node("app", "app_service")
+            .connect("onprem", "vm", "hybrid_link")
+            .connect("server", "app", "traffic")
+            .build();
+        assert_fires_on(&RULE, &design, &["c-1", "c-2"]);
+    }
+
+    #[test]
+    fn quiet_through_a_gateway() {
+        let design = DesignBuilder::new()
+            .node("onprem", "on_premises_network")
+            .child("server", "on_premises_server", "onprem")
+            .node("vnet", "virtual_network")
+            .child("gw-snet", "subnet", "vnet")
+            .set("gw-snet", "purpose", "GatewaySubnet")
+            .child("gw", "vnet_gateway", "gw-snet")
+            .node("app", "app_service")
+            .set("app", "public_network_access", "Disabled")
+            .connect("onprem", "gw", "hybrid_link")
+            .connect("server", "gw", "traffic")
+            .connect("gw", "app", "traffic")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}

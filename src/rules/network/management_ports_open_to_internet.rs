@@ -1,0 +1,143 @@
+//! NET-007: RDP or SSH reachable from the internet.
+
+use super::{internet_reach, is_management_session, join_labels, session_from_internet};
+use crate::model::Severity;
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NET-007",
+        name: "management-ports-open-to-internet",
+        title: "RDP or SSH is open to the internet",
+        severity: Severity::Critical,
+        kind: RuleKind::Topology,
+        se: &["SE:06", "SE:08"],
+        mcsb: &["NS-1", "PA-6"],
+        stride: Stride::ElevationOfPrivilege,
+        scope: &["network_security_group", "virtual_machine"],
+        checks: "Reports network security groups that allow ports 22 or 3389 from the internet, and RDP or SSH \
+                 sessions (by protocol, or port 22 or 3389) that start in the internet zone, or at a public \
+                 IP, load balancer or firewall the internet reaches, unless they end at Azure Bastion.",
+        rationale: "RDP and SSH are the most scanned and brute-forced ports on Azure. An exposed management \
+                    port turns a weak or reused password, or an unpatched remote-access flaw, into full control \
+                    of the machine and a foothold in the network.",
+        remediation: "Remove the internet allow rule and any NAT rule that forwards 22 or 3389. Manage machines \
+                      through Azure Bastion, and use just-in-time VM access when a port must be opened for a \
+                      short time.",
+        false_positives: "Rules opened by just-in-time access only for the duration of a request, if the design \
+                          records them as standing rules.",
+        learn: "https://learn.microsoft.com/azure/defender-for-cloud/just-in-time-access-overview",
+        psrule: &["Azure.VM.PublicIPAttached", "Azure.NSG.AnyInboundSource"],
+    },
+    check,
+};
+
+fn check(ctx: &Context, report: &mut Report) {
+    for nsg in ctx.nodes_of_kind("network_security_group") {
+        if !ctx.bool(nsg, "allows_management_ports_from_internet") {
+            continue;
+        }
+        let applied_to = ctx.targets(&nsg.id, "nsg_association");
+        let scope = if applied_to.is_empty() {
+            String::new()
+        } else {
+            format!(", exposing {}", join_labels(ctx, &applied_to))
+        };
+        report.node_with(
+            &nsg.id,
+            applied_to.iter().map(|n| n.id.clone()).collect(),
+            format!(
+                "Network security group `{}` allows RDP or SSH from the internet{scope}",
+                ctx.label(nsg)
+            ),
+        );
+    }
+
+    let sessions: Vec<_> = ctx
+        .design
+        .connections()
+        .filter(|c| is_management_session(ctx, c))
+        .collect();
+    if sessions.is_empty() {
+        return;
+    }
+    let reach = internet_reach(ctx, |_| true, |_| false);
+    for session in sessions {
+        let (Some(from), Some(to)) = (ctx.node(&session.from), ctx.node(&session.to)) else {
+            continue;
+        };
+        if to.kind == "bastion" {
+            continue;
+        }
+        if session_from_internet(ctx, &reach, from) {
+            report.connection(
+                &session.id,
+                format!(
+                    "`{}` is managed over RDP or SSH straight from the internet (through `{}`)",
+                    ctx.label(to),
+                    ctx.label(from)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::model::Value;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    fn vm(builder: DesignBuilder) -> DesignBuilder {
+        builder
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("vm", "virtual_machine", "snet")
+    }
+
+    #[test]
+    fn fires_on_an_open_nsg_and_a_nat_rule_from_a_public_ip() {
+        let design = vm(DesignBuilder::new())
+            .node("nsg", "network_security_group")
+            .set("nsg", "allows_management_ports_from_internet", true)
+            .connect("nsg", "snet", "nsg_association")
+            .node("pip", "public_ip")
+            .connect_with("pip", "vm", "traffic", &[("port", Value::from(3389_i64))])
+            .build();
+        assert_fires_on(&RULE, &design, &["nsg", "c-2"]);
+    }
+
+    #[test]
+    fn fires_on_ssh_drawn_from_the_internet_zone() {
+        let design = vm(DesignBuilder::new())
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .connect_with(
+                "admin",
+                "vm",
+                "traffic",
+                &[("protocol", Value::from("SSH"))],
+            )
+            .build();
+        assert_fires_on(&RULE, &design, &["c-1"]);
+    }
+
+    #[test]
+    fn quiet_through_bastion() {
+        let design = vm(DesignBuilder::new())
+            .child("bastion-snet", "subnet", "vnet")
+            .set("bastion-snet", "purpose", "AzureBastionSubnet")
+            .child("bastion", "bastion", "bastion-snet")
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .connect("admin", "bastion", "traffic")
+            .connect_with(
+                "bastion",
+                "vm",
+                "traffic",
+                &[("protocol", Value::from("RDP"))],
+            )
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}

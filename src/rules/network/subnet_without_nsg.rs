@@ -1,0 +1,78 @@
+//! NET-005: a subnet with no network security group.
+
+use super::{PLATFORM_SUBNETS, nsgs_of};
+use crate::model::Severity;
+use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NET-005",
+        name: "subnet-without-nsg",
+        title: "Subnet has no network security group",
+        severity: Severity::High,
+        kind: RuleKind::Topology,
+        se: &["SE:06", "SE:04"],
+        mcsb: &["NS-1"],
+        stride: Stride::ElevationOfPrivilege,
+        scope: &["subnet"],
+        checks: "Every subnet has a network security group associated with it (an `nsg_association` from a \
+                 network security group into the subnet). Platform subnets where Azure does not support or \
+                 need an NSG are skipped: GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet \
+                 and RouteServerSubnet.",
+        rationale: "Without an NSG every resource in the subnet accepts traffic from anywhere in the virtual \
+                    network and its peers, so one compromised host can reach every port of its neighbours. \
+                    An NSG is the cheapest segmentation control Azure has and the basis of flow logging.",
+        remediation: "Create a network security group for the subnet with rules that allow only the flows the \
+                      workload needs, and associate it with the subnet.",
+        false_positives: "Subnets whose every network interface carries its own NSG, which the design does not \
+                          show as associations.",
+        learn: "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview",
+        psrule: &["Azure.VNET.UseNSGs", "Azure.NSG.Associated"],
+    },
+    check,
+};
+
+fn check(ctx: &Context, report: &mut Report) {
+    for subnet in ctx.nodes_of_kind("subnet") {
+        if PLATFORM_SUBNETS.contains(&ctx.text(subnet, "purpose")) {
+            continue;
+        }
+        if nsgs_of(ctx, &subnet.id).is_empty() {
+            report.node(
+                &subnet.id,
+                format!(
+                    "Subnet `{}` has no network security group",
+                    ctx.label(subnet)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn fires_on_a_workload_subnet_without_an_nsg() {
+        let design = DesignBuilder::new()
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .build();
+        assert_fires_on(&RULE, &design, &["snet"]);
+    }
+
+    #[test]
+    fn quiet_with_an_nsg_and_for_platform_subnets() {
+        let design = DesignBuilder::new()
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("fw-snet", "subnet", "vnet")
+            .set("fw-snet", "purpose", "AzureFirewallSubnet")
+            .node("nsg", "network_security_group")
+            .connect("nsg", "snet", "nsg_association")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+}
