@@ -42,7 +42,16 @@ macro_rules! template {
 }
 
 /// Baselines first, in gallery order, then the demo.
-static BUILTIN: &[Template] = &[template!("baseline-zone-redundant-web-app", true)];
+static BUILTIN: &[Template] = &[
+    template!("baseline-zone-redundant-web-app", true),
+    template!("zero-trust-appgw-before-firewall", true),
+    template!("securely-managed-web-apps-ilb-ase", true),
+    template!("private-web-app-from-on-premises", true),
+    template!("hub-spoke-azure-firewall", true),
+    template!("secure-hybrid-network", true),
+    template!("multilayered-vm-access", true),
+    template!("before-hardening", false),
+];
 
 /// Every template shipped in the binary: the baselines, then the insecure demo.
 pub fn builtin() -> &'static [Template] {
@@ -189,35 +198,54 @@ pub fn list_command(
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
     let mut code = 0;
-    let header: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
-    writeln!(
-        out,
-        "{:<36} {:<44} {}",
-        "ID",
-        "NAME",
-        header.join(" ").to_uppercase()
-    )?;
+    let mut rows: Vec<(&str, String, Vec<usize>)> = Vec::new();
     for template in builtin() {
         match template.load(catalog) {
             Ok(design) => {
                 let findings = crate::rules::evaluate(&design, catalog);
-                let counts: Vec<String> = Severity::ALL
-                    .iter()
-                    .zip(&header)
-                    .map(|(s, h)| format!("{:>w$}", findings.count(*s), w = h.len()))
-                    .collect();
+                let counts = Severity::ALL.iter().map(|s| findings.count(*s)).collect();
                 let name = if template.baseline {
-                    design.meta.name.clone()
+                    design.meta.name
                 } else {
                     format!("{} (demo)", design.meta.name)
                 };
-                writeln!(out, "{:<36} {name:<44} {}", template.id, counts.join(" "))?;
+                rows.push((template.id, name, counts));
             }
             Err(error) => {
                 code = 1;
                 writeln!(err, "{}: {error}", template.id)?;
             }
         }
+    }
+    let id_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(2);
+    let name_width = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let header: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| s.as_str().to_uppercase())
+        .collect();
+    writeln!(
+        out,
+        "{:<id_width$}  {:<name_width$}  {}",
+        "ID",
+        "NAME",
+        header.join(" ")
+    )?;
+    for (id, name, counts) in rows {
+        let counts: Vec<String> = counts
+            .iter()
+            .zip(&header)
+            .map(|(n, h)| format!("{n:>w$}", w = h.len()))
+            .collect();
+        writeln!(
+            out,
+            "{id:<id_width$}  {name:<name_width$}  {}",
+            counts.join(" ")
+        )?;
     }
     let user = user_templates(catalog);
     if let (Some(dir), false) = (user_dir(), user.is_empty()) {
