@@ -12,3 +12,4 @@ pub mod persistence;
 pub mod rules;
 pub mod scene;
 pub mod templates;
+pub mod ui;

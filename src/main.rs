@@ -10,6 +10,12 @@ fn main() -> ExitCode {
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
         ),
-        None => ExitCode::SUCCESS,
+        None => match palisade::ui::run(cli.file) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: cannot open the window: {error}");
+                ExitCode::from(2)
+            }
+        },
     }
 }

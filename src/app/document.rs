@@ -24,6 +24,8 @@ pub struct Document {
     findings: Findings,
     score: Score,
     scene: Scene,
+    /// The field being typed in, whose edits join one undo step.
+    typing: Option<String>,
 }
 
 impl Document {
@@ -42,6 +44,7 @@ impl Document {
             findings,
             score,
             scene,
+            typing: None,
         }
     }
 
@@ -108,6 +111,7 @@ impl Document {
             return Ok(());
         }
         let inverse = edit.apply(&mut self.design)?;
+        self.typing = None;
         self.undo.push(inverse);
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
@@ -115,6 +119,25 @@ impl Document {
         self.redo.clear();
         self.changed();
         Ok(())
+    }
+
+    /// Applies an edit made while typing in the field `key`: edits in a row with the same key
+    /// form one undo step, whose undo restores the value from before the typing began.
+    pub fn apply_merging(&mut self, edit: Edit, key: &str) -> Result<(), ModelError> {
+        if self.typing.as_deref() == Some(key) && !self.undo.is_empty() {
+            edit.apply(&mut self.design)?;
+            self.redo.clear();
+            self.changed();
+            return Ok(());
+        }
+        self.apply(edit)?;
+        self.typing = Some(key.to_owned());
+        Ok(())
+    }
+
+    /// Ends a typing run: the next edit is a new undo step.
+    pub fn end_merge(&mut self) {
+        self.typing = None;
     }
 
     pub fn undo(&mut self) {
@@ -126,6 +149,7 @@ impl Document {
     }
 
     fn step(&mut self, undo: bool) {
+        self.typing = None;
         let (from, to) = if undo {
             (&mut self.undo, &mut self.redo)
         } else {

@@ -3,6 +3,8 @@
 
 pub mod clipboard;
 pub mod document;
+pub mod placement;
+pub mod recent;
 pub mod recovery;
 
 pub use document::Document;

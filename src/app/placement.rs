@@ -1,0 +1,247 @@
+//! Where things go when the user drops them: the container under the pointer that may hold the
+//! kind, and the edits that add or move nodes there.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Catalog, Design, Edit, KindDef, Node, NodeId, Point, Rect, geometry};
+
+/// Grid step in canvas units; positions snap to it.
+pub const GRID: f32 = 10.0;
+
+/// The deepest container under `point` that may hold `kind` (skipping `exclude`, the nodes being
+/// moved, and what is inside them). `Ok(None)` is the top level. `Err` says why nothing fits.
+pub fn parent_at(
+    design: &Design,
+    catalog: &Catalog,
+    kind: &KindDef,
+    point: Point,
+    exclude: &BTreeSet<NodeId>,
+) -> Result<Option<NodeId>, String> {
+    let mut under: Vec<&Node> = design
+        .nodes()
+        .filter(|n| catalog.kind(&n.kind).is_some_and(|k| k.container))
+        .filter(|n| n.rect.contains(point))
+        .filter(|n| !exclude.contains(&n.id) && !exclude.iter().any(|e| design.is_inside(&n.id, e)))
+        .collect();
+    // Deepest first; among equals the smallest region, which is the one drawn on top.
+    under.sort_by(|a, b| {
+        let depth = |n: &Node| design.ancestors(&n.id).count();
+        depth(b)
+            .cmp(&depth(a))
+            .then(a.rect.area().total_cmp(&b.rect.area()))
+            .then(a.id.cmp(&b.id))
+    });
+    for container in under {
+        if catalog.may_contain(Some(&container.kind), kind) {
+            return Ok(Some(container.id.clone()));
+        }
+    }
+    if catalog.may_contain(None, kind) {
+        return Ok(None);
+    }
+    let parents: Vec<&str> = kind
+        .parents
+        .iter()
+        .filter_map(|p| catalog.kind(p))
+        .map(|k| k.name.as_str())
+        .collect();
+    Err(format!(
+        "a {} must be placed inside a {}",
+        kind.name,
+        parents.join(" or ")
+    ))
+}
+
+/// The edit that adds a new node of `kind` centred on `center`, in the container there.
+pub fn add_node(
+    design: &Design,
+    catalog: &Catalog,
+    kind: &KindDef,
+    center: Point,
+) -> Result<(Edit, NodeId), String> {
+    let parent = parent_at(design, catalog, kind, center, &BTreeSet::new())?;
+    let (w, h) = kind.size;
+    let x = geometry::snap(center.x - w / 2.0, GRID);
+    let y = geometry::snap(center.y - h / 2.0, GRID);
+    let id = design.fresh_node_id(&kind.id);
+    let name = unique_name(design, &kind.name);
+    let node = Node {
+        id: id.clone(),
+        kind: kind.id.clone(),
+        name,
+        rect: Rect::new(x, y, w, h),
+        parent: None,
+        properties: Default::default(),
+        notes: String::new(),
+    };
+    let mut edits = vec![Edit::AddNode(node)];
+    if parent.is_some() {
+        edits.push(Edit::Reparent {
+            node: id.clone(),
+            parent,
+        });
+    }
+    Ok((Edit::Batch(edits), id))
+}
+
+/// `Key Vault`, then `Key Vault 2`, `Key Vault 3` ...
+fn unique_name(design: &Design, base: &str) -> String {
+    let taken: BTreeSet<&str> = design.nodes().map(|n| n.name.as_str()).collect();
+    if !taken.contains(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|i| format!("{base} {i}"))
+        .find(|n| !taken.contains(n.as_str()))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+/// The edit for dragging `ids` by (dx, dy), snapped to the grid: moves them (containers with
+/// their contents) and puts each moved top node into the container it was dropped on.
+pub fn move_and_reparent(
+    design: &Design,
+    catalog: &Catalog,
+    ids: &BTreeSet<NodeId>,
+    dx: f32,
+    dy: f32,
+) -> Edit {
+    // Only the outermost selected nodes move on their own; contents come along.
+    let top: Vec<NodeId> = ids
+        .iter()
+        .filter(|id| !ids.iter().any(|other| design.is_inside(id, other)))
+        .cloned()
+        .collect();
+    let Some(anchor) = top.first().and_then(|id| design.node(id)) else {
+        return Edit::Batch(Vec::new());
+    };
+    let dx = geometry::snap(anchor.rect.x + dx, GRID) - anchor.rect.x;
+    let dy = geometry::snap(anchor.rect.y + dy, GRID) - anchor.rect.y;
+    let mut edits = vec![Edit::move_nodes(design, &top, dx, dy)];
+    let moving: BTreeSet<NodeId> = top.iter().cloned().collect();
+    for id in &top {
+        let Some(node) = design.node(id) else {
+            continue;
+        };
+        let Some(kind) = catalog.kind(&node.kind) else {
+            continue;
+        };
+        let center = node.rect.translated(dx, dy).center();
+        if let Ok(parent) = parent_at(design, catalog, kind, center, &moving)
+            && parent != node.parent
+        {
+            edits.push(Edit::Reparent {
+                node: id.clone(),
+                parent,
+            });
+        }
+    }
+    Edit::Batch(edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::catalog;
+
+    fn design_with_vnet() -> Design {
+        let mut design = Design::new("t");
+        let cat = catalog::builtin();
+        let kind = |k: &str| cat.kind(k).unwrap_or_else(|| panic!("{k}"));
+        let (edit, vnet) = add_node(
+            &design,
+            cat,
+            kind("virtual_network"),
+            Point::new(400.0, 300.0),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+        let center = design
+            .node(&vnet)
+            .map(|n| n.rect.center())
+            .unwrap_or_default();
+        let (edit, _) =
+            add_node(&design, cat, kind("subnet"), center).unwrap_or_else(|e| panic!("{e}"));
+        edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+        design
+    }
+
+    #[test]
+    fn a_node_dropped_on_a_container_goes_into_the_deepest_one_that_accepts_it() {
+        let design = design_with_vnet();
+        let cat = catalog::builtin();
+        let subnet = design
+            .nodes()
+            .find(|n| n.kind == "subnet")
+            .map(|n| n.id.clone())
+            .unwrap_or_else(|| panic!("no subnet"));
+        let vnet = design
+            .nodes()
+            .find(|n| n.kind == "virtual_network")
+            .map(|n| n.id.clone())
+            .unwrap_or_else(|| panic!("no vnet"));
+        let center = design
+            .node(&subnet)
+            .map(|n| n.rect.center())
+            .unwrap_or_default();
+        let vm = cat.kind("virtual_machine").unwrap_or_else(|| panic!("vm"));
+        assert_eq!(
+            parent_at(&design, cat, vm, center, &BTreeSet::new()),
+            Ok(Some(subnet.clone()))
+        );
+        // A subnet dropped on a subnet lands in the network around it.
+        let subnet_kind = cat.kind("subnet").unwrap_or_else(|| panic!("subnet"));
+        assert_eq!(
+            parent_at(&design, cat, subnet_kind, center, &BTreeSet::new()),
+            Ok(Some(vnet))
+        );
+    }
+
+    #[test]
+    fn a_subnet_outside_any_network_is_refused_with_a_reason() {
+        let cat = catalog::builtin();
+        let subnet = cat.kind("subnet").unwrap_or_else(|| panic!("subnet"));
+        let error = parent_at(
+            &Design::new("t"),
+            cat,
+            subnet,
+            Point::new(0.0, 0.0),
+            &BTreeSet::new(),
+        )
+        .unwrap_err();
+        assert!(error.contains("Virtual network"), "{error}");
+    }
+
+    #[test]
+    fn moves_snap_to_the_grid_and_reparent_on_drop() {
+        let mut design = design_with_vnet();
+        let cat = catalog::builtin();
+        let vm = cat.kind("key_vault").unwrap_or_else(|| panic!("kv"));
+        let (edit, kv) = add_node(&design, cat, vm, Point::new(-500.0, -500.0))
+            .unwrap_or_else(|e| panic!("{e}"));
+        edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(design.node(&kv).and_then(|n| n.parent.clone()), None);
+        let vnet = design
+            .nodes()
+            .find(|n| n.kind == "virtual_network")
+            .cloned()
+            .unwrap_or_else(|| panic!("vnet"));
+        let from = design
+            .node(&kv)
+            .map(|n| n.rect.center())
+            .unwrap_or_default();
+        let to = Point::new(
+            vnet.rect.x + vnet.rect.w - 60.0,
+            vnet.rect.y + vnet.rect.h - 30.0,
+        );
+        let ids = BTreeSet::from([kv.clone()]);
+        move_and_reparent(&design, cat, &ids, to.x - from.x + 3.0, to.y - from.y + 2.0)
+            .apply(&mut design)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let moved = design.node(&kv).unwrap_or_else(|| panic!("kv"));
+        assert_eq!(moved.rect.x % GRID, 0.0);
+        assert_eq!(
+            moved.parent, None,
+            "a Key Vault is PaaS: it does not go into a virtual network"
+        );
+    }
+}

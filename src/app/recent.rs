@@ -1,0 +1,31 @@
+//! The recently opened files, one path a line in the state directory.
+
+use std::path::PathBuf;
+
+fn recent_path() -> Option<PathBuf> {
+    super::recovery::recovery_path().map(|p| p.with_file_name("recent.txt"))
+}
+
+/// Recent files that still exist, newest first.
+pub fn load() -> Vec<PathBuf> {
+    let Some(path) = recent_path() else {
+        return Vec::new();
+    };
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .take(10)
+        .collect()
+}
+
+/// Remembers the list; failing to write it only loses the menu entries, so errors are ignored.
+pub fn store(files: &[PathBuf]) {
+    let Some(path) = recent_path() else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let text: String = files.iter().map(|p| format!("{}\n", p.display())).collect();
+    let _ = crate::persistence::write_atomically(&path, text.as_bytes());
+}

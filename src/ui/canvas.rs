@@ -1,0 +1,1170 @@
+//! The canvas: paints the scene and turns pointer gestures into edits.
+//!
+//! Pan, zoom, selection and in-progress gestures are view state: they live here, never in the
+//! design. A gesture changes the design only when it ends, as one edit (one undo step).
+
+use std::collections::BTreeSet;
+
+use egui::{
+    Align2, Color32, CornerRadius, FontId, PointerButton, Pos2, Sense, Shape, Stroke, StrokeKind,
+    Vec2, pos2, vec2,
+};
+
+use super::icons::IconCache;
+use super::theme::{CanvasColors, color};
+use crate::app::{Document, placement};
+use crate::model::{Connection, ConnectionId, Edit, NodeId, Point, Rect, geometry};
+use crate::scene::{
+    CardShape, ContainerShape, ContainerStyle, EdgeShape, Scene, metrics, severity_color,
+};
+
+pub const MIN_ZOOM: f32 = 0.1;
+pub const MAX_ZOOM: f32 = 4.0;
+/// Below this zoom cards are drawn as plain blocks: text would be unreadable anyway.
+const DETAIL_ZOOM: f32 = 0.35;
+/// How far (in points) a click may be from a connection line to select it.
+const EDGE_HIT_DISTANCE: f32 = 6.0;
+
+/// Maps canvas units to screen points: `screen = origin + canvas * zoom`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScreenFromCanvas {
+    /// Screen position of the canvas origin.
+    pub origin: Pos2,
+    pub zoom: f32,
+}
+
+impl ScreenFromCanvas {
+    pub fn pos(&self, p: Point) -> Pos2 {
+        self.origin + vec2(p.x, p.y) * self.zoom
+    }
+
+    pub fn rect(&self, r: Rect) -> egui::Rect {
+        egui::Rect::from_min_size(self.pos(r.min()), vec2(r.w, r.h) * self.zoom)
+    }
+
+    /// The inverse: a screen position in canvas units.
+    pub fn canvas_pos(&self, p: Pos2) -> Point {
+        let v = (p - self.origin) / self.zoom;
+        Point::new(v.x, v.y)
+    }
+
+    pub fn canvas_rect(&self, r: egui::Rect) -> Rect {
+        Rect::from_min_max(self.canvas_pos(r.min), self.canvas_pos(r.max))
+    }
+
+    /// The transform that fits `bounds` into `viewport` with a margin, never zooming past 1.5.
+    pub fn fit(bounds: Rect, viewport: egui::Rect) -> Self {
+        let margin = 40.0;
+        let zoom_x = (viewport.width() - 2.0 * margin).max(10.0) / bounds.w.max(1.0);
+        let zoom_y = (viewport.height() - 2.0 * margin).max(10.0) / bounds.h.max(1.0);
+        let zoom = zoom_x.min(zoom_y).clamp(MIN_ZOOM, 1.5);
+        let center = bounds.center();
+        Self {
+            origin: viewport.center() - vec2(center.x, center.y) * zoom,
+            zoom,
+        }
+    }
+}
+
+/// A gesture in progress.
+#[derive(Clone, Debug, Default, PartialEq)]
+enum Gesture {
+    #[default]
+    Idle,
+    /// Dragging nodes: `ids` are the selected nodes, `moving` also holds their contents.
+    Move {
+        ids: BTreeSet<NodeId>,
+        moving: BTreeSet<NodeId>,
+        delta: Vec2,
+    },
+    /// Dragging a new connection out of a card's handle.
+    Connect { from: NodeId, pointer: Pos2 },
+    /// Resizing a container by its corner.
+    Resize { id: NodeId, delta: Vec2 },
+    RubberBand {
+        start: Point,
+        end: Point,
+        additive: bool,
+    },
+}
+
+/// The payload of a palette item dragged onto the canvas: a kind id.
+#[derive(Clone, Debug)]
+pub struct PaletteDrag(pub String);
+
+/// Canvas view state: transform, selection, the gesture under way.
+pub struct CanvasView {
+    /// Screen offset of the canvas origin from the canvas widget's top-left corner.
+    pub pan: Vec2,
+    pub zoom: f32,
+    pub selection: BTreeSet<NodeId>,
+    pub selected_connection: Option<ConnectionId>,
+    pub show_grid: bool,
+    gesture: Gesture,
+    /// Frames left in which to fit the design to the view (the first frames' layout settles).
+    fit_requested: u8,
+    center_requested: Option<Point>,
+    /// Where the canvas was on screen last frame.
+    pub viewport: egui::Rect,
+}
+
+impl Default for CanvasView {
+    fn default() -> Self {
+        Self {
+            pan: vec2(40.0, 40.0),
+            zoom: 1.0,
+            selection: BTreeSet::new(),
+            selected_connection: None,
+            show_grid: true,
+            gesture: Gesture::Idle,
+            fit_requested: 2,
+            center_requested: None,
+            viewport: egui::Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+        }
+    }
+}
+
+/// What the canvas asks for after a frame.
+#[derive(Default)]
+pub struct CanvasOutput {
+    pub edit: Option<Edit>,
+    /// A message for the status bar (why a drop was refused ...).
+    pub status: Option<String>,
+}
+
+impl CanvasView {
+    pub fn transform(&self) -> ScreenFromCanvas {
+        ScreenFromCanvas {
+            origin: self.viewport.min + self.pan,
+            zoom: self.zoom,
+        }
+    }
+
+    pub fn request_fit(&mut self) {
+        self.fit_requested = 1;
+    }
+
+    /// Scrolls so that `point` is in the middle of the canvas.
+    pub fn center_on(&mut self, point: Point) {
+        self.center_requested = Some(point);
+    }
+
+    /// The canvas point in the middle of the visible area (where clicked palette items land).
+    pub fn visible_center(&self) -> Point {
+        self.transform().canvas_pos(self.viewport.center())
+    }
+
+    /// Zooms by `factor`, keeping the canvas point under `anchor` (screen) in place.
+    pub fn zoom_around(&mut self, anchor: Pos2, factor: f32) {
+        let before = self.transform().canvas_pos(anchor);
+        self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        let after = self.transform().pos(before);
+        self.pan += anchor - after;
+    }
+
+    pub fn zoom_by(&mut self, factor: f32) {
+        self.zoom_around(self.viewport.center(), factor);
+    }
+
+    pub fn select_only(&mut self, id: NodeId) {
+        self.selection = BTreeSet::from([id]);
+        self.selected_connection = None;
+    }
+
+    pub fn clear_selection(&mut self) {
+        self.selection.clear();
+        self.selected_connection = None;
+    }
+
+    /// Drops selected ids that no longer exist (after undo, delete, or opening another design).
+    pub fn forget_missing(&mut self, doc: &Document) {
+        self.selection.retain(|id| doc.design().node(id).is_some());
+        if self
+            .selected_connection
+            .as_ref()
+            .is_some_and(|c| doc.design().connection(c).is_none())
+        {
+            self.selected_connection = None;
+        }
+    }
+
+    fn apply_pending_view_requests(&mut self, scene: &Scene) {
+        if self.fit_requested > 0 {
+            self.fit_requested -= 1;
+            if let Some(bounds) = scene.bounds {
+                let fit = ScreenFromCanvas::fit(bounds, self.viewport);
+                self.zoom = fit.zoom;
+                self.pan = fit.origin - self.viewport.min;
+            }
+        }
+        if let Some(point) = self.center_requested.take() {
+            let now = self.transform().pos(point);
+            self.pan += self.viewport.center() - now;
+        }
+    }
+}
+
+/// Per-frame painting options: the offset of nodes being dragged.
+struct Paint<'a> {
+    transform: ScreenFromCanvas,
+    colors: CanvasColors,
+    dark: bool,
+    moving: Option<(&'a BTreeSet<NodeId>, Vec2)>,
+    resizing: Option<(&'a NodeId, Vec2)>,
+    selection: &'a BTreeSet<NodeId>,
+    selected_connection: Option<&'a ConnectionId>,
+}
+
+impl Paint<'_> {
+    /// A node's rectangle on screen, following a drag in progress.
+    fn node_rect(&self, id: &NodeId, rect: Rect) -> egui::Rect {
+        let mut r = self.transform.rect(rect);
+        if let Some((moving, delta)) = self.moving
+            && moving.contains(id)
+        {
+            r = r.translate(delta * self.transform.zoom);
+        }
+        if let Some((resized, delta)) = self.resizing
+            && resized == id
+        {
+            r.max += delta * self.transform.zoom;
+            r.max = r.max.max(r.min + vec2(60.0, 40.0) * self.transform.zoom);
+        }
+        r
+    }
+}
+
+/// Shows the canvas for `doc` and handles its gestures.
+pub fn canvas_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &mut CanvasView,
+    icons: &mut IconCache,
+    dark: bool,
+) -> CanvasOutput {
+    let mut output = CanvasOutput::default();
+    let (rect, background) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    background.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Design canvas"));
+    view.viewport = rect;
+    let scene = doc.scene();
+    if view.fit_requested > 0 || view.center_requested.is_some() {
+        view.apply_pending_view_requests(scene);
+        ui.ctx().request_repaint();
+    }
+
+    let (pointer, scroll, zoom_delta, space_down, shift) = ui.input(|i| {
+        (
+            i.pointer.hover_pos(),
+            i.smooth_scroll_delta,
+            i.zoom_delta(),
+            i.key_down(egui::Key::Space),
+            i.modifiers.shift,
+        )
+    });
+    let pointer_in_canvas = pointer.is_some_and(|p| rect.contains(p))
+        && ui.ctx().rect_contains_pointer(ui.layer_id(), rect);
+    if pointer_in_canvas && let Some(pointer) = pointer {
+        if zoom_delta != 1.0 {
+            view.zoom_around(pointer, zoom_delta);
+        } else if scroll != Vec2::ZERO {
+            view.pan += scroll;
+        }
+    }
+
+    let colors = CanvasColors::new(dark);
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, colors.background);
+    if view.show_grid {
+        paint_grid(&painter, rect, view.transform(), colors.grid);
+    }
+
+    let gesture = view.gesture.clone();
+    let selection = view.selection.clone();
+    let selected_connection = view.selected_connection.clone();
+    let paint = Paint {
+        transform: view.transform(),
+        colors,
+        dark,
+        moving: match &gesture {
+            Gesture::Move { moving, delta, .. } => Some((moving, *delta)),
+            _ => None,
+        },
+        resizing: match &gesture {
+            Gesture::Resize { id, delta } => Some((id, *delta)),
+            _ => None,
+        },
+        selection: &selection,
+        selected_connection: selected_connection.as_ref(),
+    };
+    let mut pan_drag = Vec2::ZERO;
+    let mut next_gesture: Option<Gesture> = None;
+    let mut clicked_item = false;
+    let design = doc.design();
+
+    // Containers, outer first. Only their title band and border take clicks: the inside is
+    // canvas, so rubber-band selection works within a network.
+    for container in &scene.containers {
+        let r = paint.node_rect(&container.id, container.rect);
+        if !r.intersects(rect) {
+            continue;
+        }
+        paint_container(&painter, container, r, &paint);
+        let header = egui::Rect::from_min_size(
+            r.min,
+            vec2(
+                r.width(),
+                (metrics::CONTAINER_HEADER * paint.transform.zoom).max(14.0),
+            ),
+        );
+        let response = ui.interact(
+            header,
+            ui.scope_id().with(("container", &container.id)),
+            Sense::click_and_drag(),
+        );
+        let label = format!("{} ({})", container.title, container.kind_name);
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::Role::Group,
+                true,
+                view.selection.contains(&container.id),
+                &label,
+            )
+        });
+        handle_node_response(
+            &response,
+            &container.id,
+            view,
+            doc,
+            shift,
+            space_down,
+            &mut pan_drag,
+            &mut next_gesture,
+            &mut clicked_item,
+        );
+    }
+
+    // Connections: lines under the cards.
+    for edge in &scene.edges {
+        let (from, to) = match (design.node(&edge.from), design.node(&edge.to)) {
+            (Some(from), Some(to)) => (
+                paint.node_rect(&from.id, from.rect),
+                paint.node_rect(&to.id, to.rect),
+            ),
+            _ => continue,
+        };
+        let (start, end) = edge_endpoints(from, to);
+        if !egui::Rect::from_two_pos(start, end)
+            .expand(20.0)
+            .intersects(rect)
+        {
+            continue;
+        }
+        paint_edge(&painter, edge, start, end, &paint);
+        let mid = start + (end - start) / 2.0;
+        let hit = egui::Rect::from_center_size(mid, vec2(24.0, 24.0));
+        let response = ui.interact(hit, ui.scope_id().with(("edge", &edge.id)), Sense::click());
+        let label = edge_accessible_label(doc, edge);
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::Role::Link,
+                true,
+                view.selected_connection.as_ref() == Some(&edge.id),
+                &label,
+            )
+        });
+        if response.clicked() {
+            clicked_item = true;
+            view.selection.clear();
+            view.selected_connection = Some(edge.id.clone());
+        }
+    }
+
+    // Cards on top.
+    let mut hovered_card: Option<(&CardShape, egui::Rect)> = None;
+    for card in &scene.cards {
+        let r = paint.node_rect(&card.id, card.rect);
+        if !r.intersects(rect) {
+            continue;
+        }
+        paint_card(&painter, ui.ctx(), icons, card, r, &paint);
+        let response = ui.interact(
+            r,
+            ui.scope_id().with(("card", &card.id)),
+            Sense::click_and_drag(),
+        );
+        let label = card.name.clone();
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::Role::Button,
+                true,
+                view.selection.contains(&card.id),
+                &label,
+            )
+        });
+        if response.hovered() || response.dragged() {
+            hovered_card = Some((card, r));
+        }
+        handle_node_response(
+            &response,
+            &card.id,
+            view,
+            doc,
+            shift,
+            space_down,
+            &mut pan_drag,
+            &mut next_gesture,
+            &mut clicked_item,
+        );
+    }
+
+    // The connection handle: on the hovered card, or the only selected one.
+    let handle_card = hovered_card.or_else(|| {
+        let only = (view.selection.len() == 1)
+            .then(|| view.selection.first())
+            .flatten()?;
+        let card = scene.cards.iter().find(|c| &c.id == only)?;
+        Some((card, paint.node_rect(&card.id, card.rect)))
+    });
+    if let Some((card, r)) = handle_card
+        && paint.transform.zoom >= DETAIL_ZOOM
+        && !matches!(gesture, Gesture::Move { .. })
+    {
+        let center = pos2(r.max.x, r.center().y);
+        let handle = egui::Rect::from_center_size(center, vec2(16.0, 16.0));
+        let response = ui.interact(
+            handle,
+            ui.scope_id().with(("handle", &card.id)),
+            Sense::drag(),
+        );
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Button,
+                true,
+                format!("Connect from {}", card.name),
+            )
+        });
+        let hot = response.hovered() || response.dragged();
+        painter.circle(
+            center,
+            if hot { 7.0 } else { 5.5 },
+            colors.card_fill,
+            Stroke::new(2.0, colors.selection),
+        );
+        if response.drag_started() {
+            next_gesture = Some(Gesture::Connect {
+                from: card.id.clone(),
+                pointer: center,
+            });
+        }
+    }
+
+    // Resize handle of a single selected container.
+    if view.selection.len() == 1
+        && let Some(container) = scene
+            .containers
+            .iter()
+            .find(|c| view.selection.contains(&c.id))
+    {
+        let r = paint.node_rect(&container.id, container.rect);
+        let handle = egui::Rect::from_center_size(r.max, vec2(14.0, 14.0));
+        let response = ui.interact(
+            handle,
+            ui.scope_id().with(("resize", &container.id)),
+            Sense::drag(),
+        );
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Button,
+                true,
+                format!("Resize {}", container.title),
+            )
+        });
+        painter.rect(
+            handle.shrink(2.0),
+            2.0,
+            colors.card_fill,
+            Stroke::new(1.5, colors.selection),
+            StrokeKind::Inside,
+        );
+        if response.drag_started() {
+            next_gesture = Some(Gesture::Resize {
+                id: container.id.clone(),
+                delta: Vec2::ZERO,
+            });
+        }
+        if let Gesture::Resize { id, delta } = &mut view.gesture
+            && id == &container.id
+        {
+            if response.dragged() {
+                *delta += response.drag_delta() / paint.transform.zoom;
+            }
+            if response.drag_stopped() {
+                let w = geometry::snap((container.rect.w + delta.x).max(60.0), placement::GRID);
+                let h = geometry::snap((container.rect.h + delta.y).max(40.0), placement::GRID);
+                output.edit = Some(Edit::SetRect {
+                    node: container.id.clone(),
+                    rect: Rect::new(container.rect.x, container.rect.y, w, h),
+                });
+                view.gesture = Gesture::Idle;
+            }
+        }
+    }
+
+    // Gestures that follow the pointer wherever it is.
+    let (primary_down, released, pointer_delta, latest) = ui.input(|i| {
+        (
+            i.pointer.primary_down(),
+            i.pointer.any_released(),
+            i.pointer.delta(),
+            i.pointer.latest_pos(),
+        )
+    });
+    match &mut view.gesture {
+        Gesture::Move { ids, delta, .. } => {
+            *delta += pointer_delta / paint.transform.zoom;
+            if !primary_down || released {
+                let edit =
+                    placement::move_and_reparent(design, doc.catalog(), ids, delta.x, delta.y);
+                if !edit.is_noop() {
+                    output.edit = Some(edit);
+                }
+                view.gesture = Gesture::Idle;
+            }
+        }
+        Gesture::Connect { from, pointer } => {
+            if let Some(latest) = latest {
+                *pointer = latest;
+            }
+            let start = design.node(from).map(|n| paint.node_rect(&n.id, n.rect));
+            if let Some(start) = start {
+                let from_pos = pos2(start.max.x, start.center().y);
+                painter.add(Shape::dashed_line(
+                    &[from_pos, *pointer],
+                    Stroke::new(2.0, colors.selection),
+                    6.0,
+                    4.0,
+                ));
+                painter.circle_filled(*pointer, 4.0, colors.selection);
+            }
+            if !primary_down || released {
+                let target = node_at(scene, paint.transform.canvas_pos(*pointer));
+                match target {
+                    Some(to) if &to != from => {
+                        let connection = Connection {
+                            id: design.fresh_connection_id(),
+                            kind: "traffic".to_owned(),
+                            from: from.clone(),
+                            to: to.clone(),
+                            label: String::new(),
+                            properties: Default::default(),
+                        };
+                        view.selected_connection = Some(connection.id.clone());
+                        view.selection.clear();
+                        output.edit = Some(Edit::Connect(connection));
+                    }
+                    _ => {
+                        output.status = Some(
+                            "Drop the connection on another component to connect them".to_owned(),
+                        )
+                    }
+                }
+                view.gesture = Gesture::Idle;
+            }
+        }
+        Gesture::RubberBand {
+            start,
+            end,
+            additive,
+        } => {
+            if let Some(latest) = latest {
+                *end = paint.transform.canvas_pos(latest);
+            }
+            let band = Rect::from_min_max(*start, *end);
+            let screen = paint.transform.rect(band);
+            painter.rect(
+                screen,
+                0.0,
+                colors.rubber_band_fill,
+                Stroke::new(1.0, colors.selection),
+                StrokeKind::Inside,
+            );
+            if !primary_down || released {
+                if !*additive {
+                    view.selection.clear();
+                }
+                view.selected_connection = None;
+                for node in design.nodes() {
+                    if band.contains_rect(node.rect) {
+                        view.selection.insert(node.id.clone());
+                    }
+                }
+                view.gesture = Gesture::Idle;
+            }
+        }
+        Gesture::Resize { .. } | Gesture::Idle => {}
+    }
+
+    // The background: pan, rubber band, click to deselect or pick a connection line.
+    let pan_button = background.dragged_by(PointerButton::Middle)
+        || background.dragged_by(PointerButton::Secondary)
+        || (space_down && background.dragged_by(PointerButton::Primary));
+    if pan_button {
+        pan_drag += background.drag_delta();
+    } else if background.drag_started_by(PointerButton::Primary)
+        && view.gesture == Gesture::Idle
+        && let Some(origin) = background.interact_pointer_pos()
+    {
+        let start = paint.transform.canvas_pos(origin);
+        next_gesture = Some(Gesture::RubberBand {
+            start,
+            end: start,
+            additive: shift,
+        });
+    }
+    if background.clicked() && !clicked_item {
+        let hit = background
+            .interact_pointer_pos()
+            .and_then(|p| edge_at(scene, design, &paint, p));
+        match hit {
+            Some(id) => {
+                view.selection.clear();
+                view.selected_connection = Some(id);
+            }
+            None => view.clear_selection(),
+        }
+    }
+    view.pan += pan_drag;
+    if let Some(gesture) = next_gesture {
+        view.gesture = gesture;
+    }
+
+    // A palette item dropped on the canvas.
+    if released
+        && pointer_in_canvas
+        && let Some(pointer) = pointer
+        && let Some(payload) = egui::DragAndDrop::take_payload::<PaletteDrag>(ui.ctx())
+        && let Some(kind) = doc.catalog().kind(&payload.0)
+    {
+        match placement::add_node(
+            design,
+            doc.catalog(),
+            kind,
+            paint.transform.canvas_pos(pointer),
+        ) {
+            Ok((edit, id)) => {
+                output.edit = Some(edit);
+                view.select_only(id);
+            }
+            Err(reason) => output.status = Some(reason),
+        }
+    }
+    if egui::DragAndDrop::has_payload_of_type::<PaletteDrag>(ui.ctx()) && pointer_in_canvas {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::Copy);
+    }
+    if view.gesture != Gesture::Idle {
+        ui.ctx().request_repaint();
+    }
+    output
+}
+
+/// Click, drag start and drag of a node (card or container title band).
+#[allow(clippy::too_many_arguments)]
+fn handle_node_response(
+    response: &egui::Response,
+    id: &NodeId,
+    view: &mut CanvasView,
+    doc: &Document,
+    shift: bool,
+    space_down: bool,
+    pan_drag: &mut Vec2,
+    next_gesture: &mut Option<Gesture>,
+    clicked_item: &mut bool,
+) {
+    if response.dragged_by(PointerButton::Middle)
+        || response.dragged_by(PointerButton::Secondary)
+        || (space_down && response.dragged())
+    {
+        *pan_drag += response.drag_delta();
+        return;
+    }
+    if response.clicked() {
+        *clicked_item = true;
+        view.selected_connection = None;
+        if shift {
+            if !view.selection.remove(id) {
+                view.selection.insert(id.clone());
+            }
+        } else {
+            view.select_only(id.clone());
+        }
+    }
+    if response.drag_started_by(PointerButton::Primary) {
+        if !view.selection.contains(id) {
+            if !shift {
+                view.selection.clear();
+            }
+            view.selection.insert(id.clone());
+            view.selected_connection = None;
+        }
+        let ids = view.selection.clone();
+        let mut moving = ids.clone();
+        for selected in &ids {
+            moving.extend(
+                doc.design()
+                    .descendants(selected)
+                    .into_iter()
+                    .map(|n| n.id.clone()),
+            );
+        }
+        *next_gesture = Some(Gesture::Move {
+            ids,
+            moving,
+            delta: Vec2::ZERO,
+        });
+    }
+}
+
+/// The topmost card under a canvas point, else the deepest container.
+fn node_at(scene: &Scene, point: Point) -> Option<NodeId> {
+    if let Some(card) = scene.cards.iter().rev().find(|c| c.rect.contains(point)) {
+        return Some(card.id.clone());
+    }
+    scene
+        .containers
+        .iter()
+        .rev()
+        .find(|c| c.rect.contains(point))
+        .map(|c| c.id.clone())
+}
+
+/// The connection whose line passes within a few points of `pointer`.
+fn edge_at(
+    scene: &Scene,
+    design: &crate::model::Design,
+    paint: &Paint<'_>,
+    pointer: Pos2,
+) -> Option<ConnectionId> {
+    let mut best: Option<(f32, &EdgeShape)> = None;
+    for edge in &scene.edges {
+        let (Some(from), Some(to)) = (design.node(&edge.from), design.node(&edge.to)) else {
+            continue;
+        };
+        let (start, end) = edge_endpoints(
+            paint.node_rect(&from.id, from.rect),
+            paint.node_rect(&to.id, to.rect),
+        );
+        let d = geometry::distance_to_segment(
+            Point::new(pointer.x, pointer.y),
+            Point::new(start.x, start.y),
+            Point::new(end.x, end.y),
+        );
+        if d <= EDGE_HIT_DISTANCE && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, edge));
+        }
+    }
+    best.map(|(_, e)| e.id.clone())
+}
+
+/// Where a connection leaves one rectangle and enters the other (screen space).
+fn edge_endpoints(from: egui::Rect, to: egui::Rect) -> (Pos2, Pos2) {
+    let to_model = |r: egui::Rect| Rect::new(r.min.x, r.min.y, r.width(), r.height());
+    let (a, b) = (to_model(from), to_model(to));
+    let start = a.border_point_toward(b.center());
+    let end = b.border_point_toward(a.center());
+    (pos2(start.x, start.y), pos2(end.x, end.y))
+}
+
+fn edge_accessible_label(doc: &Document, edge: &EdgeShape) -> String {
+    let name = |id: &NodeId| {
+        doc.design()
+            .node(id)
+            .map_or_else(|| id.to_string(), |n| n.name.clone())
+    };
+    format!("Connection {} to {}", name(&edge.from), name(&edge.to))
+}
+
+fn paint_grid(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    transform: ScreenFromCanvas,
+    color: Color32,
+) {
+    // A dot every 20 units, every 100 when zoomed out, so the grid never turns into noise.
+    let step = if transform.zoom < 0.5 { 100.0 } else { 20.0 };
+    let visible = transform.canvas_rect(rect);
+    let (x0, y0) = (
+        (visible.x / step).floor() * step,
+        (visible.y / step).floor() * step,
+    );
+    let radius = (1.2 * transform.zoom).clamp(0.6, 1.5);
+    let mut x = x0;
+    while x <= visible.x + visible.w {
+        let mut y = y0;
+        while y <= visible.y + visible.h {
+            painter.circle_filled(transform.pos(Point::new(x, y)), radius, color);
+            y += step;
+        }
+        x += step;
+    }
+}
+
+/// Shortens `text` with an ellipsis to fit roughly `max_width` points at `font_size`.
+pub fn elide(text: &str, max_width: f32, font_size: f32) -> String {
+    let max_chars = (max_width / (font_size * 0.55)).floor().max(1.0) as usize;
+    if text.chars().count() <= max_chars {
+        text.to_owned()
+    } else {
+        let kept: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+        format!("{}…", kept.trim_end())
+    }
+}
+
+fn paint_container(
+    painter: &egui::Painter,
+    container: &ContainerShape,
+    r: egui::Rect,
+    paint: &Paint<'_>,
+) {
+    let zoom = paint.transform.zoom;
+    let (fill, border) = paint
+        .colors
+        .container(container.style, container.accent, paint.dark);
+    let rounding = CornerRadius::from(metrics::CONTAINER_ROUNDING * zoom);
+    painter.rect_filled(r, rounding, fill);
+    let selected = paint.selection.contains(&container.id);
+    let stroke = if selected {
+        Stroke::new(2.5, paint.colors.selection)
+    } else {
+        Stroke::new(1.5, border)
+    };
+    if container.style == ContainerStyle::Zone && !selected {
+        let corners = [
+            r.left_top(),
+            r.right_top(),
+            r.right_bottom(),
+            r.left_bottom(),
+            r.left_top(),
+        ];
+        painter.add(Shape::dashed_line(&corners, stroke, 8.0, 5.0));
+    } else {
+        painter.rect_stroke(r, rounding, stroke, StrokeKind::Inside);
+    }
+    if zoom < DETAIL_ZOOM * 0.6 {
+        return;
+    }
+    let header = metrics::CONTAINER_HEADER * zoom;
+    let title_size = (metrics::CONTAINER_TITLE_SIZE * zoom).max(6.0);
+    let title_pos = pos2(r.min.x + 12.0 * zoom, r.min.y + header / 2.0);
+    let title = elide(&container.title, r.width() * 0.6, title_size);
+    let galley = painter.layout_no_wrap(title, FontId::proportional(title_size), paint.colors.text);
+    let title_width = galley.size().x;
+    painter.galley(
+        title_pos - vec2(0.0, galley.size().y / 2.0),
+        galley,
+        paint.colors.text,
+    );
+    let kind_size = (metrics::KIND_SIZE * zoom).max(5.0);
+    painter.text(
+        pos2(title_pos.x + title_width + 8.0 * zoom, title_pos.y),
+        Align2::LEFT_CENTER,
+        elide(&container.kind_name, r.width() * 0.35, kind_size),
+        FontId::proportional(kind_size),
+        paint.colors.muted_text,
+    );
+    if let Some(badge) = container.badge {
+        paint_badge(
+            painter,
+            pos2(r.max.x - 14.0 * zoom, r.min.y + header / 2.0),
+            badge,
+            zoom,
+        );
+    }
+}
+
+fn paint_edge(
+    painter: &egui::Painter,
+    edge: &EdgeShape,
+    start: Pos2,
+    end: Pos2,
+    paint: &Paint<'_>,
+) {
+    let zoom = paint.transform.zoom;
+    let selected = paint.selected_connection == Some(&edge.id);
+    // Association edges (diagnostics, identity, governance) recede so data flows stand out.
+    let color = match (selected, edge.dashed) {
+        (true, _) => paint.colors.selection,
+        (false, true) => paint.colors.edge.gamma_multiply(0.55),
+        (false, false) => paint.colors.edge,
+    };
+    let width = match (selected, edge.dashed) {
+        (true, _) => 2.5,
+        (false, true) => 1.0,
+        (false, false) => 1.5,
+    };
+    let direction = (end - start).normalized();
+    let arrow = metrics::ARROW_SIZE * zoom.clamp(0.6, 1.5);
+    let tip_base = end - direction * arrow;
+    if edge.dashed {
+        painter.add(Shape::dashed_line(
+            &[start, tip_base],
+            Stroke::new(width, color),
+            6.0,
+            4.0,
+        ));
+    } else {
+        painter.line_segment([start, tip_base], Stroke::new(width, color));
+    }
+    let normal = vec2(-direction.y, direction.x) * arrow * 0.55;
+    painter.add(Shape::convex_polygon(
+        vec![end, tip_base + normal, tip_base - normal],
+        color,
+        Stroke::NONE,
+    ));
+    if !edge.label.is_empty() && zoom >= DETAIL_ZOOM {
+        let size = metrics::EDGE_LABEL_SIZE * zoom;
+        let mid = start + (end - start) / 2.0;
+        let galley = painter.layout_no_wrap(
+            edge.label.clone(),
+            FontId::proportional(size),
+            paint.colors.muted_text,
+        );
+        let label_rect = egui::Rect::from_center_size(mid, galley.size() + vec2(8.0, 4.0) * zoom);
+        painter.rect_filled(label_rect, 3.0 * zoom, paint.colors.edge_label_fill);
+        painter.galley(
+            label_rect.min + vec2(4.0, 2.0) * zoom,
+            galley,
+            paint.colors.muted_text,
+        );
+    }
+}
+
+fn paint_card(
+    painter: &egui::Painter,
+    ctx: &egui::Context,
+    icons: &mut IconCache,
+    card: &CardShape,
+    r: egui::Rect,
+    paint: &Paint<'_>,
+) {
+    let zoom = paint.transform.zoom;
+    let selected = paint.selection.contains(&card.id);
+    let accent = color(card.accent);
+    if zoom < DETAIL_ZOOM {
+        painter.rect_filled(
+            r,
+            2.0,
+            if selected {
+                paint.colors.selection
+            } else {
+                accent
+            },
+        );
+        return;
+    }
+    let rounding = CornerRadius::from(metrics::CARD_ROUNDING * zoom);
+    let stroke = if selected {
+        Stroke::new(2.5, paint.colors.selection)
+    } else {
+        Stroke::new(1.0, paint.colors.card_stroke)
+    };
+    painter.rect(
+        r,
+        rounding,
+        paint.colors.card_fill,
+        stroke,
+        StrokeKind::Inside,
+    );
+    let stripe = egui::Rect::from_min_size(r.min, vec2(metrics::ACCENT_WIDTH * zoom, r.height()));
+    let stripe_rounding = CornerRadius {
+        nw: rounding.nw,
+        sw: rounding.sw,
+        ne: 0,
+        se: 0,
+    };
+    painter.rect_filled(stripe, stripe_rounding, accent);
+
+    let padding = metrics::CARD_PADDING * zoom;
+    let icon_size = metrics::ICON_SIZE * zoom;
+    let icon_rect = egui::Rect::from_min_size(
+        pos2(r.min.x + padding, r.center().y - icon_size / 2.0),
+        vec2(icon_size, icon_size),
+    );
+    if let Some(texture) = icons.get(ctx, &card.icon) {
+        painter.image(
+            texture,
+            icon_rect,
+            egui::Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0)),
+            Color32::WHITE,
+        );
+    }
+    let text_x = icon_rect.max.x + 10.0 * zoom;
+    let text_width = r.max.x - text_x - padding;
+    let name_size = metrics::NAME_SIZE * zoom;
+    let kind_size = metrics::KIND_SIZE * zoom;
+    painter.text(
+        pos2(text_x, r.center().y - 8.0 * zoom),
+        Align2::LEFT_CENTER,
+        elide(&card.name, text_width, name_size),
+        FontId::proportional(name_size),
+        paint.colors.text,
+    );
+    painter.text(
+        pos2(text_x, r.center().y + 10.0 * zoom),
+        Align2::LEFT_CENTER,
+        elide(&card.kind_name, text_width, kind_size),
+        FontId::proportional(kind_size),
+        paint.colors.muted_text,
+    );
+    if let Some(badge) = card.badge {
+        paint_badge(
+            painter,
+            pos2(r.max.x - 2.0 * zoom, r.min.y + 2.0 * zoom),
+            badge,
+            zoom,
+        );
+    }
+}
+
+fn paint_badge(painter: &egui::Painter, center: Pos2, badge: crate::scene::Badge, zoom: f32) {
+    let radius = metrics::BADGE_RADIUS * zoom.clamp(0.7, 1.6);
+    painter.circle(
+        center,
+        radius,
+        color(severity_color(badge.severity)),
+        Stroke::new(1.5, Color32::WHITE),
+    );
+    painter.text(
+        center,
+        Align2::CENTER_CENTER,
+        badge.count.to_string(),
+        FontId::proportional(radius * 1.1),
+        Color32::WHITE,
+    );
+}
+
+/// Paints a scene without interaction (template gallery thumbnails).
+pub fn paint_thumbnail(
+    painter: &egui::Painter,
+    ctx: &egui::Context,
+    icons: &mut IconCache,
+    scene: &Scene,
+    rect: egui::Rect,
+    dark: bool,
+) {
+    let colors = CanvasColors::new(dark);
+    painter.rect_filled(rect, 4.0, colors.background);
+    let Some(bounds) = scene.bounds else { return };
+    let transform = ScreenFromCanvas::fit(bounds, rect.expand(30.0));
+    let empty = BTreeSet::new();
+    let paint = Paint {
+        transform,
+        colors,
+        dark,
+        moving: None,
+        resizing: None,
+        selection: &empty,
+        selected_connection: None,
+    };
+    let painter = painter.with_clip_rect(rect);
+    for container in &scene.containers {
+        paint_container(&painter, container, transform.rect(container.rect), &paint);
+    }
+    for edge in &scene.edges {
+        paint_edge(
+            &painter,
+            edge,
+            transform.pos(edge.start),
+            transform.pos(edge.end),
+            &paint,
+        );
+    }
+    for card in &scene.cards {
+        paint_card(
+            &painter,
+            ctx,
+            icons,
+            card,
+            transform.rect(card.rect),
+            &paint,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screen_and_canvas_positions_are_inverse() {
+        let t = ScreenFromCanvas {
+            origin: pos2(100.0, 50.0),
+            zoom: 2.0,
+        };
+        let p = Point::new(10.0, -5.0);
+        assert_eq!(t.pos(p), pos2(120.0, 40.0));
+        assert_eq!(t.canvas_pos(t.pos(p)), p);
+    }
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_still() {
+        let mut view = CanvasView::default();
+        let anchor = pos2(300.0, 200.0);
+        let before = view.transform().canvas_pos(anchor);
+        view.zoom_around(anchor, 1.7);
+        let after = view.transform().canvas_pos(anchor);
+        assert!((before.x - after.x).abs() < 1e-3 && (before.y - after.y).abs() < 1e-3);
+        view.zoom_around(anchor, 1000.0);
+        assert_eq!(view.zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn fit_puts_the_whole_design_inside_the_viewport() {
+        let bounds = Rect::new(-500.0, 100.0, 3000.0, 1000.0);
+        let viewport = egui::Rect::from_min_size(pos2(0.0, 0.0), vec2(1000.0, 700.0));
+        let t = ScreenFromCanvas::fit(bounds, viewport);
+        assert!(viewport.contains_rect(t.rect(bounds)));
+    }
+
+    #[test]
+    fn long_names_are_elided_to_fit() {
+        assert_eq!(elide("Web", 100.0, 10.0), "Web");
+        let long = elide("A very long component name indeed", 60.0, 10.0);
+        assert!(long.ends_with('…') && long.chars().count() <= 11, "{long}");
+    }
+
+    #[test]
+    fn hit_testing_prefers_cards_over_the_containers_around_them() {
+        let scene = Scene {
+            containers: vec![ContainerShape {
+                id: NodeId::new("vnet").unwrap_or_else(|e| panic!("{e}")),
+                rect: Rect::new(0.0, 0.0, 400.0, 300.0),
+                title: String::new(),
+                kind_name: String::new(),
+                icon: String::new(),
+                accent: crate::scene::Rgb(0, 0, 0),
+                style: ContainerStyle::Network,
+                depth: 0,
+                badge: None,
+            }],
+            cards: vec![CardShape {
+                id: NodeId::new("vm").unwrap_or_else(|e| panic!("{e}")),
+                rect: Rect::new(50.0, 50.0, 170.0, 56.0),
+                name: String::new(),
+                kind_name: String::new(),
+                icon: String::new(),
+                accent: crate::scene::Rgb(0, 0, 0),
+                badge: None,
+            }],
+            ..Scene::default()
+        };
+        assert_eq!(
+            node_at(&scene, Point::new(60.0, 60.0)).map(|id| id.to_string()),
+            Some("vm".to_owned())
+        );
+        assert_eq!(
+            node_at(&scene, Point::new(300.0, 250.0)).map(|id| id.to_string()),
+            Some("vnet".to_owned())
+        );
+        assert_eq!(node_at(&scene, Point::new(500.0, 250.0)), None);
+    }
+}

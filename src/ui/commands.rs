@@ -1,0 +1,219 @@
+//! Every user command, with its menu text and shortcut: the menus, the key bindings and the
+//! command palette are all generated from this one list.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    New,
+    NewFromTemplate,
+    Open,
+    Save,
+    SaveAs,
+    SaveAsTemplate,
+    Export,
+    Quit,
+    Undo,
+    Redo,
+    Copy,
+    Paste,
+    Duplicate,
+    Delete,
+    SelectAll,
+    ZoomIn,
+    ZoomOut,
+    ZoomToFit,
+    ZoomReset,
+    ToggleGrid,
+    ToggleTheme,
+    TogglePalette,
+    ToggleSidePanel,
+    DesignProperties,
+    CommandPalette,
+    Shortcuts,
+    About,
+}
+
+/// The menu a command is listed under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    File,
+    Edit,
+    View,
+    Design,
+    Help,
+}
+
+impl Menu {
+    pub const ALL: [Self; 5] = [Self::File, Self::Edit, Self::View, Self::Design, Self::Help];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::File => "File",
+            Self::Edit => "Edit",
+            Self::View => "View",
+            Self::Design => "Design",
+            Self::Help => "Help",
+        }
+    }
+}
+
+const CMD: Modifiers = Modifiers::COMMAND;
+const CMD_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::COMMAND
+};
+
+impl Command {
+    /// All commands in menu order.
+    pub const ALL: [Self; 27] = [
+        Self::New,
+        Self::NewFromTemplate,
+        Self::Open,
+        Self::Save,
+        Self::SaveAs,
+        Self::SaveAsTemplate,
+        Self::Export,
+        Self::Quit,
+        Self::Undo,
+        Self::Redo,
+        Self::Copy,
+        Self::Paste,
+        Self::Duplicate,
+        Self::Delete,
+        Self::SelectAll,
+        Self::ZoomIn,
+        Self::ZoomOut,
+        Self::ZoomToFit,
+        Self::ZoomReset,
+        Self::ToggleGrid,
+        Self::ToggleTheme,
+        Self::TogglePalette,
+        Self::ToggleSidePanel,
+        Self::DesignProperties,
+        Self::CommandPalette,
+        Self::Shortcuts,
+        Self::About,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::New => "New design",
+            Self::NewFromTemplate => "New from template…",
+            Self::Open => "Open…",
+            Self::Save => "Save",
+            Self::SaveAs => "Save as…",
+            Self::SaveAsTemplate => "Save as template…",
+            Self::Export => "Export…",
+            Self::Quit => "Quit",
+            Self::Undo => "Undo",
+            Self::Redo => "Redo",
+            Self::Copy => "Copy",
+            Self::Paste => "Paste",
+            Self::Duplicate => "Duplicate",
+            Self::Delete => "Delete",
+            Self::SelectAll => "Select all",
+            Self::ZoomIn => "Zoom in",
+            Self::ZoomOut => "Zoom out",
+            Self::ZoomToFit => "Zoom to fit",
+            Self::ZoomReset => "Actual size",
+            Self::ToggleGrid => "Show grid",
+            Self::ToggleTheme => "Dark theme",
+            Self::TogglePalette => "Show palette",
+            Self::ToggleSidePanel => "Show inspector and findings",
+            Self::DesignProperties => "Design properties",
+            Self::CommandPalette => "Command palette…",
+            Self::Shortcuts => "Keyboard shortcuts",
+            Self::About => "About Palisade",
+        }
+    }
+
+    pub fn menu(self) -> Menu {
+        match self {
+            Self::New
+            | Self::NewFromTemplate
+            | Self::Open
+            | Self::Save
+            | Self::SaveAs
+            | Self::SaveAsTemplate
+            | Self::Export
+            | Self::Quit => Menu::File,
+            Self::Undo
+            | Self::Redo
+            | Self::Copy
+            | Self::Paste
+            | Self::Duplicate
+            | Self::Delete
+            | Self::SelectAll => Menu::Edit,
+            Self::ZoomIn
+            | Self::ZoomOut
+            | Self::ZoomToFit
+            | Self::ZoomReset
+            | Self::ToggleGrid
+            | Self::ToggleTheme
+            | Self::TogglePalette
+            | Self::ToggleSidePanel => Menu::View,
+            Self::DesignProperties => Menu::Design,
+            Self::CommandPalette | Self::Shortcuts | Self::About => Menu::Help,
+        }
+    }
+
+    /// The primary shortcut. Copy and paste arrive as clipboard events, so they are listed
+    /// here for display only (see [`Self::handled_by_events`]).
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        let s = |modifiers, key| Some(KeyboardShortcut::new(modifiers, key));
+        match self {
+            Self::New => s(CMD, Key::N),
+            Self::NewFromTemplate => s(CMD_SHIFT, Key::N),
+            Self::Open => s(CMD, Key::O),
+            Self::Save => s(CMD, Key::S),
+            Self::SaveAs => s(CMD_SHIFT, Key::S),
+            Self::Export => s(CMD, Key::E),
+            Self::Quit => s(CMD, Key::Q),
+            Self::Undo => s(CMD, Key::Z),
+            Self::Redo => s(CMD_SHIFT, Key::Z),
+            Self::Copy => s(CMD, Key::C),
+            Self::Paste => s(CMD, Key::V),
+            Self::Duplicate => s(CMD, Key::D),
+            Self::Delete => s(Modifiers::NONE, Key::Delete),
+            Self::SelectAll => s(CMD, Key::A),
+            Self::ZoomIn => s(CMD, Key::Plus),
+            Self::ZoomOut => s(CMD, Key::Minus),
+            Self::ZoomToFit => s(Modifiers::SHIFT, Key::Num1),
+            Self::ZoomReset => s(CMD, Key::Num0),
+            Self::ToggleGrid => s(CMD, Key::G),
+            Self::CommandPalette => s(CMD, Key::K),
+            Self::Shortcuts => s(Modifiers::NONE, Key::F1),
+            _ => None,
+        }
+    }
+
+    /// Further shortcuts that do the same (Ctrl+Y for redo, Backspace for delete ...).
+    pub fn alternative_shortcuts(self) -> &'static [KeyboardShortcut] {
+        const REDO: [KeyboardShortcut; 1] = [KeyboardShortcut::new(CMD, Key::Y)];
+        const DELETE: [KeyboardShortcut; 1] =
+            [KeyboardShortcut::new(Modifiers::NONE, Key::Backspace)];
+        const PALETTE: [KeyboardShortcut; 1] = [KeyboardShortcut::new(CMD_SHIFT, Key::P)];
+        const ZOOM_IN: [KeyboardShortcut; 1] = [KeyboardShortcut::new(CMD, Key::Equals)];
+        match self {
+            Self::Redo => &REDO,
+            Self::Delete => &DELETE,
+            Self::CommandPalette => &PALETTE,
+            Self::ZoomIn => &ZOOM_IN,
+            _ => &[],
+        }
+    }
+
+    /// Copy and paste come from the platform as clipboard events, not key presses.
+    pub fn handled_by_events(self) -> bool {
+        matches!(self, Self::Copy | Self::Paste)
+    }
+
+    /// Commands that act on the canvas and must not fire while a text field has focus.
+    pub fn needs_canvas_focus(self) -> bool {
+        matches!(
+            self,
+            Self::Delete | Self::SelectAll | Self::Duplicate | Self::Undo | Self::Redo
+        )
+    }
+}

@@ -1,0 +1,564 @@
+//! The inspector: typed editors for the selection's properties, its findings, and the design's
+//! own metadata when nothing is selected. It only reads the document and returns actions.
+
+use egui::RichText;
+
+use super::Action;
+use super::theme::color;
+use crate::app::Document;
+use crate::model::{
+    Attestation, Connection, Edit, Metadata, Node, PropertyDef, PropertyType, Value,
+};
+use crate::rules::{ATTESTATIONS, Finding};
+use crate::scene::severity_color;
+
+/// Which element a property belongs to.
+enum Owner<'a> {
+    Node(&'a Node),
+    Connection(&'a Connection),
+}
+
+impl Owner<'_> {
+    fn edit(&self, property: &str, value: Option<Value>) -> Edit {
+        match self {
+            Owner::Node(n) => Edit::SetProperty {
+                node: n.id.clone(),
+                property: property.to_owned(),
+                value,
+            },
+            Owner::Connection(c) => Edit::SetConnectionProperty {
+                connection: c.id.clone(),
+                property: property.to_owned(),
+                value,
+            },
+        }
+    }
+
+    fn explicit(&self, property: &str) -> Option<&Value> {
+        match self {
+            Owner::Node(n) => n.properties.get(property),
+            Owner::Connection(c) => c.properties.get(property),
+        }
+    }
+
+    fn key(&self, property: &str) -> String {
+        match self {
+            Owner::Node(n) => format!("node/{}/{property}", n.id),
+            Owner::Connection(c) => format!("connection/{}/{property}", c.id),
+        }
+    }
+}
+
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &super::canvas::CanvasView,
+    actions: &mut Vec<Action>,
+) {
+    let design = doc.design();
+    if let Some(id) = &view.selected_connection
+        && let Some(connection) = design.connection(id)
+    {
+        connection_ui(ui, doc, connection, actions);
+    } else if view.selection.len() == 1
+        && let Some(node) = view.selection.first().and_then(|id| design.node(id))
+    {
+        node_ui(ui, doc, node, actions);
+    } else if view.selection.len() > 1 {
+        ui.heading(format!("{} selected", view.selection.len()));
+        ui.label("Drag to move them together, Delete to remove them, Ctrl+D to duplicate.");
+    } else {
+        design_ui(ui, doc, actions);
+    }
+}
+
+/// A single-line text field that edits as you type (one undo step per field visit).
+fn text_field(
+    ui: &mut egui::Ui,
+    current: &str,
+    key: String,
+    multiline: bool,
+    make: impl FnOnce(String) -> Edit,
+    actions: &mut Vec<Action>,
+) {
+    let mut text = current.to_owned();
+    let response = if multiline {
+        ui.add(
+            egui::TextEdit::multiline(&mut text)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+    } else {
+        ui.add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY))
+    };
+    if response.changed() {
+        actions.push(Action::TypingEdit(make(text), key));
+    }
+    if response.lost_focus() {
+        actions.push(Action::EndTyping);
+    }
+}
+
+fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Action>) {
+    let catalog = doc.catalog();
+    let Some(kind) = catalog.kind(&node.kind) else {
+        ui.label(format!("Unknown kind `{}`", node.kind));
+        return;
+    };
+    ui.heading(&kind.name);
+    ui.label(RichText::new(&kind.summary).weak());
+    ui.add_space(6.0);
+    ui.label("Name");
+    let id = node.id.clone();
+    text_field(
+        ui,
+        &node.name,
+        format!("node/{id}/name"),
+        false,
+        |name| Edit::Rename {
+            node: id.clone(),
+            name,
+        },
+        actions,
+    );
+    ui.add_space(6.0);
+    egui::ScrollArea::vertical()
+        .id_salt("inspector-scroll")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            let findings: Vec<&Finding> = doc.findings().for_node(&node.id).collect();
+            if !findings.is_empty() {
+                egui::CollapsingHeader::new(
+                    RichText::new(format!("Findings ({})", findings.len())).strong(),
+                )
+                .id_salt("node-findings")
+                .default_open(true)
+                .show(ui, |ui| findings_list_ui(ui, &findings));
+            }
+            egui::CollapsingHeader::new(RichText::new("Properties").strong())
+                .id_salt("node-properties")
+                .default_open(true)
+                .show(ui, |ui| {
+                    let owner = Owner::Node(node);
+                    properties_ui(ui, &owner, catalog.node_properties(kind).collect(), actions);
+                });
+            egui::CollapsingHeader::new(RichText::new("Notes").strong())
+                .id_salt("node-notes")
+                .default_open(!node.notes.is_empty())
+                .show(ui, |ui| {
+                    let id = node.id.clone();
+                    text_field(
+                        ui,
+                        &node.notes,
+                        format!("node/{id}/notes"),
+                        true,
+                        |notes| Edit::SetNotes {
+                            node: id.clone(),
+                            notes,
+                        },
+                        actions,
+                    );
+                });
+            ui.add_space(4.0);
+            ui.label(RichText::new(format!("Id: {}", node.id)).weak().small());
+        });
+}
+
+fn connection_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    connection: &Connection,
+    actions: &mut Vec<Action>,
+) {
+    let design = doc.design();
+    let catalog = doc.catalog();
+    let name = |id| {
+        design
+            .node(id)
+            .map_or_else(String::new, |n: &Node| n.name.clone())
+    };
+    ui.heading("Connection");
+    ui.label(format!(
+        "{} → {}",
+        name(&connection.from),
+        name(&connection.to)
+    ));
+    ui.add_space(6.0);
+    egui::Grid::new("connection-grid")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("Kind");
+            let current = catalog
+                .connection_kind(&connection.kind)
+                .map_or(connection.kind.as_str(), |k| k.name.as_str());
+            egui::ComboBox::from_id_salt("connection-kind")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for kind in catalog.connection_kinds() {
+                        if ui
+                            .selectable_label(kind.id == connection.kind, &kind.name)
+                            .on_hover_text(&kind.summary)
+                            .clicked()
+                            && kind.id != connection.kind
+                        {
+                            // Properties of the old kind do not apply to the new one.
+                            let mut edits = vec![Edit::SetConnectionKind {
+                                connection: connection.id.clone(),
+                                kind: kind.id.clone(),
+                            }];
+                            for property in connection.properties.keys() {
+                                edits.push(Edit::SetConnectionProperty {
+                                    connection: connection.id.clone(),
+                                    property: property.clone(),
+                                    value: None,
+                                });
+                            }
+                            actions.push(Action::Edit(Edit::Batch(edits)));
+                        }
+                    }
+                });
+            ui.end_row();
+            ui.label("Label");
+            let id = connection.id.clone();
+            text_field(
+                ui,
+                &connection.label,
+                format!("connection/{id}/label"),
+                false,
+                |label| Edit::SetConnectionLabel {
+                    connection: id.clone(),
+                    label,
+                },
+                actions,
+            );
+            ui.end_row();
+        });
+    if let Some(kind) = catalog.connection_kind(&connection.kind) {
+        ui.label(RichText::new(&kind.summary).weak());
+        ui.add_space(6.0);
+        properties_ui(
+            ui,
+            &Owner::Connection(connection),
+            kind.properties.iter().collect(),
+            actions,
+        );
+    }
+    ui.add_space(8.0);
+    if ui.button("Delete connection").clicked() {
+        actions.push(Action::Edit(Edit::Disconnect(connection.id.clone())));
+    }
+}
+
+fn properties_ui(
+    ui: &mut egui::Ui,
+    owner: &Owner<'_>,
+    properties: Vec<&PropertyDef>,
+    actions: &mut Vec<Action>,
+) {
+    let warn = color(severity_color(crate::model::Severity::Medium));
+    egui::Grid::new(("properties", owner.key("")))
+        .num_columns(3)
+        .spacing([10.0, 6.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for def in properties {
+                let explicit = owner.explicit(&def.id);
+                let value = explicit.unwrap_or(&def.default);
+                ui.label(&def.name).on_hover_text(&def.help);
+                property_editor_ui(ui, owner, def, value, actions);
+                ui.horizontal(|ui| {
+                    if let Some(secure) = &def.secure
+                        && secure != value
+                    {
+                        ui.label(RichText::new("⚠").color(warn))
+                            .on_hover_text(format!(
+                                "The security baseline expects: {}",
+                                secure.display()
+                            ));
+                    }
+                    if explicit.is_some()
+                        && ui
+                            .small_button("↺")
+                            .on_hover_text(format!(
+                                "Reset to the platform default ({})",
+                                def.default.display()
+                            ))
+                            .clicked()
+                    {
+                        actions.push(Action::Edit(owner.edit(&def.id, None)));
+                    }
+                });
+                ui.end_row();
+            }
+        });
+}
+
+fn property_editor_ui(
+    ui: &mut egui::Ui,
+    owner: &Owner<'_>,
+    def: &PropertyDef,
+    value: &Value,
+    actions: &mut Vec<Action>,
+) {
+    match (&def.ty, value) {
+        (PropertyType::Bool, Value::Bool(current)) => {
+            let mut checked = *current;
+            if ui
+                .checkbox(&mut checked, "")
+                .on_hover_text(&def.help)
+                .changed()
+            {
+                actions.push(Action::Edit(
+                    owner.edit(&def.id, Some(Value::Bool(checked))),
+                ));
+            }
+        }
+        (PropertyType::Enum(choices), Value::Text(current)) => {
+            egui::ComboBox::from_id_salt(("enum", owner.key(&def.id)))
+                .selected_text(current.as_str())
+                .width(150.0)
+                .show_ui(ui, |ui| {
+                    for choice in choices {
+                        if ui.selectable_label(choice == current, choice).clicked()
+                            && choice != current
+                        {
+                            actions.push(Action::Edit(
+                                owner.edit(&def.id, Some(Value::Text(choice.clone()))),
+                            ));
+                        }
+                    }
+                });
+        }
+        (PropertyType::Int { min, max }, Value::Int(current)) => {
+            let mut number = *current;
+            let response = ui.add(egui::DragValue::new(&mut number).range(*min..=*max));
+            if response.changed() {
+                actions.push(Action::TypingEdit(
+                    owner.edit(&def.id, Some(Value::Int(number))),
+                    owner.key(&def.id),
+                ));
+            }
+            if response.lost_focus() || response.drag_stopped() {
+                actions.push(Action::EndTyping);
+            }
+        }
+        (PropertyType::Text, Value::Text(current)) => {
+            let edit_for = |text: String| owner.edit(&def.id, Some(Value::Text(text)));
+            text_field(ui, current, owner.key(&def.id), false, edit_for, actions);
+        }
+        (PropertyType::List, Value::List(items)) => {
+            let edit_for = |text: String| {
+                let items: Vec<String> = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                owner.edit(&def.id, Some(Value::List(items)))
+            };
+            text_field(
+                ui,
+                &items.join("\n"),
+                owner.key(&def.id),
+                true,
+                edit_for,
+                actions,
+            );
+        }
+        (_, other) => {
+            ui.label(other.display());
+        }
+    }
+}
+
+/// Findings with severity, message, fix and a link; clicking one selects its subject.
+pub fn findings_list_ui(ui: &mut egui::Ui, findings: &[&Finding]) {
+    for finding in findings {
+        ui.group(|ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                severity_chip_ui(ui, finding.severity);
+                ui.label(RichText::new(finding.rule.id).monospace().weak());
+                ui.label(RichText::new(finding.rule.title).strong());
+            });
+            ui.label(&finding.message);
+            ui.label(RichText::new(format!("Fix: {}", finding.rule.remediation)).weak());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "{} · MCSB {}",
+                        finding.rule.se.join(", "),
+                        finding.rule.mcsb.join(", ")
+                    ))
+                    .small()
+                    .weak(),
+                );
+                ui.hyperlink_to("Learn more", finding.rule.learn);
+            });
+        });
+    }
+}
+
+pub fn severity_chip_ui(ui: &mut egui::Ui, severity: crate::model::Severity) {
+    let fill = color(severity_color(severity));
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(severity.as_str())
+                    .color(egui::Color32::WHITE)
+                    .small()
+                    .strong(),
+            );
+        });
+}
+
+fn design_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
+    let meta = &doc.design().meta;
+    ui.heading("Design");
+    ui.label(RichText::new("Select a component or connection to edit it").weak());
+    ui.add_space(6.0);
+    let with = |change: &dyn Fn(&mut Metadata)| {
+        let mut next = meta.clone();
+        change(&mut next);
+        Edit::SetMetadata(Box::new(next))
+    };
+    egui::Grid::new("design-grid")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("Name");
+            text_field(
+                ui,
+                &meta.name,
+                "design/name".to_owned(),
+                false,
+                |v| with(&|m| m.name.clone_from(&v)),
+                actions,
+            );
+            ui.end_row();
+            ui.label("Owner");
+            text_field(
+                ui,
+                &meta.owner,
+                "design/owner".to_owned(),
+                false,
+                |v| with(&|m| m.owner.clone_from(&v)),
+                actions,
+            );
+            ui.end_row();
+            ui.label("Data classification");
+            let choices: Vec<String> = doc
+                .catalog()
+                .common_properties
+                .iter()
+                .find(|p| p.id == "data_classification")
+                .and_then(|p| {
+                    if let PropertyType::Enum(c) = &p.ty {
+                        Some(c.clone())
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_default();
+            let shown = if meta.data_classification.is_empty() {
+                "Unset"
+            } else {
+                meta.data_classification.as_str()
+            };
+            egui::ComboBox::from_id_salt("design-classification")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for choice in &choices {
+                        if ui.selectable_label(choice == shown, choice).clicked() {
+                            actions.push(Action::Edit(with(&|m| {
+                                m.data_classification.clone_from(choice)
+                            })));
+                        }
+                    }
+                });
+            ui.end_row();
+        });
+    ui.label("Description");
+    text_field(
+        ui,
+        &meta.description,
+        "design/description".to_owned(),
+        true,
+        |v| with(&|m| m.description.clone_from(&v)),
+        actions,
+    );
+    if !meta.source.is_empty() {
+        ui.hyperlink_to("Reference architecture", &meta.source);
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new("Process attestations").strong());
+    ui.label(
+        RichText::new(
+            "Confirm what a diagram cannot show; each stays an info finding until confirmed",
+        )
+        .weak(),
+    );
+    for (key, statement) in ATTESTATIONS {
+        let current = meta.attestations.get(*key).cloned().unwrap_or_default();
+        let mut confirmed = current.confirmed;
+        if ui.checkbox(&mut confirmed, *statement).changed() {
+            let attestation = Attestation {
+                confirmed,
+                ..current.clone()
+            };
+            actions.push(Action::Edit(Edit::SetAttestation {
+                item: (*key).to_owned(),
+                attestation: Some(attestation),
+            }));
+        }
+        if confirmed {
+            ui.horizontal(|ui| {
+                ui.add_space(24.0);
+                ui.label("Evidence");
+                let key = (*key).to_owned();
+                let edit_key = format!("design/attestation/{key}");
+                text_field(
+                    ui,
+                    &current.evidence,
+                    edit_key,
+                    false,
+                    |evidence| Edit::SetAttestation {
+                        item: key.clone(),
+                        attestation: Some(Attestation {
+                            confirmed: true,
+                            evidence,
+                        }),
+                    },
+                    actions,
+                );
+            });
+        }
+    }
+    let disabled: Vec<(&String, &crate::model::RuleSetting)> = meta.rule_settings.iter().collect();
+    if !disabled.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Rule settings").strong());
+        for (rule, setting) in disabled {
+            ui.horizontal(|ui| {
+                let state = if setting.enabled {
+                    setting
+                        .severity
+                        .map_or("enabled".to_owned(), |s| format!("severity {}", s.as_str()))
+                } else {
+                    "disabled".to_owned()
+                };
+                ui.label(format!("{rule}: {state}"));
+                if ui.small_button("Restore").clicked() {
+                    actions.push(Action::Edit(Edit::SetRuleSetting {
+                        rule: rule.clone(),
+                        setting: None,
+                    }));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Light and dark looks: egui visuals plus the canvas colours.
+
+use egui::Color32;
+
+use crate::scene::{ContainerStyle, Rgb};
+
+pub fn color(rgb: Rgb) -> Color32 {
+    Color32::from_rgb(rgb.0, rgb.1, rgb.2)
+}
+
+/// Canvas colours for one theme.
+#[derive(Clone, Copy, Debug)]
+pub struct CanvasColors {
+    pub background: Color32,
+    pub grid: Color32,
+    pub card_fill: Color32,
+    pub card_stroke: Color32,
+    pub text: Color32,
+    pub muted_text: Color32,
+    pub edge: Color32,
+    pub edge_label_fill: Color32,
+    pub selection: Color32,
+    pub rubber_band_fill: Color32,
+}
+
+impl CanvasColors {
+    pub fn new(dark: bool) -> Self {
+        if dark {
+            Self {
+                background: Color32::from_rgb(0x1b, 0x1d, 0x21),
+                grid: Color32::from_rgb(0x2a, 0x2d, 0x33),
+                card_fill: Color32::from_rgb(0x2b, 0x2f, 0x36),
+                card_stroke: Color32::from_rgb(0x4a, 0x50, 0x5a),
+                text: Color32::from_rgb(0xee, 0xef, 0xf1),
+                muted_text: Color32::from_rgb(0xa8, 0xad, 0xb6),
+                edge: Color32::from_rgb(0xb4, 0xba, 0xc4),
+                edge_label_fill: Color32::from_rgb(0x1b, 0x1d, 0x21),
+                selection: Color32::from_rgb(0x4c, 0xa3, 0xff),
+                rubber_band_fill: Color32::from_rgba_unmultiplied(0x4c, 0xa3, 0xff, 30),
+            }
+        } else {
+            Self {
+                background: Color32::from_rgb(0xf7, 0xf8, 0xfa),
+                grid: Color32::from_rgb(0xe6, 0xe8, 0xec),
+                card_fill: Color32::WHITE,
+                card_stroke: Color32::from_rgb(0xc8, 0xcd, 0xd4),
+                text: Color32::from_rgb(0x1f, 0x23, 0x28),
+                muted_text: Color32::from_rgb(0x5f, 0x67, 0x73),
+                edge: Color32::from_rgb(0x5f, 0x67, 0x73),
+                edge_label_fill: Color32::from_rgb(0xf7, 0xf8, 0xfa),
+                selection: Color32::from_rgb(0x00, 0x78, 0xd4),
+                rubber_band_fill: Color32::from_rgba_unmultiplied(0x00, 0x78, 0xd4, 24),
+            }
+        }
+    }
+
+    /// Fill and border of a container region.
+    pub fn container(&self, style: ContainerStyle, accent: Rgb, dark: bool) -> (Color32, Color32) {
+        let accent = color(accent);
+        let alpha = match (style, dark) {
+            (ContainerStyle::Scope, _) => 0,
+            (_, true) => 26,
+            (_, false) => 16,
+        };
+        let fill = Color32::from_rgba_unmultiplied(accent.r(), accent.g(), accent.b(), alpha);
+        (fill, accent.gamma_multiply(if dark { 0.9 } else { 0.75 }))
+    }
+}
+
+/// Applies Palisade's look to egui: Azure blue accents, comfortable spacing for screen sharing.
+pub fn apply(ctx: &egui::Context, dark: bool) {
+    let mut visuals = if dark {
+        egui::Visuals::dark()
+    } else {
+        egui::Visuals::light()
+    };
+    let accent = if dark {
+        Color32::from_rgb(0x4c, 0xa3, 0xff)
+    } else {
+        Color32::from_rgb(0x00, 0x78, 0xd4)
+    };
+    visuals.selection.bg_fill = accent.gamma_multiply(if dark { 0.6 } else { 0.35 });
+    visuals.selection.stroke.color = accent;
+    visuals.hyperlink_color = accent;
+    if !dark {
+        visuals.panel_fill = Color32::from_rgb(0xfb, 0xfb, 0xfc);
+        visuals.window_fill = Color32::WHITE;
+    }
+    let theme = if dark {
+        egui::Theme::Dark
+    } else {
+        egui::Theme::Light
+    };
+    ctx.set_theme(theme);
+    ctx.set_visuals_of(theme, visuals);
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 4.0);
+        style.spacing.interact_size.y = 24.0;
+    });
+}
