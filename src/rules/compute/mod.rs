@@ -1,5 +1,52 @@
-//! Rules of the compute group.
+//! Compute hardening: App Service, virtual machines, AKS, containers and build agents (SE:08,
+//! SE:07, SE:02).
 
-use super::Rule;
+use std::collections::BTreeSet;
 
-pub(super) static RULES: &[&Rule] = &[];
+use super::{Context, Rule};
+use crate::model::{Node, NodeId, Value};
+
+mod aks_network_not_isolated;
+mod aks_security_addons_missing;
+mod build_agent_not_isolated;
+mod container_app_pulls_with_admin_credentials;
+mod container_images_not_scanned;
+mod container_registry_shared_access;
+mod vm_not_hardened;
+mod vm_patching_or_edr_missing;
+mod web_app_accepts_insecure_transport;
+mod web_app_attack_surface_open;
+
+pub(super) static RULES: &[&Rule] = &[
+    &web_app_accepts_insecure_transport::RULE,
+    &web_app_attack_surface_open::RULE,
+    &vm_not_hardened::RULE,
+    &vm_patching_or_edr_missing::RULE,
+    &aks_network_not_isolated::RULE,
+    &aks_security_addons_missing::RULE,
+    &container_app_pulls_with_admin_credentials::RULE,
+    &container_registry_shared_access::RULE,
+    &build_agent_not_isolated::RULE,
+    &container_images_not_scanned::RULE,
+];
+
+/// Whether a Defender for Cloud node with `plan` switched on (a true flag, or a tier other than
+/// `Off`) governs the node or a container around it.
+fn defender_plan_covers(ctx: &Context, node: &Node, plan: &str) -> bool {
+    let scopes: BTreeSet<&NodeId> = std::iter::once(&node.id)
+        .chain(ctx.design.ancestors(&node.id).map(|a| &a.id))
+        .collect();
+    ctx.nodes_of_kind("defender_for_cloud")
+        .into_iter()
+        .any(|defender| {
+            let on = match ctx.value(defender, plan) {
+                Some(Value::Bool(on)) => *on,
+                Some(Value::Text(tier)) => tier != "Off",
+                _ => false,
+            };
+            on && ctx
+                .targets(&defender.id, "governs")
+                .iter()
+                .any(|scope| scopes.contains(&scope.id))
+        })
+}

@@ -19,7 +19,8 @@ pub static RULE: Rule = Rule {
                  the application tier (compute and web workloads, including API Management). A data store \
                  (storage, databases, caches, messaging, Key Vault, registries) that is reached this way, or \
                  whose own public endpoint accepts traffic from any network, is reported. Flows out of a \
-                 data store are not followed, and stores classified as Public are skipped.",
+                 data store are not followed, and stores classified as Public are skipped. A Key Vault or \
+                 Managed HSM whose only exposure is its own endpoint is left to KV-004.",
         rationale: "A data store that the internet can address directly is one leaked key, weak password or \
                     misconfigured firewall rule away from a breach, and it is the first target of scanners. \
                     Serving data only through the application tier keeps authentication, input validation and \
@@ -53,7 +54,15 @@ fn check(ctx: &Context, report: &mut Report) {
         |n| application_tier(ctx, n),
     );
     for store in ctx.nodes_with_trait("data_store") {
-        if !reach.contains_key(&store.id) || ctx.text(store, "data_classification") == "Public" {
+        let Some(previous) = reach.get(&store.id) else {
+            continue;
+        };
+        if ctx.text(store, "data_classification") == "Public" {
+            continue;
+        }
+        // KV-004 reports a vault's open endpoint; this rule adds the drawn paths to it.
+        let vault = matches!(store.kind.as_str(), "key_vault" | "key_vault_managed_hsm");
+        if vault && previous.is_none() {
             continue;
         }
         let private_endpoints = ctx.sources(&store.id, "private_link");
@@ -88,8 +97,11 @@ mod tests {
 
     #[test]
     fn fires_on_the_platform_default_public_endpoint() {
-        let design = DesignBuilder::new().node("kv", "key_vault").build();
-        assert_fires_on(&RULE, &design, &["kv"]);
+        let design = DesignBuilder::new()
+            .node("st", "storage_account")
+            .node("kv", "key_vault")
+            .build();
+        assert_fires_on(&RULE, &design, &["st"]);
     }
 
     #[test]
@@ -133,8 +145,8 @@ mod tests {
         let design = private_store(DesignBuilder::new(), "st")
             .node("web", "storage_account")
             .set("web", "data_classification", "Public")
-            .node("kv", "key_vault")
-            .set("kv", "network_default_action", "Deny")
+            .node("sb", "service_bus")
+            .set("sb", "network_default_action", "Deny")
             .build();
         assert_quiet(&RULE, &design);
     }
