@@ -3,7 +3,7 @@
 use crate::model::{Node, Severity};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
-/// More owners than this is a finding (PSRule uses the same limit).
+/// More owners than this is a finding, the same limit as `Azure.RBAC.LimitOwner`.
 const MAX_OWNERS: i64 = 3;
 
 pub static RULE: Rule = Rule {
@@ -57,14 +57,14 @@ fn check(ctx: &Context, report: &mut Report) {
         let Some((last, first)) = excesses.split_last() else {
             continue;
         };
-        let list = if first.is_empty() {
+        let joined = if first.is_empty() {
             last.clone()
         } else {
             format!("{} and {last}", first.join(", "))
         };
         report.node(
             &subscription.id,
-            format!("Subscription `{}` has {list}", ctx.label(subscription)),
+            format!("Subscription `{}` has {joined}", ctx.label(subscription)),
         );
     }
 }

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
                  settings has a diagnostics connection carrying logs (not only metrics). Edge, \
                  firewall, gateway, Bastion, database, AKS and API Management logs are checked by \
                  MON-009, Key Vault by KV-005, Entra ID by MON-007, and virtual networks by their \
-                 flow logs (MON-010).",
+                 flow logs (MON-010); workspace-based Application Insights needs no setting.",
         rationale: "Resource logs record control- and data-plane activity that exists nowhere else: who \
                     called the service, what failed, what changed. An investigation that needs them \
                     after the fact finds nothing if the diagnostic setting was never created.",
@@ -37,6 +37,10 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, report: &mut Report) {
     for node in ctx.nodes_with_trait("diagnostics_capable") {
         if is_security_critical(ctx, node) || is_checked_elsewhere(ctx, node) {
+            continue;
+        }
+        // Workspace-based Application Insights already stores its telemetry in a workspace.
+        if node.kind == "application_insights" && ctx.bool(node, "workspace_based") {
             continue;
         }
         if !sends_logs(ctx, node) {
@@ -81,6 +85,7 @@ mod tests {
             .node("law", "log_analytics_workspace")
             .node("app", "app_service")
             .connect("app", "law", "diagnostics")
+            .node("appi", "application_insights")
             .build();
         assert_quiet(&RULE, &design);
     }
