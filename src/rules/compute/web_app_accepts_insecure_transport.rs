@@ -52,15 +52,11 @@ fn weaknesses(ctx: &Context, node: &Node) -> Vec<String> {
                 found.push(format!("the minimum TLS version is {tls}"));
             }
         }
-        "container_app" => {
-            if ctx.bool(node, "allow_insecure_ingress") {
-                found.push("insecure HTTP ingress is allowed".to_owned());
-            }
+        "container_app" if ctx.bool(node, "allow_insecure_ingress") => {
+            found.push("insecure HTTP ingress is allowed".to_owned());
         }
-        "app_service_environment" => {
-            if ctx.text(node, "frontend_min_tls") == "1.0" {
-                found.push("its front ends accept TLS 1.0".to_owned());
-            }
+        "app_service_environment" if ctx.text(node, "frontend_min_tls") == "1.0" => {
+            found.push("its front ends accept TLS 1.0".to_owned());
         }
         _ => {}
     }
@@ -98,8 +94,12 @@ mod tests {
             .set("func", "min_tls_version", "1.1")
             .node("ca", "container_app")
             .set("ca", "allow_insecure_ingress", true)
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("ase", "app_service_environment", "snet")
+            .set("ase", "frontend_min_tls", "1.0")
             .build();
-        assert_fires_on(&RULE, &design, &["app", "ca", "func"]);
+        assert_fires_on(&RULE, &design, &["app", "ase", "ca", "func"]);
     }
 
     #[test]

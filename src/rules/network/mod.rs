@@ -124,7 +124,14 @@ pub(super) fn internet_reach<'a>(
 pub(super) fn describe_exposure<'a>(ctx: &Context<'a>, reach: &Reach<'a>, node: &NodeId) -> String {
     let path = ctx.path_from_internet(reach, node);
     if path.len() < 2 {
-        return "its own public endpoint accepts traffic from any network".to_owned();
+        let own_ip = path
+            .first()
+            .is_some_and(|n| ctx.has_property(n, "public_ip") && ctx.bool(n, "public_ip"));
+        return if own_ip {
+            "it has a public IP address of its own".to_owned()
+        } else {
+            "its own public endpoint accepts traffic from any network".to_owned()
+        };
     }
     let starts_in_internet = path.first().is_some_and(|n| {
         ctx.has_trait(n, "internet_zone") || ctx.inside_trait(&n.id, "internet_zone")

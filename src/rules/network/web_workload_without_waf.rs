@@ -64,7 +64,7 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn private_app(builder: DesignBuilder, id: &str) -> DesignBuilder {
         builder
@@ -85,6 +85,13 @@ mod tests {
             .connect("lb", "vm", "traffic")
             .build();
         assert_fires_on(&RULE, &design, &["vm"]);
+        let findings = run(&RULE, &design);
+        assert!(
+            findings[0].message.ends_with("along internet → lb → vm"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(findings[0].related.len(), 2);
     }
 
     #[test]
