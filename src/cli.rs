@@ -50,6 +50,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Export a design as a diagram or report (exit 0 written, 1 export failed, 2 unreadable input).
+    Export {
+        /// The design file.
+        file: PathBuf,
+        /// What to write; default: from the extension of -o.
+        #[arg(long, value_enum)]
+        format: Option<crate::export::Format>,
+        /// Where to write; default: FILE with the format's extension; `-` for standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// PNG pixels per canvas unit (1 or 2; up to 8).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f32,
+        /// The date printed on diagrams and reports; default: today (UTC) or SOURCE_DATE_EPOCH.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// List the built-in templates with their findings by severity, then the user's templates.
     Templates,
     /// Create a design file from a template (exit 0 written, 1 FILE exists, 2 unknown template).
@@ -118,6 +135,22 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             fail_on,
         } => check(&files, catalog, format, fail_on, out, err),
         Command::Rules { format } => print_rules(format, out).map(|()| 0),
+        Command::Export {
+            file,
+            format,
+            output,
+            scale,
+            date,
+        } => {
+            let request = crate::export::command::ExportRequest {
+                file,
+                format,
+                output,
+                scale,
+                date,
+            };
+            crate::export::command::run(&request, catalog, out, err)
+        }
         Command::Templates => crate::templates::list_command(catalog, out, err),
         Command::New {
             template,

@@ -75,6 +75,7 @@ td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .refs { font-size: 13px; color: var(--muted); margin: 0; }
 .refs b { color: var(--text); font-weight: 600; }
 .none { color: var(--muted); font-style: italic; }
+.ref { font-weight: 600; background: var(--panel); border: 1px solid var(--rule); border-radius: 4px; padding: 0 4px; }
 ul.compact { margin: 0; padding-left: 18px; }
 footer { margin-top: 48px; padding-top: 16px; border-top: 1px solid var(--rule); font-size: 12.5px; color: var(--muted); }
 @media (max-width: 800px) {
@@ -227,6 +228,24 @@ pub fn report(
     out
 }
 
+/// Escaped text in which `quoted` names (as rule messages quote them) are set off as names.
+fn rich(text: &str) -> String {
+    let escaped = xml(text);
+    let ticks = escaped.matches('`').count();
+    if ticks == 0 || ticks % 2 == 1 {
+        return escaped.into_owned();
+    }
+    let mut out = String::with_capacity(escaped.len() + ticks * 16);
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, r#"<span class="ref">{part}</span>"#);
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// `--sev` per severity class, from the colours the canvas uses.
 fn severity_css() -> String {
     let mut css = String::new();
@@ -315,7 +334,7 @@ fn finding(out: &mut String, design: &Design, f: &Finding, index: usize) {
         title = xml(m.title),
         id = xml(m.id),
         subject = xml(&subject_name(design, &f.subject)),
-        message = xml(&f.message),
+        message = rich(&f.message),
         rationale = xml(m.rationale),
         remediation = xml(m.remediation),
     );
@@ -410,8 +429,11 @@ fn inventory(out: &mut String, design: &Design, catalog: &Catalog, findings: &Fi
     if design.is_empty() {
         return;
     }
-    out.push_str(
-        "<section><h2>Components</h2>\n<table><thead><tr><th>Name</th><th>Kind</th><th>In</th><th>Findings</th><th>Notes</th></tr></thead><tbody>\n",
+    let notes = design.nodes().any(|n| !n.notes.trim().is_empty());
+    let _ = writeln!(
+        out,
+        "<section><h2>Components</h2>\n<table><thead><tr><th>Name</th><th>Kind</th><th>In</th><th>Findings</th>{}</tr></thead><tbody>",
+        if notes { "<th>Notes</th>" } else { "" }
     );
     let mut nodes: Vec<_> = design.nodes().collect();
     nodes.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
@@ -436,10 +458,14 @@ fn inventory(out: &mut String, design: &Design, catalog: &Catalog, findings: &Fi
         };
         let _ = writeln!(
             out,
-            r#"<tr><td><b>{}</b></td><td>{}</td><td>{parent}</td><td class="num">{count}</td><td>{}</td></tr>"#,
+            r#"<tr><td><b>{}</b></td><td>{}</td><td>{parent}</td><td class="num">{count}</td>{}</tr>"#,
             xml(&node.name),
             xml(kind),
-            xml(node.notes.trim())
+            if notes {
+                format!("<td>{}</td>", xml(node.notes.trim()))
+            } else {
+                String::new()
+            }
         );
     }
     out.push_str("</tbody></table></section>\n");

@@ -7,6 +7,7 @@ pub mod rules_doc;
 pub mod sarif;
 pub mod text;
 
+pub mod command;
 pub mod csv;
 pub mod escape;
 pub mod fit;

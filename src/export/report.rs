@@ -56,7 +56,7 @@ pub fn by_se(findings: &Findings) -> Vec<(&'static str, &'static str, Vec<&Findi
         .collect()
 }
 
-/// How a checklist item fares, in words: `not assessed`, `passing` or `2 of 5 rules failing`.
+/// How a checklist item fares, in words: `not assessed`, `passing` or `2 of 5 failing`.
 pub fn coverage_status(coverage: &score::Coverage) -> String {
     if coverage.applicable == 0 {
         "not assessed".to_owned()
@@ -64,7 +64,7 @@ pub fn coverage_status(coverage: &score::Coverage) -> String {
         "passing".to_owned()
     } else {
         format!(
-            "{} of {} rules failing",
+            "{} of {} failing",
             coverage.applicable - coverage.passing,
             coverage.applicable
         )

@@ -45,7 +45,7 @@ mod page {
     pub const MARGIN: f32 = 32.0;
     pub const MIN_WIDTH: f32 = 820.0;
     pub const TITLE_HEIGHT: f32 = 88.0;
-    pub const LEGEND_HEIGHT: f32 = 112.0;
+    pub const LEGEND_HEIGHT: f32 = 140.0;
     /// Room around the scene bounds for badges and labels that stick out.
     pub const BLEED: f32 = 16.0;
     pub const EMPTY: (f32, f32) = (480.0, 120.0);
@@ -63,6 +63,10 @@ mod ink {
     pub const RULE: &str = "#d8dee4";
     pub const LABEL_BORDER: &str = "#d0d7de";
 }
+
+/// How far a line's baseline sits below its vertical middle, in ems (half Inter's x-height
+/// plus a little), so text is centred the way the canvas centres it.
+const BASELINE: f32 = 0.36;
 
 /// Where the parts of a component card go, from [`metrics`] and the card's rectangle.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -91,16 +95,21 @@ impl CardLayout {
                 metrics::ICON_SIZE,
             )
         });
+        // As the canvas places them: text 10 units right of the icon, the name's middle 8
+        // units above the card's middle and the kind's 10 below.
         let text_x = icon.map_or(
             rect.x + metrics::ACCENT_WIDTH + metrics::CARD_PADDING,
-            |i| i.x + i.w + metrics::CARD_PADDING * 0.75,
+            |i| i.x + i.w + 10.0,
         );
         let center = rect.y + rect.h / 2.0;
         let two_lines = rect.h >= metrics::NAME_SIZE + metrics::KIND_SIZE + 12.0;
         let (name_baseline, kind_baseline) = if two_lines {
-            (center - 2.0, Some(center + metrics::KIND_SIZE + 2.0))
+            (
+                center - 8.0 + metrics::NAME_SIZE * BASELINE,
+                Some(center + 10.0 + metrics::KIND_SIZE * BASELINE),
+            )
         } else {
-            (center + metrics::NAME_SIZE * 0.36, None)
+            (center + metrics::NAME_SIZE * BASELINE, None)
         };
         Self {
             icon,
@@ -108,7 +117,7 @@ impl CardLayout {
             text_width: (rect.x + rect.w - metrics::CARD_PADDING - text_x).max(0.0),
             name_baseline,
             kind_baseline,
-            badge_center: Point::new(rect.x + rect.w - 3.0, rect.y + 3.0),
+            badge_center: Point::new(rect.x + rect.w - 2.0, rect.y + 2.0),
         }
     }
 }
@@ -134,7 +143,7 @@ impl HeaderLayout {
             icon_size,
         );
         let badge_center = Point::new(
-            rect.x + rect.w - 8.0 - metrics::BADGE_RADIUS,
+            rect.x + rect.w - 14.0,
             rect.y + metrics::CONTAINER_HEADER / 2.0,
         );
         let text_right = if badge {
@@ -147,7 +156,7 @@ impl HeaderLayout {
             title_x: icon.x + icon.w + 8.0,
             baseline: rect.y
                 + metrics::CONTAINER_HEADER / 2.0
-                + metrics::CONTAINER_TITLE_SIZE * 0.36,
+                + metrics::CONTAINER_TITLE_SIZE * BASELINE,
             text_right,
             badge_center,
         }
@@ -640,14 +649,28 @@ fn arrow(out: &mut String, start: Point, end: Point, dashed: bool) {
     );
 }
 
+/// The widest an edge label's box gets before its text is cut.
+const LABEL_MAX_WIDTH: f32 = 180.0;
+
 fn draw_edge_label(out: &mut String, e: &EdgeShape) {
     if e.label.trim().is_empty() || edge_geometry(e.start, e.end).is_none() {
         return;
     }
     let size = metrics::EDGE_LABEL_SIZE;
-    let label = fit::elide(&e.label, 180.0, size, false);
-    let w = fit::width(&label, size, false) + 12.0;
     let h = size + 8.0;
+    // The label sits on the midpoint: on a flat edge it must fit between the two shapes, or the
+    // shape drawn over it would hide it; a steep edge leaves room above and below instead.
+    let (dx, dy) = ((e.end.x - e.start.x).abs(), (e.end.y - e.start.y).abs());
+    let room = if dy >= h + 8.0 {
+        LABEL_MAX_WIDTH
+    } else {
+        (dx - 8.0).min(LABEL_MAX_WIDTH)
+    } - 12.0;
+    if room < 24.0 {
+        return;
+    }
+    let label = fit::elide(&e.label, room, size, false);
+    let w = fit::width(&label, size, false) + 12.0;
     let mid = e.midpoint();
     let _ = writeln!(
         out,
@@ -659,7 +682,7 @@ fn draw_edge_label(out: &mut String, e: &EdgeShape) {
         ink::BACKGROUND,
         ink::LABEL_BORDER,
         n(mid.x),
-        n(mid.y + size * 0.36),
+        n(mid.y + size * BASELINE),
         n(size),
         ink::MUTED,
         xml(&label)
@@ -727,7 +750,7 @@ fn draw_card(out: &mut String, c: &CardShape) {
     let name = fit::elide(name, layout.text_width, metrics::NAME_SIZE, true);
     let (name_y, kind_y) = match (kind, layout.kind_baseline) {
         (Some(_), Some(kind_y)) => (layout.name_baseline, Some(kind_y)),
-        _ => (r.y + r.h / 2.0 + metrics::NAME_SIZE * 0.36, None),
+        _ => (r.y + r.h / 2.0 + metrics::NAME_SIZE * BASELINE, None),
     };
     let _ = writeln!(
         out,
@@ -831,9 +854,7 @@ fn legend(out: &mut String, catalog: &Catalog, content_bottom: f32, width: f32) 
     let _ = entry_text(out, x + 4.0, y, "Badge: worst severity, number of findings");
 
     // Connections: solid for data flows, dashed for associations, named from the catalog.
-    let y = row(1.0);
-    heading(out, y, "CONNECTIONS");
-    let mut x = entries_x;
+    heading(out, row(1.0), "CONNECTIONS");
     let names = |dashed: bool| {
         let names: Vec<&str> = catalog
             .connection_kinds()
@@ -843,17 +864,32 @@ fn legend(out: &mut String, catalog: &Catalog, content_bottom: f32, width: f32) 
             .collect();
         names.join(", ")
     };
-    let half = (width - m - entries_x) / 2.0;
-    for (dashed, title) in [(false, "Flow"), (true, "Association")] {
-        arrow(out, Point::new(x, y), Point::new(x + 34.0, y), dashed);
-        let text = format!("{title}: {}", names(dashed));
-        let text = fit::elide(&text, half - 56.0, 12.0, false);
-        entry_text(out, x + 44.0, y, &text);
-        x += half;
+    for (i, (dashed, title)) in [(false, "Flow"), (true, "Association")]
+        .into_iter()
+        .enumerate()
+    {
+        let y = row(1.0 + i as f32);
+        arrow(
+            out,
+            Point::new(entries_x, y),
+            Point::new(entries_x + 34.0, y),
+            dashed,
+        );
+        let x = entry_text(out, entries_x + 46.0, y, title);
+        let kinds = names(dashed);
+        let kinds = fit::elide(&kinds, width - m - x - 12.0, 12.0, false);
+        let _ = writeln!(
+            out,
+            r#"<text x="{}" y="{}" font-size="12" fill="{}">{}</text>"#,
+            n(x + 12.0),
+            n(y + 4.0),
+            ink::MUTED,
+            xml(&kinds)
+        );
     }
 
     // Boundaries: how each container style looks.
-    let y = row(2.0);
+    let y = row(3.0);
     heading(out, y, "BOUNDARIES");
     let mut x = entries_x;
     let neutral = "#69797e";
@@ -868,7 +904,7 @@ fn legend(out: &mut String, catalog: &Catalog, content_bottom: f32, width: f32) 
         (
             ContainerStyle::Scope,
             neutral,
-            "Scope (management group, subscription, resource group)",
+            "Scope (subscription, resource group)",
         ),
     ] {
         let (body, _) = container_tints(style);

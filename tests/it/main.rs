@@ -2,6 +2,7 @@
 
 mod cli;
 mod edits;
+mod export;
 mod persistence;
 mod templates;
 mod tidy;

@@ -1,0 +1,609 @@
+//! Exports: snapshots of the text formats, byte-for-byte determinism, PNG sanity, hostile names.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use palisade::export::{self, ExportOptions, Format, svg};
+use palisade::model::{Connection, ConnectionId, Design, Edit, Node, NodeId, Rect, RuleSetting};
+use palisade::rules::{self, Findings, registry};
+use resvg::usvg::roxmltree;
+
+use crate::catalog;
+
+fn id(text: &str) -> NodeId {
+    NodeId::new(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn node(i: &str, kind: &str, name: &str, rect: Rect, parent: Option<&str>) -> Edit {
+    Edit::AddNode(Node {
+        id: id(i),
+        kind: kind.to_owned(),
+        name: name.to_owned(),
+        rect,
+        parent: parent.map(id),
+        properties: Default::default(),
+        notes: String::new(),
+    })
+}
+
+fn connect(i: &str, kind: &str, from: &str, to: &str, label: &str) -> Edit {
+    Edit::Connect(Connection {
+        id: ConnectionId::new(i).unwrap_or_else(|e| panic!("{e}")),
+        kind: kind.to_owned(),
+        from: id(from),
+        to: id(to),
+        label: label.to_owned(),
+        properties: Default::default(),
+    })
+}
+
+fn build(mut design: Design, edits: Vec<Edit>) -> Design {
+    for edit in edits {
+        edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+    }
+    design
+}
+
+/// Internet users reach a web app in a subscription; the app reads a vault and a database.
+fn fixture() -> Design {
+    let mut design = Design::new("Orders web app");
+    design.meta.description = "Public web shop front end with its secrets and database".to_owned();
+    design.meta.owner = "Platform team".to_owned();
+    design.meta.data_classification = "Confidential".to_owned();
+    build(
+        design,
+        vec![
+            node(
+                "internet",
+                "internet",
+                "Internet",
+                Rect::new(0.0, 0.0, 240.0, 200.0),
+                None,
+            ),
+            node(
+                "users",
+                "internet_users",
+                "Shoppers",
+                Rect::new(35.0, 80.0, 170.0, 56.0),
+                Some("internet"),
+            ),
+            node(
+                "sub",
+                "subscription",
+                "Production subscription",
+                Rect::new(320.0, 0.0, 520.0, 300.0),
+                None,
+            ),
+            node(
+                "web",
+                "app_service",
+                "Storefront with a very long name indeed",
+                Rect::new(350.0, 80.0, 170.0, 56.0),
+                Some("sub"),
+            ),
+            node(
+                "kv",
+                "key_vault",
+                "Secrets",
+                Rect::new(640.0, 60.0, 170.0, 56.0),
+                Some("sub"),
+            ),
+            node(
+                "db",
+                "sql_database",
+                "Orders",
+                Rect::new(640.0, 200.0, 170.0, 56.0),
+                Some("sub"),
+            ),
+            connect("c-users-web", "traffic", "users", "web", ""),
+            connect("c-web-db", "traffic", "web", "db", "SQL 1433"),
+            connect("c-web-kv", "secret_reference", "web", "kv", ""),
+        ],
+    )
+}
+
+/// The rules the snapshots are taken with: a fixed set, so adding a rule elsewhere does not
+/// change these snapshots.
+const SNAPSHOT_RULES: &[&str] = &["DATA-005", "GOV-003", "KV-002", "KV-005", "NET-001"];
+
+fn snapshot_findings(design: &Design) -> Findings {
+    let rules = SNAPSHOT_RULES
+        .iter()
+        .map(|id| registry::find(id).unwrap_or_else(|| panic!("no rule {id}")));
+    rules::evaluate_rules(design, catalog(), rules)
+}
+
+fn options() -> ExportOptions {
+    ExportOptions {
+        date: Some("2026-11-29".to_owned()),
+        scale: 1.0,
+        source: "designs/orders.ron".into(),
+    }
+}
+
+fn text(format: Format, design: &Design, findings: &Findings) -> String {
+    let bytes = export::export(format, design, catalog(), findings, &options())
+        .unwrap_or_else(|e| panic!("{e}"));
+    String::from_utf8(bytes).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_fixture_raises_a_finding_of_each_snapshot_rule() {
+    let findings = snapshot_findings(&fixture());
+    let mut raised: Vec<&str> = findings.items.iter().map(|f| f.rule.id).collect();
+    raised.sort_unstable();
+    raised.dedup();
+    assert_eq!(raised, SNAPSHOT_RULES);
+}
+
+#[test]
+fn svg_snapshot() {
+    let design = fixture();
+    insta::assert_snapshot!(
+        "fixture_svg",
+        text(Format::Svg, &design, &snapshot_findings(&design))
+    );
+}
+
+#[test]
+fn markdown_snapshot() {
+    let design = fixture();
+    insta::assert_snapshot!(
+        "fixture_md",
+        text(Format::Md, &design, &snapshot_findings(&design))
+    );
+}
+
+#[test]
+fn json_snapshot() {
+    let design = fixture();
+    insta::assert_snapshot!(
+        "fixture_json",
+        text(Format::Json, &design, &snapshot_findings(&design))
+    );
+}
+
+#[test]
+fn every_format_gives_the_same_bytes_twice() {
+    let design = fixture();
+    let findings = rules::evaluate(&design, catalog());
+    for format in Format::ALL {
+        let once = export::export(format, &design, catalog(), &findings, &options());
+        let twice = export::export(format, &design, catalog(), &findings, &options());
+        assert!(once.is_ok(), "{format:?}: {once:?}");
+        assert_eq!(once, twice, "{format:?}");
+    }
+}
+
+#[test]
+fn the_svg_is_built_from_the_scene() {
+    let design = fixture();
+    let findings = rules::evaluate(&design, catalog());
+    let scene = palisade::scene::build(&design, catalog(), Some(&findings));
+    let svg = svg::diagram(&design, catalog(), &findings, &svg::SvgOptions::default());
+    let doc = roxmltree::Document::parse(&svg);
+    assert!(doc.is_ok(), "{doc:?}");
+    // One card group per card, one container group per container, one arrowhead per edge.
+    let titles = svg.matches("<g>\n<title>").count();
+    assert_eq!(titles, scene.cards.len() + scene.containers.len());
+    assert_eq!(
+        svg.matches(r#"stroke-width="1.5"/><path"#).count()
+            + svg.matches(r#"stroke-dasharray="6 4"/><path"#).count(),
+        scene.edges.len() + 2,
+        "edges plus the two legend arrows"
+    );
+    for card in &scene.cards {
+        assert!(
+            svg.contains(&format!("<title>{} (", card.name)),
+            "{}",
+            card.name
+        );
+    }
+    // A long name is cut to fit its card, with the whole name in the tooltip.
+    assert!(svg.contains(">Storefront wi…</text>"), "elided name");
+    assert!(svg.contains("<title>Storefront with a very long name indeed (App Service)</title>"));
+}
+
+fn decode(png: &[u8]) -> image::RgbaImage {
+    image::load_from_memory_with_format(png, image::ImageFormat::Png)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_rgba8()
+}
+
+#[test]
+fn png_has_the_svg_size_at_1x_and_twice_it_at_2x_and_is_not_blank() {
+    let design = fixture();
+    let findings = rules::evaluate(&design, catalog());
+    let svg_text = svg::diagram(&design, catalog(), &findings, &svg::SvgOptions::default());
+    let size = |attr: &str| -> u32 {
+        let start = svg_text.find(&format!(" {attr}=\"")).unwrap_or(0) + attr.len() + 3;
+        let end = svg_text[start..].find('"').unwrap_or(0) + start;
+        svg_text[start..end].parse().unwrap_or(0)
+    };
+    let (width, height) = (size("width"), size("height"));
+    assert!(width >= 800 && height >= 300, "{width}×{height}");
+    for scale in [1u32, 2] {
+        let png = export::png::render(&svg_text, scale as f32).unwrap_or_else(|e| panic!("{e}"));
+        let image = decode(&png);
+        assert_eq!(image.dimensions(), (width * scale, height * scale));
+        let pixels = image.pixels().count();
+        let inked = image
+            .pixels()
+            .filter(|p| p.0[0] < 200 || p.0[1] < 200 || p.0[2] < 200)
+            .count();
+        assert!(
+            inked * 100 > pixels,
+            "only {inked} of {pixels} pixels drawn"
+        );
+        assert!(
+            image.pixels().all(|p| p.0[3] == 255),
+            "background is opaque"
+        );
+        // Text is drawn: the title's dark ink appears in the title block.
+        let title_ink = (0..40 * scale)
+            .flat_map(|y| (0..300 * scale).map(move |x| (x, y + 32 * scale)))
+            .filter(|&(x, y)| image.get_pixel(x, y).0[0] < 80)
+            .count();
+        assert!(title_ink > 50, "title text missing at {scale}x");
+    }
+    let png = export::export(
+        Format::Png,
+        &design,
+        catalog(),
+        &findings,
+        &ExportOptions {
+            scale: 2.0,
+            ..options()
+        },
+    )
+    .unwrap_or_default();
+    assert_eq!(decode(&png).dimensions(), (width * 2, height * 2));
+}
+
+#[test]
+fn an_empty_design_exports_in_every_format() {
+    let design = Design::new("Empty");
+    let findings = rules::evaluate(&design, catalog());
+    for format in Format::ALL {
+        let result = export::export(format, &design, catalog(), &findings, &options());
+        assert!(
+            result.as_ref().is_ok_and(|b| !b.is_empty()),
+            "{format:?}: {result:?}"
+        );
+    }
+}
+
+const HOSTILE: &[&str] = &[
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "]]>",
+    "=cmd|' /C calc'!A1",
+    "-2+3",
+    "@SUM(1)",
+];
+
+/// Every user-written string in a design set to a hostile value.
+pub fn hostile() -> Design {
+    let mut design = Design::new(HOSTILE[0]);
+    design.meta.description = HOSTILE[1].to_owned();
+    design.meta.owner = format!("{} {}", HOSTILE[2], HOSTILE[0]);
+    design.meta.data_classification = HOSTILE[1].to_owned();
+    design.meta.rule_settings.insert(
+        "KV-002".to_owned(),
+        RuleSetting {
+            enabled: true,
+            severity: Some(palisade::model::Severity::Critical),
+            reason: HOSTILE[0].to_owned(),
+        },
+    );
+    let mut edits = vec![node(
+        "sub",
+        "subscription",
+        HOSTILE[1],
+        Rect::new(0.0, 0.0, 1300.0, 260.0),
+        None,
+    )];
+    let kinds = [
+        "app_service",
+        "key_vault",
+        "sql_database",
+        "storage_account",
+        "virtual_machine",
+        "function_app",
+    ];
+    for (i, (name, kind)) in HOSTILE.iter().zip(kinds).enumerate() {
+        edits.push(node(
+            &format!("n{i}"),
+            kind,
+            name,
+            Rect::new(30.0 + 210.0 * i as f32, 80.0, 170.0, 56.0),
+            Some("sub"),
+        ));
+    }
+    edits.push(Edit::SetNotes {
+        node: id("n0"),
+        notes: HOSTILE[1].to_owned(),
+    });
+    for i in 0..5 {
+        edits.push(connect(
+            &format!("c{i}"),
+            "traffic",
+            &format!("n{i}"),
+            &format!("n{}", i + 1),
+            HOSTILE[(i + 1) % HOSTILE.len()],
+        ));
+    }
+    build(design, edits)
+}
+
+/// Raw markup from the hostile strings must never appear in markup outputs.
+const RAW_MARKUP: &[&str] = &["<script", "<img", "]]>", "onerror=alert(1)>"];
+
+#[test]
+fn hostile_names_are_escaped_in_svg_html_and_markdown() {
+    let design = hostile();
+    let findings = rules::evaluate(&design, catalog());
+    assert!(!findings.items.is_empty());
+    for format in [Format::Svg, Format::Html, Format::Md] {
+        let out = text(format, &design, &findings);
+        for raw in RAW_MARKUP {
+            assert!(!out.contains(raw), "{format:?} contains raw `{raw}`");
+        }
+        let escaped = if format == Format::Md {
+            "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
+        } else {
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        };
+        assert!(out.contains(escaped), "{format:?} lost the escaped name");
+    }
+    // The SVG is well-formed XML whose text holds the names exactly as typed, and in which no
+    // element or attribute came from them.
+    let svg_text = text(Format::Svg, &design, &findings);
+    let doc = roxmltree::Document::parse(&svg_text).unwrap_or_else(|e| panic!("{e}"));
+    let allowed = [
+        "svg", "title", "desc", "defs", "symbol", "g", "rect", "path", "circle", "line", "text",
+        "tspan", "use", "ellipse", "polyline", "polygon",
+    ];
+    for element in doc.descendants().filter(|n| n.is_element()) {
+        let name = element.tag_name().name();
+        assert!(allowed.contains(&name), "unexpected element <{name}>");
+        for attribute in element.attributes() {
+            assert!(
+                !attribute.name().starts_with("on") && attribute.name() != "src",
+                "attribute {} on <{name}>",
+                attribute.name()
+            );
+        }
+    }
+    let texts: String = doc
+        .descendants()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for raw in HOSTILE {
+        assert!(texts.contains(raw), "`{raw}` did not survive as text");
+    }
+    assert!(
+        svg_text.contains(r#"<title id="pal-title">&lt;script&gt;alert(1)&lt;/script&gt;</title>"#)
+    );
+    // PNG of the hostile design renders.
+    assert!(export::export(Format::Png, &design, catalog(), &findings, &options()).is_ok());
+
+    let html = text(Format::Html, &design, &findings);
+    assert!(html.contains(r#"http-equiv="Content-Security-Policy""#));
+    assert!(html.contains("default-src 'none'"));
+    assert!(!html.contains("<script") && !html.contains("javascript:"));
+
+    let md = text(Format::Md, &design, &findings);
+    assert!(!md.contains("@SUM"), "mentions are broken up");
+    assert!(md.contains("\\]\\]&gt;"));
+}
+
+/// Splits RFC 4180 CSV into records of fields.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {
+                chars.next();
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(field.is_empty() && record.is_empty(), "ends with CRLF");
+    records
+}
+
+#[test]
+fn hostile_cells_cannot_run_as_spreadsheet_formulas() {
+    let design = hostile();
+    let findings = rules::evaluate(&design, catalog());
+    let csv = text(Format::Csv, &design, &findings);
+    let records = parse_csv(&csv);
+    assert_eq!(records.len(), findings.items.len() + 1);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.len() == export::csv::COLUMNS.len())
+    );
+    for cell in records.iter().flatten() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "formula cell {cell:?}"
+        );
+    }
+    let subjects: Vec<&str> = records.iter().skip(1).map(|r| r[5].as_str()).collect();
+    assert!(subjects.contains(&"'=cmd|' /C calc'!A1"), "{subjects:?}");
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("'-2+3") || *s == "'-2+3"),
+        "{subjects:?}"
+    );
+    assert!(subjects.contains(&"'@SUM(1)"), "{subjects:?}");
+}
+
+#[test]
+fn the_export_command_writes_beside_the_input_and_fails_on_unreadable_input() {
+    let text = palisade::persistence::to_string(&fixture(), catalog()).unwrap_or_default();
+    let input = crate::cli::temp_file("export-fixture.ron", &text);
+    let path = input.to_str().unwrap_or_default();
+    let (code, out, err) = crate::cli::palisade(&["export", path, "--format", "svg"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    let written = input.with_extension("svg");
+    assert!(out.contains("wrote"), "{out}");
+    assert!(
+        std::fs::read_to_string(&written)
+            .unwrap_or_default()
+            .starts_with("<svg")
+    );
+
+    let png = input.with_file_name("export-fixture@2x.png");
+    let png_arg = png.to_str().unwrap_or_default();
+    let (code, _, err) = crate::cli::palisade(&["export", path, "-o", png_arg, "--scale", "2"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert!(decode(&std::fs::read(&png).unwrap_or_default()).width() >= 1600);
+
+    let (code, _, err) =
+        crate::cli::palisade(&["export", "/nonexistent/design.ron", "--format", "html"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains("cannot read"), "{err}");
+
+    let (code, _, err) = crate::cli::palisade(&["export", path, "-o", path, "--format", "md"]);
+    assert_eq!(
+        code,
+        ExitCode::from(2),
+        "refuses to overwrite its input: {err}"
+    );
+}
+
+/// A generated design: `count` components in a grid inside subscriptions, chained by traffic.
+pub fn generated(count: usize) -> Design {
+    let kinds = [
+        "app_service",
+        "key_vault",
+        "sql_database",
+        "storage_account",
+        "function_app",
+        "cosmos_db",
+        "service_bus",
+        "redis_cache",
+    ];
+    let columns = (count as f32).sqrt().ceil() as usize;
+    let mut edits = vec![node(
+        "sub",
+        "subscription",
+        "Generated subscription",
+        Rect::new(
+            0.0,
+            0.0,
+            columns as f32 * 220.0 + 40.0,
+            (count.div_ceil(columns)) as f32 * 100.0 + 60.0,
+        ),
+        None,
+    )];
+    for i in 0..count {
+        let (row, column) = (i / columns, i % columns);
+        edits.push(node(
+            &format!("n{i}"),
+            kinds[i % kinds.len()],
+            &format!("Component number {i}"),
+            Rect::new(
+                30.0 + column as f32 * 220.0,
+                50.0 + row as f32 * 100.0,
+                170.0,
+                56.0,
+            ),
+            Some("sub"),
+        ));
+        if i > 0 {
+            edits.push(connect(
+                &format!("c{i}"),
+                "traffic",
+                &format!("n{}", i - 1),
+                &format!("n{i}"),
+                "",
+            ));
+        }
+    }
+    build(Design::new("Generated"), edits)
+}
+
+/// Prints export timings; run with `cargo test --release --test it export_timings -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints timings"]
+fn export_timings() {
+    for count in [100, 1000] {
+        let design = generated(count);
+        let findings = rules::evaluate(&design, catalog());
+        let started = Instant::now();
+        let svg_text = svg::diagram(&design, catalog(), &findings, &svg::SvgOptions::default());
+        let svg_time = started.elapsed();
+        let mut line = format!(
+            "{count} components, {} findings: svg {:.1} ms ({} KB)",
+            findings.items.len(),
+            svg_time.as_secs_f64() * 1000.0,
+            svg_text.len() / 1024
+        );
+        for scale in [1.0, 2.0] {
+            let started = Instant::now();
+            let png = export::png::render(&svg_text, scale);
+            line.push_str(&format!(
+                "; png {scale}x {:.0} ms ({})",
+                started.elapsed().as_secs_f64() * 1000.0,
+                match &png {
+                    Ok(bytes) => format!("{} KB", bytes.len() / 1024),
+                    Err(e) => e.to_string(),
+                }
+            ));
+        }
+        for format in [Format::Html, Format::Md, Format::Csv] {
+            let started = Instant::now();
+            let _ = export::export(format, &design, catalog(), &findings, &options());
+            line.push_str(&format!(
+                "; {} {:.1} ms",
+                format.extension(),
+                started.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
+        println!("{line}");
+    }
+}
+
+/// Writes the fixture and the hostile design in every format to `$PALISADE_EXPORT_SAMPLES`
+/// (default: the temporary directory), for looking at them.
+#[test]
+#[ignore = "writes sample files"]
+fn write_samples() {
+    let dir = std::env::var_os("PALISADE_EXPORT_SAMPLES").map_or_else(
+        || std::env::temp_dir().join("palisade-export-samples"),
+        Into::into,
+    );
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    for (stem, design) in [("fixture", fixture()), ("hostile", hostile())] {
+        let findings = rules::evaluate(&design, catalog());
+        for format in Format::ALL {
+            let bytes = export::export(format, &design, catalog(), &findings, &options())
+                .unwrap_or_else(|e| panic!("{e}"));
+            let path = dir.join(format!("{stem}.{}", format.extension()));
+            std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let ron = palisade::persistence::to_string(&design, catalog()).unwrap_or_default();
+        std::fs::write(dir.join(format!("{stem}.ron")), ron).unwrap_or_else(|e| panic!("{e}"));
+    }
+    println!("samples in {}", dir.display());
+}
