@@ -75,6 +75,7 @@ pub fn inspector_ui(
 /// A single-line text field that edits as you type (one undo step per field visit).
 fn text_field(
     ui: &mut egui::Ui,
+    name: &str,
     current: &str,
     key: String,
     multiline: bool,
@@ -91,6 +92,7 @@ fn text_field(
     } else {
         ui.add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY))
     };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name));
     if response.changed() {
         actions.push(Action::TypingEdit(make(text), key));
     }
@@ -112,6 +114,7 @@ fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Act
     let id = node.id.clone();
     text_field(
         ui,
+        "Name",
         &node.name,
         format!("node/{id}/name"),
         false,
@@ -126,6 +129,15 @@ fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Act
         .id_salt("inspector-scroll")
         .auto_shrink([false, true])
         .show(ui, |ui| {
+            // Properties first: they are what the user came to edit; the findings they cause
+            // follow right below and update as values change.
+            egui::CollapsingHeader::new(RichText::new("Properties").strong())
+                .id_salt("node-properties")
+                .default_open(true)
+                .show(ui, |ui| {
+                    let owner = Owner::Node(node);
+                    properties_ui(ui, &owner, catalog.node_properties(kind).collect(), actions);
+                });
             let findings: Vec<&Finding> = doc.findings().for_node(&node.id).collect();
             if !findings.is_empty() {
                 egui::CollapsingHeader::new(
@@ -135,13 +147,6 @@ fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Act
                 .default_open(true)
                 .show(ui, |ui| findings_list_ui(ui, &findings));
             }
-            egui::CollapsingHeader::new(RichText::new("Properties").strong())
-                .id_salt("node-properties")
-                .default_open(true)
-                .show(ui, |ui| {
-                    let owner = Owner::Node(node);
-                    properties_ui(ui, &owner, catalog.node_properties(kind).collect(), actions);
-                });
             egui::CollapsingHeader::new(RichText::new("Notes").strong())
                 .id_salt("node-notes")
                 .default_open(!node.notes.is_empty())
@@ -149,6 +154,7 @@ fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Act
                     let id = node.id.clone();
                     text_field(
                         ui,
+                        "Notes",
                         &node.notes,
                         format!("node/{id}/notes"),
                         true,
@@ -217,12 +223,17 @@ fn connection_ui(
                             actions.push(Action::Edit(Edit::Batch(edits)));
                         }
                     }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Connection kind")
                 });
             ui.end_row();
             ui.label("Label");
             let id = connection.id.clone();
             text_field(
                 ui,
+                "Label",
                 &connection.label,
                 format!("connection/{id}/label"),
                 false,
@@ -271,15 +282,18 @@ fn properties_ui(
                     if let Some(secure) = &def.secure
                         && secure != value
                     {
-                        ui.label(RichText::new("⚠").color(warn))
-                            .on_hover_text(format!(
-                                "The security baseline expects: {}",
-                                secure.display()
-                            ));
+                        // A dot, not a symbol: it needs no extra font and reads at any size.
+                        let (dot, response) =
+                            ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                        ui.painter().circle_filled(dot.center(), 4.5, warn);
+                        response.on_hover_text(format!(
+                            "The security baseline expects: {}",
+                            secure.display()
+                        ));
                     }
                     if explicit.is_some()
                         && ui
-                            .small_button("↺")
+                            .small_button("Reset")
                             .on_hover_text(format!(
                                 "Reset to the platform default ({})",
                                 def.default.display()
@@ -304,11 +318,12 @@ fn property_editor_ui(
     match (&def.ty, value) {
         (PropertyType::Bool, Value::Bool(current)) => {
             let mut checked = *current;
-            if ui
-                .checkbox(&mut checked, "")
-                .on_hover_text(&def.help)
-                .changed()
-            {
+            let response = ui.checkbox(&mut checked, "").on_hover_text(&def.help);
+            // The visible label sits in the first column; name the box for screen readers.
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::CheckBox, true, checked, &def.name)
+            });
+            if response.changed() {
                 actions.push(Action::Edit(
                     owner.edit(&def.id, Some(Value::Bool(checked))),
                 ));
@@ -328,11 +343,15 @@ fn property_editor_ui(
                             ));
                         }
                     }
-                });
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &def.name));
         }
         (PropertyType::Int { min, max }, Value::Int(current)) => {
             let mut number = *current;
             let response = ui.add(egui::DragValue::new(&mut number).range(*min..=*max));
+            response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::SpinButton, true, &def.name));
             if response.changed() {
                 actions.push(Action::TypingEdit(
                     owner.edit(&def.id, Some(Value::Int(number))),
@@ -345,7 +364,15 @@ fn property_editor_ui(
         }
         (PropertyType::Text, Value::Text(current)) => {
             let edit_for = |text: String| owner.edit(&def.id, Some(Value::Text(text)));
-            text_field(ui, current, owner.key(&def.id), false, edit_for, actions);
+            text_field(
+                ui,
+                &def.name,
+                current,
+                owner.key(&def.id),
+                false,
+                edit_for,
+                actions,
+            );
         }
         (PropertyType::List, Value::List(items)) => {
             let edit_for = |text: String| {
@@ -359,6 +386,7 @@ fn property_editor_ui(
             };
             text_field(
                 ui,
+                &def.name,
                 &items.join("\n"),
                 owner.key(&def.id),
                 true,
@@ -433,6 +461,7 @@ fn design_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
             ui.label("Name");
             text_field(
                 ui,
+                "Design name",
                 &meta.name,
                 "design/name".to_owned(),
                 false,
@@ -443,6 +472,7 @@ fn design_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
             ui.label("Owner");
             text_field(
                 ui,
+                "Owner",
                 &meta.owner,
                 "design/owner".to_owned(),
                 false,
@@ -479,12 +509,17 @@ fn design_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
                             })));
                         }
                     }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Data classification")
                 });
             ui.end_row();
         });
     ui.label("Description");
     text_field(
         ui,
+        "Description",
         &meta.description,
         "design/description".to_owned(),
         true,
@@ -523,6 +558,7 @@ fn design_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
                 let edit_key = format!("design/attestation/{key}");
                 text_field(
                     ui,
+                    "Evidence",
                     &current.evidence,
                     edit_key,
                     false,

@@ -153,6 +153,9 @@ impl PalisadeApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         if self.theme_applied != Some(self.dark) {
+            if self.theme_applied.is_none() {
+                theme::install_fonts(&ctx);
+            }
             theme::apply(&ctx, self.dark);
             self.theme_applied = Some(self.dark);
         }
@@ -286,23 +289,29 @@ impl PalisadeApp {
             return;
         }
         let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
-        ctx.input_mut(|input| {
-            for command in Command::ALL {
-                if command.handled_by_events()
-                    || (typing
-                        && (command.needs_canvas_focus()
-                            || command.shortcut().is_some_and(|s| s.modifiers.is_none())))
-                {
-                    continue;
-                }
-                let shortcuts = command
-                    .shortcut()
+        // Shortcuts with more modifiers first: egui matches Ctrl+Z inside Ctrl+Shift+Z.
+        let mut bindings: Vec<(Command, egui::KeyboardShortcut)> = Command::ALL
+            .into_iter()
+            .filter(|c| !c.handled_by_events())
+            .filter(|c| {
+                !(typing
+                    && (c.needs_canvas_focus()
+                        || c.shortcut().is_some_and(|s| s.modifiers.is_none())))
+            })
+            .flat_map(|c| {
+                c.shortcut()
                     .into_iter()
-                    .chain(command.alternative_shortcuts().iter().copied());
-                for shortcut in shortcuts {
-                    if input.consume_shortcut(&shortcut) {
-                        actions.push(Action::Command(command));
-                    }
+                    .chain(c.alternative_shortcuts().iter().copied())
+                    .map(move |s| (c, s))
+            })
+            .collect();
+        bindings.sort_by_key(|(_, s)| {
+            std::cmp::Reverse(usize::from(s.modifiers.shift) + usize::from(s.modifiers.alt))
+        });
+        ctx.input_mut(|input| {
+            for (command, shortcut) in bindings {
+                if input.consume_shortcut(&shortcut) {
+                    actions.push(Action::Command(command));
                 }
             }
         });

@@ -57,32 +57,27 @@ pub fn palette_ui(
     clicked
 }
 
-/// One palette row: icon and name; a drag source carrying the kind. Returns true on click.
+/// One palette row: icon and name. Click adds the kind; dragging carries it to the canvas.
 fn palette_item_ui(ui: &mut egui::Ui, kind: &KindDef, icons: &mut IconCache) -> bool {
-    let id = ui.scope_id().with(("palette-item", &kind.id));
-    let mut clicked = false;
-    ui.dnd_drag_source(id, PaletteDrag(kind.id.clone()), |ui| {
-        ui.horizontal(|ui| {
-            let (icon_rect, _) = ui.allocate_exact_size(vec2(20.0, 20.0), Sense::hover());
-            if let Some(texture) = icons.get(ui.ctx(), &kind.icon) {
-                ui.painter().image(
-                    texture,
-                    icon_rect,
-                    egui::Rect::from_min_max(egui::Pos2::ZERO, egui::pos2(1.0, 1.0)),
-                    egui::Color32::WHITE,
-                );
-            }
-            let button = ui.add(
-                egui::Button::new(&kind.name)
-                    .frame(false)
-                    .sense(Sense::click()),
-            );
-            clicked = button.clicked();
-            button.on_hover_text(format!(
-                "{}\n\nClick to add in the middle of the view, or drag onto the canvas",
-                kind.summary
-            ));
-        });
-    });
-    clicked
+    ui.horizontal(|ui| {
+        let (icon_rect, _) = ui.allocate_exact_size(vec2(20.0, 20.0), Sense::hover());
+        if let Some(texture) = icons.get(ui.ctx(), &kind.icon) {
+            let uv = egui::Rect::from_min_max(egui::Pos2::ZERO, egui::pos2(1.0, 1.0));
+            ui.painter()
+                .image(texture, icon_rect, uv, egui::Color32::WHITE);
+        }
+        let response = ui.add(
+            egui::Button::new(&kind.name)
+                .frame(false)
+                .sense(Sense::click_and_drag()),
+        );
+        response.dnd_set_drag_payload(PaletteDrag(kind.id.clone()));
+        let clicked = response.clicked();
+        response.on_hover_text(format!(
+            "{}\n\nClick to add in the middle of the view, or drag onto the canvas",
+            kind.summary
+        ));
+        clicked
+    })
+    .inner
 }

@@ -67,6 +67,28 @@ impl CanvasColors {
     }
 }
 
+/// Installs Inter (the font the SVG and PNG exports use) ahead of egui's default, so the canvas
+/// and the exports measure text alike, and arrows and ellipses render.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "Inter".to_owned(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/Inter-Regular.otf"
+        ))),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        let list = fonts.families.entry(family.clone()).or_default();
+        let at = if family == egui::FontFamily::Proportional {
+            0
+        } else {
+            list.len()
+        };
+        list.insert(at, "Inter".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
 /// Applies Palisade's look to egui: Azure blue accents, comfortable spacing for screen sharing.
 pub fn apply(ctx: &egui::Context, dark: bool) {
     let mut visuals = if dark {

@@ -3,6 +3,7 @@
 mod cli;
 mod edits;
 mod export;
+mod gui;
 mod persistence;
 mod templates;
 mod tidy;

@@ -1,0 +1,206 @@
+//! The designer window, driven headless through the accessibility tree (egui_kittest).
+
+use egui::{Key, Modifiers, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use palisade::app::Document;
+use palisade::model::{Design, Edit, Node, NodeId, Rect, catalog};
+use palisade::ui::PalisadeApp;
+
+fn harness(design: Design) -> Harness<'static, PalisadeApp> {
+    let app = PalisadeApp::new(Document::new(design, catalog::builtin(), None));
+    let mut harness = Harness::builder()
+        .with_size(vec2(1600.0, 1400.0))
+        .build_ui_state(|ui, app: &mut PalisadeApp| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn node(id: &str, kind: &str, x: f32, y: f32) -> Edit {
+    Edit::AddNode(Node {
+        id: NodeId::new(id).unwrap_or_else(|e| panic!("{e}")),
+        kind: kind.to_owned(),
+        name: id.to_owned(),
+        rect: Rect::new(x, y, 170.0, 56.0),
+        parent: None,
+        properties: Default::default(),
+        notes: String::new(),
+    })
+}
+
+fn design(edits: Vec<Edit>) -> Design {
+    let mut design = Design::new("Test");
+    Edit::Batch(edits)
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+    design
+}
+
+fn count_kind(harness: &Harness<'_, PalisadeApp>, kind: &str) -> usize {
+    harness
+        .state()
+        .document()
+        .design()
+        .nodes()
+        .filter(|n| n.kind == kind)
+        .count()
+}
+
+#[test]
+fn clicking_a_palette_item_adds_the_component_and_selects_it() {
+    let mut harness = harness(Design::new("Empty"));
+    harness.get_by_label("Key Vault").click();
+    harness.run();
+    assert_eq!(count_kind(&harness, "key_vault"), 1);
+    assert_eq!(harness.state().view().selection.len(), 1);
+    // The inspector now edits the new vault.
+    harness.get_by_role_and_label(egui::Role::CheckBox, "Purge protection");
+}
+
+#[test]
+fn undo_and_redo_cover_adding_a_component() {
+    let mut harness = harness(Design::new("Empty"));
+    harness.get_by_label("Storage account").click();
+    harness.run();
+    assert_eq!(count_kind(&harness, "storage_account"), 1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(count_kind(&harness, "storage_account"), 0);
+    assert!(harness.state().document().can_redo());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(count_kind(&harness, "storage_account"), 1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run();
+    assert_eq!(count_kind(&harness, "storage_account"), 1);
+}
+
+#[test]
+fn dragging_from_a_handle_onto_another_component_connects_them() {
+    let mut harness = harness(design(vec![
+        node("web", "app_service", 0.0, 0.0),
+        node("vault", "key_vault", 400.0, 0.0),
+    ]));
+    harness.get_by_label("web").click();
+    harness.run();
+    let handle = harness.get_by_label("Connect from web").rect().center();
+    let target = harness.get_by_label("vault").rect().center();
+    // A drag in progress repaints every frame, so step frames instead of waiting to settle.
+    harness.drag_at(handle);
+    harness.run_steps(2);
+    harness.hover_at(handle + vec2(40.0, 5.0));
+    harness.run_steps(2);
+    harness.hover_at(target);
+    harness.run_steps(2);
+    harness.drop_at(target);
+    harness.run_steps(2);
+    let connections: Vec<_> = harness
+        .state()
+        .document()
+        .design()
+        .connections()
+        .cloned()
+        .collect();
+    assert_eq!(connections.len(), 1, "no connection made");
+    assert_eq!(
+        (connections[0].from.as_str(), connections[0].to.as_str()),
+        ("web", "vault")
+    );
+    assert_eq!(connections[0].kind, "traffic");
+}
+
+#[test]
+fn fixing_a_property_in_the_inspector_clears_its_finding() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    let finding = "Key Vault `vault` has purge protection off";
+    harness.get_by_label(finding);
+    harness.get_by_label("vault").click();
+    harness.run();
+    // Listed twice now: in the findings panel and under the selection in the inspector.
+    assert_eq!(harness.query_all_by_label(finding).count(), 2);
+    harness
+        .get_by_role_and_label(egui::Role::CheckBox, "Purge protection")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::CheckBox, "Purge protection")
+        .click();
+    harness.run();
+    let remaining: Vec<_> = harness
+        .state()
+        .document()
+        .findings()
+        .items
+        .iter()
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(
+        harness.query_all_by_label(finding).count(),
+        0,
+        "the finding is still listed: {remaining:?}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.query_all_by_label(finding).count(), 2);
+}
+
+#[test]
+fn clicking_a_finding_selects_its_subject() {
+    let mut harness = harness(design(vec![
+        node("vault", "key_vault", 0.0, 0.0),
+        node("other", "key_vault", 400.0, 0.0),
+    ]));
+    assert!(harness.state().view().selection.is_empty());
+    harness
+        .get_by_label("Key Vault `other` has purge protection off")
+        .click();
+    harness.run();
+    let selected: Vec<&str> = harness
+        .state()
+        .view()
+        .selection
+        .iter()
+        .map(NodeId::as_str)
+        .collect();
+    assert_eq!(selected, ["other"]);
+}
+
+#[test]
+fn starting_a_new_design_with_unsaved_changes_asks_first() {
+    let mut harness = harness(Design::new("Empty"));
+    harness.get_by_label("Key Vault").click();
+    harness.run();
+    assert!(harness.state().document().is_dirty());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Save changes?");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert_eq!(
+        count_kind(&harness, "key_vault"),
+        1,
+        "cancel keeps the design"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Don't save").click();
+    harness.run();
+    assert!(harness.state().document().design().is_empty());
+    assert!(!harness.state().dialog_open());
+}
+
+#[test]
+fn delete_removes_the_selection_and_its_connections() {
+    let mut harness = harness(design(vec![
+        node("web", "app_service", 0.0, 0.0),
+        node("vault", "key_vault", 400.0, 0.0),
+    ]));
+    harness.get_by_label("web").click();
+    harness.run();
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert_eq!(count_kind(&harness, "app_service"), 0);
+    assert_eq!(count_kind(&harness, "key_vault"), 1);
+}
