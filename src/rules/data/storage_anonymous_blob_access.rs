@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::High,
         kind: RuleKind::Property,
         se: &["SE:06", "SE:08"],
-        mcsb: &["NS-2", "DP-2"],
+        mcsb: &["NS-2"],
         stride: Stride::InformationDisclosure,
         scope: &["storage_account"],
         checks: "Every storage account has anonymous blob access disallowed at account level.",
