@@ -1,7 +1,9 @@
 //! CMP-006: an AKS cluster without its runtime protection, policy and upgrade automation.
 
-use super::defender_plan_covers;
-use crate::model::{Node, Severity};
+use std::collections::BTreeSet;
+
+use super::{covered_by, defender_plan_scopes};
+use crate::model::{Node, NodeId, Severity};
 use crate::rules::network::join_list;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -42,9 +44,9 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, cluster: &Node) -> Vec<String> {
+fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, cluster: &Node) -> Vec<String> {
     let mut gaps = Vec::new();
-    if !ctx.bool(cluster, "defender_profile") && !defender_plan_covers(ctx, cluster, "containers") {
+    if !ctx.bool(cluster, "defender_profile") && !covered_by(ctx, defended, cluster) {
         gaps.push("no Defender sensor".to_owned());
     }
     if !ctx.bool(cluster, "azure_policy_addon") {
@@ -66,8 +68,9 @@ fn gaps(ctx: &Context, cluster: &Node) -> Vec<String> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
+    let defended = defender_plan_scopes(ctx, "containers");
     for cluster in ctx.nodes_of_kind("aks_cluster") {
-        let gaps = gaps(ctx, cluster);
+        let gaps = gaps(ctx, &defended, cluster);
         if !gaps.is_empty() {
             report.node(
                 &cluster.id,

@@ -1,6 +1,6 @@
 //! CMP-010: a container registry whose images are not scanned for vulnerabilities.
 
-use super::defender_plan_covers;
+use super::{covered_by, defender_plan_scopes};
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -31,9 +31,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
+    let defended = defender_plan_scopes(ctx, "containers");
     for registry in ctx.nodes_of_kind("container_registry") {
-        if ctx.bool(registry, "image_scanning") || defender_plan_covers(ctx, registry, "containers")
-        {
+        if ctx.bool(registry, "image_scanning") || covered_by(ctx, &defended, registry) {
             continue;
         }
         report.node(

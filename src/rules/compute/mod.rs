@@ -30,23 +30,32 @@ pub(super) static RULES: &[&Rule] = &[
     &container_images_not_scanned::RULE,
 ];
 
-/// Whether a Defender for Cloud node with `plan` switched on (a true flag, or a tier other than
-/// `Off`) governs the node or a container around it.
-fn defender_plan_covers(ctx: &Context, node: &Node, plan: &str) -> bool {
-    let scopes: BTreeSet<&NodeId> = std::iter::once(&node.id)
-        .chain(ctx.design.ancestors(&node.id).map(|a| &a.id))
-        .collect();
-    ctx.nodes_of_kind("defender_for_cloud")
-        .into_iter()
-        .any(|defender| {
-            let on = match ctx.value(defender, plan) {
-                Some(Value::Bool(on)) => *on,
-                Some(Value::Text(tier)) => tier != "Off",
-                _ => false,
-            };
-            on && ctx
-                .targets(&defender.id, "governs")
-                .iter()
-                .any(|scope| scopes.contains(&scope.id))
-        })
+/// Scopes governed by a Defender for Cloud node with `plan` switched on (a true flag, or a tier
+/// other than `Off`). Computed once per check, so looking a node up stays cheap.
+fn defender_plan_scopes<'a>(ctx: &Context<'a>, plan: &str) -> BTreeSet<&'a NodeId> {
+    let mut scopes = BTreeSet::new();
+    for defender in ctx.nodes_of_kind("defender_for_cloud") {
+        let on = match ctx.value(defender, plan) {
+            Some(Value::Bool(on)) => *on,
+            Some(Value::Text(tier)) => tier != "Off",
+            _ => false,
+        };
+        if on {
+            scopes.extend(
+                ctx.targets(&defender.id, "governs")
+                    .into_iter()
+                    .map(|s| &s.id),
+            );
+        }
+    }
+    scopes
+}
+
+/// Whether the node, or a container around it, is one of the governed scopes.
+fn covered_by(ctx: &Context, scopes: &BTreeSet<&NodeId>, node: &Node) -> bool {
+    scopes.contains(&node.id)
+        || ctx
+            .design
+            .ancestors(&node.id)
+            .any(|a| scopes.contains(&a.id))
 }

@@ -1,7 +1,9 @@
 //! CMP-004: a virtual machine without automatic patching or endpoint detection and response.
 
-use super::defender_plan_covers;
-use crate::model::{Node, Severity};
+use std::collections::BTreeSet;
+
+use super::{covered_by, defender_plan_scopes};
+use crate::model::{Node, NodeId, Severity};
 use crate::rules::network::join_list;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -34,7 +36,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, vm: &Node) -> Vec<String> {
+fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, vm: &Node) -> Vec<String> {
     let mut gaps = Vec::new();
     let patch_mode = ctx.text(vm, "patch_mode");
     let automatic = patch_mode == "AutomaticByPlatform"
@@ -43,15 +45,16 @@ fn gaps(ctx: &Context, vm: &Node) -> Vec<String> {
         gaps.push(format!("patch mode is {patch_mode}"));
     }
     let own_plan = ctx.text(vm, "defender_for_servers") != "Off";
-    if !own_plan && !defender_plan_covers(ctx, vm, "servers") {
+    if !own_plan && !covered_by(ctx, defended, vm) {
         gaps.push("no Defender for Servers plan covers it".to_owned());
     }
     gaps
 }
 
 fn check(ctx: &Context, report: &mut Report) {
+    let defended = defender_plan_scopes(ctx, "servers");
     for vm in ctx.nodes_of_kind("virtual_machine") {
-        let gaps = gaps(ctx, vm);
+        let gaps = gaps(ctx, &defended, vm);
         if !gaps.is_empty() {
             report.node(
                 &vm.id,
