@@ -308,7 +308,7 @@ pub fn hostile() -> Design {
         "key_vault",
         "sql_database",
         "storage_account",
-        "virtual_machine",
+        "container_registry",
         "function_app",
     ];
     for (i, (name, kind)) in HOSTILE.iter().zip(kinds).enumerate() {
