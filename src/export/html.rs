@@ -10,7 +10,7 @@ use super::json::subject_name;
 use super::report::{self, SCORE_NOTE};
 use super::svg::{self, FONT_FAMILY, SvgOptions, severity_label};
 use crate::model::{Catalog, Design, Severity};
-use crate::rules::{Finding, Findings, Subject, score};
+use crate::rules::{Findings, RuleMeta, Subject, score};
 use crate::scene::severity_color;
 
 /// Scripts, frames, objects, fetches and form posts are all refused; only the inline style and
@@ -68,7 +68,9 @@ td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .finding { border: 1px solid var(--rule); border-left: 5px solid var(--sev); border-radius: 8px; padding: 16px 20px; margin: 0 0 14px; break-inside: avoid; page-break-inside: avoid; }
 .finding header { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; margin-bottom: 8px; }
 .finding header code { margin-left: auto; }
-.finding .subject { font-size: 15px; }
+.finding ul.subjects { margin: 0; padding-left: 20px; font-size: 15px; }
+.finding ul.subjects li { margin: 0 0 4px; }
+.finding ul.subjects li:target { background: #fff8c5; }
 .finding dl { display: grid; grid-template-columns: 140px 1fr; gap: 6px 16px; margin: 12px 0; font-size: 14px; }
 .finding dt { color: var(--muted); font-weight: 600; }
 .finding dd { margin: 0; }
@@ -78,7 +80,7 @@ td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .ref { font-weight: 600; background: var(--panel); border: 1px solid var(--rule); border-radius: 4px; padding: 0 4px; }
 ul.compact { margin: 0; padding-left: 18px; }
 footer { margin-top: 48px; padding-top: 16px; border-top: 1px solid var(--rule); font-size: 12.5px; color: var(--muted); }
-@media (max-width: 800px) {
+@media screen and (max-width: 800px) {
   main { margin: 0; padding: 24px; border-radius: 0; }
   .summary { grid-template-columns: 1fr; }
   .tiles { grid-template-columns: repeat(3, 1fr); }
@@ -92,7 +94,11 @@ footer { margin-top: 48px; padding-top: 16px; border-top: 1px solid var(--rule);
   h3, h4 { break-after: avoid; page-break-after: avoid; }
   figure.diagram { overflow: visible; border: none; padding: 0; break-inside: avoid; }
   .finding, .tile, .score-card { break-inside: avoid; page-break-inside: avoid; }
-  .finding { border-left-width: 4px; }
+  .finding { border-left-width: 4px; padding: 10px 14px; margin-bottom: 10px; }
+  .finding dl { grid-template-columns: 110px 1fr; font-size: 9.5pt; margin: 8px 0; }
+  .summary { grid-template-columns: 150px 1fr; gap: 16px; }
+  .score { font-size: 36px; }
+  h2 { margin-top: 24px; }
   a { color: inherit; text-decoration: none; }
   .refs a::after { content: " (" attr(href) ")"; font-size: 8.5pt; word-break: break-all; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -298,7 +304,6 @@ fn findings_by_severity(out: &mut String, design: &Design, findings: &Findings) 
     if findings.items.is_empty() {
         out.push_str(r#"<p class="none">No findings: every applicable rule passes.</p>"#);
     }
-    let mut index = 0;
     for (severity, items) in report::by_severity(findings) {
         let _ = writeln!(
             out,
@@ -306,41 +311,57 @@ fn findings_by_severity(out: &mut String, design: &Design, findings: &Findings) 
             severity.as_str(),
             severity_label(severity),
             items.len(),
-            if items.len() == 1 { "" } else { "s" }
+            plural(items.len())
         );
-        for f in items {
-            finding(out, design, f, index);
-            index += 1;
+        for (rule, group) in report::by_rule(&items) {
+            rule_findings(out, design, severity, rule, &group);
         }
     }
     out.push_str("</section>\n");
 }
 
-fn finding(out: &mut String, design: &Design, f: &Finding, index: usize) {
-    let m = f.rule;
-    let subject_kind = match f.subject {
-        Subject::Design => "Design",
-        Subject::Node(_) => "Component",
-        Subject::Connection(_) => "Connection",
-    };
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// One rule's findings: what each subject has wrong, then why it matters and the fix, once.
+fn rule_findings(
+    out: &mut String,
+    design: &Design,
+    severity: Severity,
+    m: &RuleMeta,
+    group: &[report::Indexed<'_>],
+) {
     let _ = writeln!(
         out,
-        r#"<article class="finding sev-{sev}" id="{anchor}"><header><span class="pill sev-{sev}">{label}</span><h4>{title}</h4><code>{id}</code></header>
-<p class="subject"><b>{subject_kind}: {subject}</b>. {message}</p>
-<dl><dt>Why it matters</dt><dd>{rationale}</dd><dt>Fix</dt><dd>{remediation}</dd></dl>"#,
-        sev = f.severity.as_str(),
-        anchor = report::anchor(index),
-        label = severity_label(f.severity),
+        r#"<article class="finding sev-{sev}"><header><span class="pill sev-{sev}">{label}</span><h4>{title}</h4><code>{id}</code></header>
+<ul class="subjects">"#,
+        sev = severity.as_str(),
+        label = severity_label(severity),
         title = xml(m.title),
         id = xml(m.id),
-        subject = xml(&subject_name(design, &f.subject)),
-        message = rich(&f.message),
-        rationale = xml(m.rationale),
-        remediation = xml(m.remediation),
     );
+    for &(index, f) in group {
+        let subject_kind = match f.subject {
+            Subject::Design => "Design",
+            Subject::Node(_) => "Component",
+            Subject::Connection(_) => "Connection",
+        };
+        let _ = writeln!(
+            out,
+            r#"<li id="{}"><b>{subject_kind}: {}</b>. {}</li>"#,
+            report::anchor(index),
+            xml(&subject_name(design, &f.subject)),
+            rich(&f.message)
+        );
+    }
     let _ = write!(
         out,
-        r#"<p class="refs"><b>Well-Architected</b> {} · <b>MCSB</b> {} · <b>STRIDE</b> {}"#,
+        r#"</ul>
+<dl><dt>Why it matters</dt><dd>{}</dd><dt>Fix</dt><dd>{}</dd></dl>
+<p class="refs"><b>Well-Architected</b> {} · <b>MCSB</b> {} · <b>STRIDE</b> {}"#,
+        rich(m.rationale),
+        rich(m.remediation),
         xml(&m.se.join(", ")),
         xml(&m.mcsb.join(", ")),
         xml(m.stride.as_str())
@@ -362,27 +383,18 @@ fn findings_by_se(out: &mut String, design: &Design, findings: &Findings) {
     out.push_str(
         "<section><h2>Findings by checklist item</h2>\n<table><thead><tr><th>Item</th><th>Findings</th></tr></thead><tbody>\n",
     );
-    let index_of = |f: &Finding| {
-        findings
-            .items
-            .iter()
-            .position(|x| std::ptr::eq(x, f))
-            .unwrap_or(0)
-    };
-    // The findings section lists by severity in the same order as `findings.items`, so an
-    // item's index is its anchor.
     for (code, title, items) in by_se {
         let _ = write!(
             out,
             r#"<tr><td class="num"><b>{code}</b><br>{title}</td><td><ul class="compact">"#
         );
-        for f in items {
+        for (index, f) in items {
             let _ = write!(
                 out,
                 r##"<li><span class="pill sev-{}">{}</span> <a href="#{}">{}</a> on {}</li>"##,
                 f.severity.as_str(),
                 severity_label(f.severity),
-                report::anchor(index_of(f)),
+                report::anchor(index),
                 xml(f.rule.title),
                 xml(&subject_name(design, &f.subject))
             );

@@ -79,32 +79,31 @@ pub fn report(
     if findings.items.is_empty() {
         let _ = writeln!(out, "No findings: every applicable rule passes.");
     }
-    let mut number = 0;
     for (severity, items) in report::by_severity(findings) {
         let _ = writeln!(out, "### {} ({})\n", severity_label(severity), items.len());
-        for f in items {
-            number += 1;
-            let m = f.rule;
-            let _ = writeln!(out, "#### {number}. {} ({})\n", m.title, m.id);
-            let _ = writeln!(
+        for (m, group) in report::by_rule(&items) {
+            let _ = writeln!(out, "#### {} ({})\n", m.title, m.id);
+            for (_, f) in group {
+                let _ = writeln!(
+                    out,
+                    "- **{}**: {}",
+                    md(&subject_name(design, &f.subject)),
+                    md(&f.message)
+                );
+            }
+            let _ = writeln!(out, "\n**Why it matters:** {}\n", m.rationale);
+            let _ = writeln!(out, "**Fix:** {}\n", m.remediation);
+            let _ = write!(
                 out,
-                "**{}**: {}\n",
-                md(&subject_name(design, &f.subject)),
-                md(&f.message)
-            );
-            let _ = writeln!(out, "- **Why it matters:** {}", m.rationale);
-            let _ = writeln!(out, "- **Fix:** {}", m.remediation);
-            let _ = writeln!(
-                out,
-                "- **Well-Architected:** {} · **MCSB:** {} · **STRIDE:** {}",
+                "Well-Architected {} · MCSB {} · STRIDE {}",
                 m.se.join(", "),
                 m.mcsb.join(", "),
                 m.stride.as_str()
             );
             if let Some(url) = super::escape::https_url(m.learn) {
-                let _ = writeln!(out, "- [Learn more]({url})");
+                let _ = write!(out, " · [Learn more]({url})");
             }
-            out.push('\n');
+            out.push_str("\n\n");
         }
     }
 
@@ -115,7 +114,7 @@ pub fn report(
         for (code, title, items) in by_se {
             let list: Vec<String> = items
                 .iter()
-                .map(|f| {
+                .map(|(_, f)| {
                     format!(
                         "{} {} on {}",
                         f.severity.as_str(),

@@ -2,7 +2,7 @@
 
 use crate::model::Severity;
 use crate::rules::score::{self, SE_ITEMS};
-use crate::rules::{Finding, Findings};
+use crate::rules::{Finding, Findings, RuleMeta};
 
 /// How the score is computed, in one sentence for readers of a report.
 pub const SCORE_NOTE: &str = "The score is the weight of the applicable rules that pass over the weight of all applicable rules (critical 10, high 5, medium 3, low 1, info 0), as a percentage; 100 when no rule applies.";
@@ -21,34 +21,52 @@ pub fn counts_text(findings: &Findings) -> String {
     }
 }
 
+/// A finding with its position in [`Findings::items`] (which gives its anchor).
+pub type Indexed<'a> = (usize, &'a Finding);
+
 /// The findings of each severity, most severe first, leaving out severities with none.
-pub fn by_severity(findings: &Findings) -> Vec<(Severity, Vec<&Finding>)> {
+pub fn by_severity(findings: &Findings) -> Vec<(Severity, Vec<Indexed<'_>>)> {
     Severity::ALL
         .into_iter()
         .map(|s| {
-            (
-                s,
-                findings
-                    .items
-                    .iter()
-                    .filter(|f| f.severity == s)
-                    .collect::<Vec<_>>(),
-            )
+            let items: Vec<Indexed<'_>> = findings
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.severity == s)
+                .collect();
+            (s, items)
         })
         .filter(|(_, items)| !items.is_empty())
         .collect()
 }
 
+/// Findings grouped by rule, in the order the rules first appear.
+pub fn by_rule<'a>(items: &[Indexed<'a>]) -> Vec<(&'static RuleMeta, Vec<Indexed<'a>>)> {
+    let mut groups: Vec<(&'static RuleMeta, Vec<Indexed<'a>>)> = Vec::new();
+    for &(index, finding) in items {
+        match groups
+            .iter_mut()
+            .find(|(rule, _)| rule.id == finding.rule.id)
+        {
+            Some((_, group)) => group.push((index, finding)),
+            None => groups.push((finding.rule, vec![(index, finding)])),
+        }
+    }
+    groups
+}
+
 /// Each checklist item with its code, title and findings (a finding whose rule maps to several
 /// items appears under each), in checklist order; items with no finding are left out.
-pub fn by_se(findings: &Findings) -> Vec<(&'static str, &'static str, Vec<&Finding>)> {
+pub fn by_se(findings: &Findings) -> Vec<(&'static str, &'static str, Vec<Indexed<'_>>)> {
     SE_ITEMS
         .iter()
         .map(|&(code, title)| {
-            let items: Vec<&Finding> = findings
+            let items: Vec<Indexed<'_>> = findings
                 .items
                 .iter()
-                .filter(|f| f.rule.se.contains(&code))
+                .enumerate()
+                .filter(|(_, f)| f.rule.se.contains(&code))
                 .collect();
             (code, title, items)
         })
