@@ -195,6 +195,43 @@ fn template_layouts_are_legible() {
 }
 
 #[test]
+fn template_names_fit_their_cards_and_title_bars() {
+    use palisade::export::fit::width;
+    use palisade::export::svg::{CardLayout, HeaderLayout};
+    use palisade::scene::metrics::{CONTAINER_TITLE_SIZE, NAME_SIZE};
+
+    let mut cut = Vec::new();
+    for template in templates::builtin() {
+        for node in load(template).nodes() {
+            let (needed, room) = if is_container(node) {
+                // Leave room for a finding badge, which a user's edit may add.
+                let header = HeaderLayout::of(node.rect, true);
+                (
+                    width(&node.name, CONTAINER_TITLE_SIZE, true),
+                    header.text_right - header.title_x,
+                )
+            } else {
+                (
+                    width(&node.name, NAME_SIZE, true),
+                    CardLayout::of(node.rect).text_width,
+                )
+            };
+            if needed > room {
+                cut.push(format!(
+                    "{}: {} `{}` needs {needed:.0} units, has {room:.0}",
+                    template.id, node.id, node.name
+                ));
+            }
+        }
+    }
+    assert!(
+        cut.is_empty(),
+        "names that would be cut short:\n{}",
+        cut.join("\n")
+    );
+}
+
+#[test]
 fn palisade_new_writes_the_template_and_refuses_to_overwrite() {
     let dir = std::env::temp_dir().join(format!("palisade-templates-new-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
