@@ -56,6 +56,18 @@ fn there_are_at_least_seven_baselines_and_one_demo() {
     let unique: BTreeSet<&str> = templates::builtin().iter().map(|t| t.id).collect();
     assert_eq!(unique.len(), templates::builtin().len(), "duplicate ids");
     assert!(templates::find("no-such-template").is_none());
+
+    // Every file in templates/ is embedded, and every embedded template is a file there.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let files: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    let embedded: BTreeSet<String> = unique.iter().map(|id| (*id).to_owned()).collect();
+    assert_eq!(files, embedded);
 }
 
 #[test]
