@@ -38,7 +38,9 @@ pub fn icon_svg(name: &str) -> Option<&'static str> {
         "on_premises_network" => include_str!("../../assets/icons/on_premises_network.svg"),
         "on_premises_server" => include_str!("../../assets/icons/on_premises_server.svg"),
         "operator" => include_str!("../../assets/icons/operator.svg"),
-        "postgresql_flexible_server" => include_str!("../../assets/icons/postgresql_flexible_server.svg"),
+        "postgresql_flexible_server" => {
+            include_str!("../../assets/icons/postgresql_flexible_server.svg")
+        }
         "private_dns_zone" => include_str!("../../assets/icons/private_dns_zone.svg"),
         "private_endpoint" => include_str!("../../assets/icons/private_endpoint.svg"),
         "private_link_service" => include_str!("../../assets/icons/private_link_service.svg"),
@@ -66,7 +68,12 @@ mod tests {
     #[test]
     fn every_catalog_icon_is_embedded() {
         for kind in crate::model::catalog::builtin().kinds() {
-            assert!(super::icon_svg(&kind.icon).is_some(), "{}: icon `{}` not embedded", kind.id, kind.icon);
+            assert!(
+                super::icon_svg(&kind.icon).is_some(),
+                "{}: icon `{}` not embedded",
+                kind.id,
+                kind.icon
+            );
         }
     }
 }

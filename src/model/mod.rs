@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod design;
 pub mod edit;
+pub mod generate;
 pub mod geometry;
 pub mod ids;
 pub mod validate;

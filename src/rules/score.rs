@@ -95,10 +95,9 @@ pub fn score(findings: &Findings) -> Score {
             }
         }
     }
-    let value = if total == 0 {
-        100
-    } else {
-        (passing * 100 + total / 2) / total
-    };
+    // Rounded to the nearest whole percent; 100 when no rule applies.
+    let value = (passing * 100 + total / 2)
+        .checked_div(total)
+        .unwrap_or(100);
     Score { value, coverage }
 }

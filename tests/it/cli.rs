@@ -82,10 +82,18 @@ fn kinds_lists_every_kind_in_text_and_json() {
         doc["kinds"].as_array().map(Vec::len),
         Some(crate::catalog().kinds().len())
     );
+    let key_vault = doc["kinds"]
+        .as_array()
+        .and_then(|k| k.iter().find(|k| k["id"] == "key_vault"));
+    let purge = key_vault
+        .and_then(|k| k["properties"].as_array())
+        .and_then(|p| p.iter().find(|p| p["id"] == "purge_protection"));
     assert_eq!(
-        doc["kinds"][0]["properties"][0]["help"]
-            .as_str()
-            .map(str::is_empty),
+        purge.map(|p| p["default"].clone()),
+        Some(serde_json::json!(false))
+    );
+    assert_eq!(
+        purge.and_then(|p| p["help"].as_str()).map(str::is_empty),
         Some(false)
     );
 }

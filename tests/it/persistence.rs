@@ -266,10 +266,9 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                     catalog()
                         .kind(&kind)
                         .and_then(|k| catalog().node_properties(k).next()),
-                ) {
-                    if def.ty.check(&value).is_ok() {
-                        properties.insert(def.id.clone(), value);
-                    }
+                ) && def.ty.check(&value).is_ok()
+                {
+                    properties.insert(def.id.clone(), value);
                 }
                 let node = Node {
                     id: id.clone(),
