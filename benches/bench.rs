@@ -26,6 +26,14 @@ fn time<R>(budget: Duration, mut f: impl FnMut() -> R) -> Duration {
     samples[samples.len() / 2]
 }
 
+/// Only sections whose name contains the first command-line argument run (`cargo bench -- frame`).
+fn wanted(what: &str) -> bool {
+    std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .is_none_or(|filter| what.contains(&filter))
+}
+
 fn show(what: &str, size: usize, d: Duration) {
     println!(
         "{what:<34} {size:>6} components  {:>10.3} ms",
@@ -58,66 +66,48 @@ fn frame_time(doc: Document, zoom: Option<f32>) -> Duration {
     })
 }
 
+/// Times `f` and prints a row, when the section is wanted.
+fn bench<R>(what: &str, size: usize, f: impl FnMut() -> R) {
+    if wanted(what) {
+        show(what, size, time(Duration::from_millis(800), f));
+    }
+}
+
 fn main() {
     let catalog = catalog::builtin();
-    let budget = Duration::from_millis(800);
     for size in [100, 1_000, 10_000] {
         let design = generate::design(size);
         let findings = rules::evaluate(&design, catalog);
-        show(
-            "evaluate (all rules)",
-            size,
-            time(budget, || rules::evaluate(&design, catalog)),
-        );
-        show(
-            "scene build",
-            size,
-            time(budget, || scene::build(&design, catalog, Some(&findings))),
-        );
+        bench("evaluate (all rules)", size, || {
+            rules::evaluate(&design, catalog)
+        });
+        bench("scene build", size, || {
+            scene::build(&design, catalog, Some(&findings))
+        });
         let text = persistence::to_string(&design, catalog).unwrap_or_default();
-        show(
-            "save to text",
-            size,
-            time(budget, || persistence::to_string(&design, catalog)),
-        );
-        show(
-            "load from text",
-            size,
-            time(budget, || persistence::load_str(&text, catalog)),
-        );
+        bench("save to text", size, || {
+            persistence::to_string(&design, catalog)
+        });
+        bench("load from text", size, || {
+            persistence::load_str(&text, catalog)
+        });
         let options = ExportOptions::default();
-        show(
-            "export SVG",
-            size,
-            time(budget, || {
-                export::export(Format::Svg, &design, catalog, &findings, &options)
-            }),
-        );
+        let export = |format| export::export(format, &design, catalog, &findings, &options);
+        bench("export SVG", size, || export(Format::Svg));
         if size <= 1_000 {
-            show(
-                "export PNG (1x)",
-                size,
-                time(budget, || {
-                    export::export(Format::Png, &design, catalog, &findings, &options)
-                }),
-            );
-            show(
-                "export HTML report",
-                size,
-                time(budget, || {
-                    export::export(Format::Html, &design, catalog, &findings, &options)
-                }),
-            );
+            bench("export PNG (1x)", size, || export(Format::Png));
+            bench("export HTML report", size, || export(Format::Html));
         }
         let doc = || Document::new(design.clone(), catalog, None);
-        show("frame, whole design fitted", size, frame_time(doc(), None));
-        show("frame, zoom 100%", size, frame_time(doc(), Some(1.0)));
-        if size == 1_000 {
-            show(
-                "frame, zoom 40% (~1,000 cards shown)",
-                size,
-                frame_time(doc(), Some(0.4)),
-            );
+        let frames: &[(&str, Option<f32>)] = &[
+            ("frame, whole design fitted", None),
+            ("frame, zoom 100%", Some(1.0)),
+            ("frame, zoom 40% (~1,000 cards shown)", Some(0.4)),
+        ];
+        for (what, zoom) in frames {
+            if wanted(what) && (zoom != &Some(0.4) || size == 1_000) {
+                show(what, size, frame_time(doc(), *zoom));
+            }
         }
         println!();
     }

@@ -24,12 +24,13 @@ fail() {
 
 if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium is missing; installing it with apt-get"
+    sudo=""
     if [ "$(id -u)" -ne 0 ]; then
-        fail "chromium is not installed and this is not root; run: apt-get install -y chromium"
+        command -v sudo >/dev/null 2>&1 || fail "chromium is not installed and this is not root; run: apt-get install -y chromium"
+        sudo="sudo"
     fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null || true
-    apt-get install -y -qq chromium >/dev/null || fail "could not install chromium"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || true
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || fail "could not install chromium"
 fi
 
 cargo build --quiet --bin palisade 2>"$work/build.log" || {

@@ -789,22 +789,21 @@ fn paint_grid(
     transform: ScreenFromCanvas,
     color: Color32,
 ) {
-    // A dot every 20 units, every 100 when zoomed out, so the grid never turns into noise.
+    // Lines every 20 units, every 100 when zoomed out, so the grid never turns into noise.
     let step = if transform.zoom < 0.5 { 100.0 } else { 20.0 };
     let visible = transform.canvas_rect(rect);
-    let (x0, y0) = (
-        (visible.x / step).floor() * step,
-        (visible.y / step).floor() * step,
-    );
-    let radius = (1.2 * transform.zoom).clamp(0.6, 1.5);
-    let mut x = x0;
+    let stroke = Stroke::new(1.0, color);
+    let mut x = (visible.x / step).floor() * step;
     while x <= visible.x + visible.w {
-        let mut y = y0;
-        while y <= visible.y + visible.h {
-            painter.circle_filled(transform.pos(Point::new(x, y)), radius, color);
-            y += step;
-        }
+        let sx = transform.pos(Point::new(x, 0.0)).x;
+        painter.line_segment([pos2(sx, rect.top()), pos2(sx, rect.bottom())], stroke);
         x += step;
+    }
+    let mut y = (visible.y / step).floor() * step;
+    while y <= visible.y + visible.h {
+        let sy = transform.pos(Point::new(0.0, y)).y;
+        painter.line_segment([pos2(rect.left(), sy), pos2(rect.right(), sy)], stroke);
+        y += step;
     }
 }
 

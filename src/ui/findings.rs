@@ -1,5 +1,10 @@
 //! The findings panel: counts, score, a filter, and the findings grouped by severity or by
 //! Well-Architected checklist item. Clicking a finding selects and centres its subject.
+//!
+//! Only the rows in view are laid out, so a design with tens of thousands of findings scrolls
+//! as smoothly as a small one.
+
+use std::collections::BTreeSet;
 
 use egui::RichText;
 
@@ -20,7 +25,21 @@ pub enum Grouping {
 pub struct FindingsView {
     pub grouping: Grouping,
     pub filter: String,
+    /// Groups the user folded, by group key.
+    collapsed: BTreeSet<String>,
 }
+
+/// One line of the list: a group header or a finding.
+enum Row<'a> {
+    Header {
+        key: String,
+        title: String,
+        count: usize,
+    },
+    Finding(&'a Finding),
+}
+
+const ROW_HEIGHT: f32 = 24.0;
 
 pub fn findings_ui(
     ui: &mut egui::Ui,
@@ -54,11 +73,57 @@ pub fn findings_ui(
         egui::TextEdit::singleline(&mut state.filter)
             .hint_text("Filter findings")
             .desired_width(f32::INFINITY),
-    );
-    let needle = state.filter.trim().to_lowercase();
+    )
+    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Filter findings"));
+
+    let rows = rows(findings.items.as_slice(), state);
     let design = doc.design();
+    egui::ScrollArea::vertical()
+        .id_salt("findings-scroll")
+        .auto_shrink([false, false])
+        .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+            for row in &rows[range] {
+                match row {
+                    Row::Header { key, title, count } => {
+                        let open = !state.collapsed.contains(key);
+                        let (rect, response) = ui.allocate_exact_size(
+                            egui::vec2(ui.available_width(), ROW_HEIGHT),
+                            egui::Sense::click(),
+                        );
+                        let icon = egui::Rect::from_center_size(
+                            egui::pos2(rect.left() + 8.0, rect.center().y),
+                            egui::vec2(10.0, 10.0),
+                        );
+                        egui::collapsing_header::paint_default_icon(
+                            ui,
+                            if open { 1.0 } else { 0.0 },
+                            &response.clone().with_new_rect(icon),
+                        );
+                        let label = format!("{title} ({count})");
+                        ui.painter().text(
+                            egui::pos2(rect.left() + 20.0, rect.center().y),
+                            egui::Align2::LEFT_CENTER,
+                            &label,
+                            egui::FontId::proportional(14.0),
+                            ui.visuals().strong_text_color(),
+                        );
+                        response.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
+                        });
+                        if response.clicked() && !state.collapsed.remove(key) {
+                            state.collapsed.insert(key.clone());
+                        }
+                    }
+                    Row::Finding(finding) => finding_row_ui(ui, finding, design, actions),
+                }
+            }
+        });
+}
+
+/// The visible rows: group headers, and the findings of open groups that match the filter.
+fn rows<'a>(findings: &'a [Finding], state: &FindingsView) -> Vec<Row<'a>> {
+    let needle = state.filter.trim().to_lowercase();
     let shown: Vec<&Finding> = findings
-        .items
         .iter()
         .filter(|f| {
             needle.is_empty()
@@ -68,43 +133,48 @@ pub fn findings_ui(
                 || f.rule.se.iter().any(|s| s.to_lowercase().contains(&needle))
         })
         .collect();
-    egui::ScrollArea::vertical()
-        .id_salt("findings-scroll")
-        .auto_shrink([false, false])
-        .show(ui, |ui| match state.grouping {
-            Grouping::Severity => {
-                for severity in Severity::ALL {
-                    let group: Vec<&Finding> = shown
+    let groups: Vec<(String, String, Vec<&Finding>)> = match state.grouping {
+        Grouping::Severity => Severity::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str().to_owned(),
+                    capitalised(s.as_str()),
+                    shown.iter().copied().filter(|f| f.severity == *s).collect(),
+                )
+            })
+            .collect(),
+        Grouping::Checklist => SE_ITEMS
+            .iter()
+            .map(|(code, title)| {
+                (
+                    (*code).to_owned(),
+                    format!("{code} {title}"),
+                    shown
                         .iter()
                         .copied()
-                        .filter(|f| f.severity == severity)
-                        .collect();
-                    group_ui(
-                        ui,
-                        &format!("{} ({})", capitalised(severity.as_str()), group.len()),
-                        &group,
-                        design,
-                        actions,
-                    );
-                }
-            }
-            Grouping::Checklist => {
-                for (code, title) in SE_ITEMS {
-                    let group: Vec<&Finding> = shown
-                        .iter()
-                        .copied()
-                        .filter(|f| f.rule.se.contains(&code))
-                        .collect();
-                    group_ui(
-                        ui,
-                        &format!("{code} {title} ({})", group.len()),
-                        &group,
-                        design,
-                        actions,
-                    );
-                }
-            }
+                        .filter(|f| f.rule.se.contains(code))
+                        .collect(),
+                )
+            })
+            .collect(),
+    };
+    let mut rows = Vec::with_capacity(shown.len() + groups.len());
+    for (key, title, group) in groups {
+        if group.is_empty() {
+            continue;
+        }
+        let open = !state.collapsed.contains(&key);
+        rows.push(Row::Header {
+            key,
+            title,
+            count: group.len(),
         });
+        if open {
+            rows.extend(group.into_iter().map(Row::Finding));
+        }
+    }
+    rows
 }
 
 fn capitalised(text: &str) -> String {
@@ -114,67 +184,54 @@ fn capitalised(text: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-fn group_ui(
+fn finding_row_ui(
     ui: &mut egui::Ui,
-    title: &str,
-    group: &[&Finding],
+    finding: &Finding,
     design: &crate::model::Design,
     actions: &mut Vec<Action>,
 ) {
-    if group.is_empty() {
-        return;
+    let response = ui
+        .horizontal(|ui| {
+            ui.set_height(ROW_HEIGHT);
+            severity_chip_ui(ui, finding.severity);
+            ui.add(egui::Button::new(&finding.message).frame(false).truncate())
+        })
+        .inner;
+    let response = response.on_hover_ui(|ui| {
+        let subject = crate::export::json::subject_name(design, &finding.subject);
+        ui.label(RichText::new(format!("{} · {subject}", finding.rule.id)).strong());
+        ui.label(finding.rule.title);
+        ui.label(format!("Fix: {}", finding.rule.remediation));
+    });
+    if response.clicked() {
+        actions.push(Action::Reveal(finding.subject.clone()));
     }
-    egui::CollapsingHeader::new(RichText::new(title).strong())
-        .id_salt(("findings-group", title.split(' ').next()))
-        .default_open(true)
-        .show(ui, |ui| {
-            for finding in group {
-                let subject = crate::export::json::subject_name(design, &finding.subject);
-                let response = ui
-                    .horizontal(|ui| {
-                        severity_chip_ui(ui, finding.severity);
-                        ui.add(
-                            egui::Button::new(RichText::new(&finding.message))
-                                .frame(false)
-                                .wrap(),
-                        )
-                    })
-                    .inner;
-                let response = response.on_hover_text(format!(
-                    "{} · {}\n{}\nFix: {}",
-                    finding.rule.id, subject, finding.rule.title, finding.rule.remediation
-                ));
-                if response.clicked() {
-                    actions.push(Action::Reveal(finding.subject.clone()));
-                }
-                response.context_menu(|ui| {
-                    if ui
-                        .button(format!("Disable {} for this design", finding.rule.id))
-                        .clicked()
-                    {
-                        let setting = RuleSetting {
-                            enabled: false,
-                            severity: None,
-                            reason: "Accepted in design review".to_owned(),
-                        };
-                        actions.push(Action::Edit(Edit::SetRuleSetting {
-                            rule: finding.rule.id.to_owned(),
-                            setting: Some(setting),
-                        }));
-                        ui.close();
-                    }
-                    if ui.button("Open the Learn page").clicked() {
-                        ui.ctx()
-                            .open_url(egui::OpenUrl::new_tab(finding.rule.learn));
-                        ui.close();
-                    }
-                    if let Subject::Node(_) | Subject::Connection(_) = finding.subject
-                        && ui.button("Select the subject").clicked()
-                    {
-                        actions.push(Action::Reveal(finding.subject.clone()));
-                        ui.close();
-                    }
-                });
-            }
-        });
+    response.context_menu(|ui| {
+        if ui
+            .button(format!("Disable {} for this design", finding.rule.id))
+            .clicked()
+        {
+            let setting = RuleSetting {
+                enabled: false,
+                severity: None,
+                reason: "Accepted in design review".to_owned(),
+            };
+            actions.push(Action::Edit(Edit::SetRuleSetting {
+                rule: finding.rule.id.to_owned(),
+                setting: Some(setting),
+            }));
+            ui.close();
+        }
+        if ui.button("Open the Learn page").clicked() {
+            ui.ctx()
+                .open_url(egui::OpenUrl::new_tab(finding.rule.learn));
+            ui.close();
+        }
+        if let Subject::Node(_) | Subject::Connection(_) = finding.subject
+            && ui.button("Select the subject").clicked()
+        {
+            actions.push(Action::Reveal(finding.subject.clone()));
+            ui.close();
+        }
+    });
 }

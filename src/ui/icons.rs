@@ -16,15 +16,15 @@ pub struct IconCache {
 impl IconCache {
     /// The texture for an icon, rasterized on first use; `None` when the icon is unknown.
     pub fn get(&mut self, ctx: &egui::Context, name: &str) -> Option<egui::TextureId> {
-        self.textures
-            .entry(name.to_owned())
-            .or_insert_with(|| {
-                rasterize(name).map(|image| {
-                    ctx.load_texture(format!("icon-{name}"), image, TextureOptions::LINEAR)
-                })
-            })
-            .as_ref()
-            .map(TextureHandle::id)
+        // Look up before inserting: this runs for every card every frame, so no allocation here.
+        if let Some(texture) = self.textures.get(name) {
+            return texture.as_ref().map(TextureHandle::id);
+        }
+        let texture = rasterize(name)
+            .map(|image| ctx.load_texture(format!("icon-{name}"), image, TextureOptions::LINEAR));
+        let id = texture.as_ref().map(TextureHandle::id);
+        self.textures.insert(name.to_owned(), texture);
+        id
     }
 }
 
