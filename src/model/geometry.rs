@@ -141,6 +141,40 @@ pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f32 {
     p.distance(Point::new(a.x + t * abx, a.y + t * aby))
 }
 
+/// The part of segment `a`–`b` inside `rect` (Liang–Barsky), or `None` when it misses it.
+/// The canvas draws only this part, so a long line across a huge design costs no more than a
+/// short one.
+pub fn clip_segment(a: Point, b: Point, rect: Rect) -> Option<(Point, Point)> {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f32, 1.0f32);
+    for (p, q) in [
+        (-dx, a.x - rect.x),
+        (dx, rect.x + rect.w - a.x),
+        (-dy, a.y - rect.y),
+        (dy, rect.y + rect.h - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+            continue;
+        }
+        let t = q / p;
+        if p < 0.0 {
+            t0 = t0.max(t);
+        } else {
+            t1 = t1.min(t);
+        }
+        if t0 > t1 {
+            return None;
+        }
+    }
+    Some((
+        Point::new(a.x + t0 * dx, a.y + t0 * dy),
+        Point::new(a.x + t1 * dx, a.y + t1 * dy),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +199,25 @@ mod tests {
             Point::new(50.0, 0.0)
         );
         assert_eq!(r.border_point_toward(r.center()), r.center());
+    }
+
+    #[test]
+    fn clipping_keeps_only_the_part_inside() {
+        let r = Rect::new(0.0, 0.0, 10.0, 10.0);
+        let inside = (Point::new(1.0, 1.0), Point::new(9.0, 9.0));
+        assert_eq!(clip_segment(inside.0, inside.1, r), Some(inside));
+        assert_eq!(
+            clip_segment(Point::new(-10.0, 5.0), Point::new(20.0, 5.0), r),
+            Some((Point::new(0.0, 5.0), Point::new(10.0, 5.0)))
+        );
+        assert_eq!(
+            clip_segment(Point::new(-10.0, -10.0), Point::new(-1.0, 20.0), r),
+            None
+        );
+        assert_eq!(
+            clip_segment(Point::new(20.0, 0.0), Point::new(20.0, 10.0), r),
+            None
+        );
     }
 
     #[test]

@@ -903,25 +903,36 @@ fn paint_edge(
     let direction = (end - start).normalized();
     let arrow = metrics::ARROW_SIZE * zoom.clamp(0.6, 1.5);
     let tip_base = end - direction * arrow;
-    if edge.dashed {
-        painter.add(Shape::dashed_line(
-            &[start, tip_base],
-            Stroke::new(width, color),
-            6.0,
-            4.0,
-        ));
-    } else {
-        painter.line_segment([start, tip_base], Stroke::new(width, color));
+    // Only the visible part of the line is drawn (and dashed): long lines across a big design
+    // would otherwise cost thousands of dashes a frame.
+    let view = painter.clip_rect().expand(10.0);
+    let to_point = |p: Pos2| Point::new(p.x, p.y);
+    let view_rect = Rect::new(view.min.x, view.min.y, view.width(), view.height());
+    if let Some((a, b)) = geometry::clip_segment(to_point(start), to_point(tip_base), view_rect) {
+        let (a, b) = (pos2(a.x, a.y), pos2(b.x, b.y));
+        // Dashes are unreadable when zoomed far out; a faint solid line says the same.
+        if edge.dashed && zoom >= DETAIL_ZOOM {
+            painter.add(Shape::dashed_line(
+                &[a, b],
+                Stroke::new(width, color),
+                6.0,
+                4.0,
+            ));
+        } else {
+            painter.line_segment([a, b], Stroke::new(width, color));
+        }
     }
-    let normal = vec2(-direction.y, direction.x) * arrow * 0.55;
-    painter.add(Shape::convex_polygon(
-        vec![end, tip_base + normal, tip_base - normal],
-        color,
-        Stroke::NONE,
-    ));
-    if !edge.label.is_empty() && zoom >= DETAIL_ZOOM {
+    if view.contains(end) {
+        let normal = vec2(-direction.y, direction.x) * arrow * 0.55;
+        painter.add(Shape::convex_polygon(
+            vec![end, tip_base + normal, tip_base - normal],
+            color,
+            Stroke::NONE,
+        ));
+    }
+    let mid = start + (end - start) / 2.0;
+    if !edge.label.is_empty() && zoom >= DETAIL_ZOOM && view.contains(mid) {
         let size = metrics::EDGE_LABEL_SIZE * zoom;
-        let mid = start + (end - start) / 2.0;
         let galley = painter.layout_no_wrap(
             edge.label.clone(),
             FontId::proportional(size),
