@@ -249,6 +249,9 @@ pub fn dialog_ui(
                         .hint_text("Type a command")
                         .desired_width(f32::INFINITY),
                 );
+                edit.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Command")
+                });
                 edit.request_focus();
                 let needle = filter.to_lowercase();
                 let matching: Vec<Command> = Command::ALL

@@ -204,3 +204,58 @@ fn delete_removes_the_selection_and_its_connections() {
     assert_eq!(count_kind(&harness, "app_service"), 0);
     assert_eq!(count_kind(&harness, "key_vault"), 1);
 }
+
+#[test]
+fn the_gallery_opens_a_template_as_an_untitled_copy() {
+    let mut harness = harness(Design::new("Empty"));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
+    harness.run();
+    harness
+        .get_by_label("Open template Hub-spoke network with Azure Firewall")
+        .click();
+    harness.run();
+    let doc = harness.state().document();
+    assert_eq!(
+        doc.design().meta.name,
+        "Hub-spoke network with Azure Firewall"
+    );
+    assert!(
+        doc.path.is_none(),
+        "a template opens untitled, so saving never overwrites it"
+    );
+    assert!(!harness.state().dialog_open());
+    assert!(doc.design().nodes().len() > 20);
+}
+
+#[test]
+fn the_command_palette_runs_a_command_by_name() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    harness.run();
+    let zoom = harness.state().view().zoom;
+    harness.get_by_label("Command").type_text("zoom in");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(!harness.state().dialog_open());
+    assert!(harness.state().view().zoom > zoom);
+}
+
+#[test]
+fn copy_then_paste_duplicates_the_selection() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    harness.get_by_label("vault").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    assert_eq!(count_kind(&harness, "key_vault"), 2);
+    let selected: Vec<&str> = harness
+        .state()
+        .view()
+        .selection
+        .iter()
+        .map(NodeId::as_str)
+        .collect();
+    assert_eq!(selected.len(), 1);
+    assert_ne!(selected[0], "vault", "the copy is selected");
+}
