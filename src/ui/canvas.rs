@@ -13,6 +13,8 @@ use egui::{
 use super::icons::IconCache;
 use super::theme::{CanvasColors, color};
 use crate::app::{Document, placement};
+use crate::export::fit;
+use crate::export::svg::HeaderLayout;
 use crate::model::{Connection, ConnectionId, Edit, NodeId, Point, Rect, geometry};
 use crate::scene::{
     CardShape, ContainerShape, ContainerStyle, EdgeShape, Scene, metrics, severity_color,
@@ -308,7 +310,7 @@ pub fn canvas_ui(
         if !r.intersects(rect) {
             continue;
         }
-        paint_container(&painter, container, r, &paint);
+        paint_container(&painter, ui.ctx(), icons, container, r, &paint);
         let header = egui::Rect::from_min_size(
             r.min,
             vec2(
@@ -820,6 +822,8 @@ pub fn elide(text: &str, max_width: f32, font_size: f32) -> String {
 
 fn paint_container(
     painter: &egui::Painter,
+    ctx: &egui::Context,
+    icons: &mut IconCache,
     container: &ContainerShape,
     r: egui::Rect,
     paint: &Paint<'_>,
@@ -830,6 +834,21 @@ fn paint_container(
         .container(container.style, container.accent, paint.dark);
     let rounding = CornerRadius::from(metrics::CONTAINER_ROUNDING * zoom);
     painter.rect_filled(r, rounding, fill);
+    // The header band, tinted with the accent like the exports draw it.
+    let header = (metrics::CONTAINER_HEADER * zoom).min(r.height());
+    let band = egui::Rect::from_min_size(r.min, vec2(r.width(), header));
+    let band_alpha = if paint.dark { 40 } else { 22 };
+    let accent = color(container.accent);
+    let band_fill = Color32::from_rgba_unmultiplied(accent.r(), accent.g(), accent.b(), band_alpha);
+    painter.rect_filled(
+        band,
+        CornerRadius {
+            sw: 0,
+            se: 0,
+            ..rounding
+        },
+        band_fill,
+    );
     let selected = paint.selection.contains(&container.id);
     let stroke = if selected {
         Stroke::new(2.5, paint.colors.selection)
@@ -851,29 +870,51 @@ fn paint_container(
     if zoom < DETAIL_ZOOM * 0.6 {
         return;
     }
-    let header = metrics::CONTAINER_HEADER * zoom;
-    let title_size = (metrics::CONTAINER_TITLE_SIZE * zoom).max(6.0);
-    let title_pos = pos2(r.min.x + 12.0 * zoom, r.min.y + header / 2.0);
-    let title = elide(&container.title, r.width() * 0.6, title_size);
-    let galley = painter.layout_no_wrap(title, FontId::proportional(title_size), paint.colors.text);
-    let title_width = galley.size().x;
-    painter.galley(
-        title_pos - vec2(0.0, galley.size().y / 2.0),
-        galley,
+    // Positions from the export's header layout, in canvas units, then on screen.
+    // From the rectangle as drawn, so the header follows a drag in progress.
+    let layout = HeaderLayout::of(paint.transform.canvas_rect(r), container.badge.is_some());
+    if let Some(texture) = icons.get(ctx, &container.icon) {
+        painter.image(
+            texture,
+            paint.transform.rect(layout.icon),
+            egui::Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0)),
+            Color32::WHITE,
+        );
+    }
+    let middle = r.min.y + header / 2.0;
+    let room = layout.text_right - layout.title_x;
+    let title = fit::elide(
+        &container.title,
+        room * 0.7,
+        metrics::CONTAINER_TITLE_SIZE,
+        true,
+    );
+    let title_width = fit::width(&title, metrics::CONTAINER_TITLE_SIZE, true);
+    let title_size = metrics::CONTAINER_TITLE_SIZE * zoom;
+    let title_x = paint.transform.pos(Point::new(layout.title_x, 0.0)).x;
+    painter.text(
+        pos2(title_x, middle),
+        Align2::LEFT_CENTER,
+        &title,
+        FontId::proportional(title_size),
         paint.colors.text,
     );
-    let kind_size = (metrics::KIND_SIZE * zoom).max(5.0);
-    painter.text(
-        pos2(title_pos.x + title_width + 8.0 * zoom, title_pos.y),
-        Align2::LEFT_CENTER,
-        elide(&container.kind_name, r.width() * 0.35, kind_size),
-        FontId::proportional(kind_size),
-        paint.colors.muted_text,
-    );
+    let kind_room = room - title_width - 8.0;
+    if kind_room > 20.0 {
+        let kind = fit::elide(&container.kind_name, kind_room, metrics::KIND_SIZE, false);
+        let kind_x = title_x + (title_width + 8.0) * zoom;
+        painter.text(
+            pos2(kind_x, middle),
+            Align2::LEFT_CENTER,
+            kind,
+            FontId::proportional(metrics::KIND_SIZE * zoom),
+            paint.colors.muted_text,
+        );
+    }
     if let Some(badge) = container.badge {
         paint_badge(
             painter,
-            pos2(r.max.x - 14.0 * zoom, r.min.y + header / 2.0),
+            paint.transform.pos(layout.badge_center),
             badge,
             zoom,
         );
@@ -1014,14 +1055,21 @@ fn paint_card(
     painter.text(
         pos2(text_x, r.center().y - 8.0 * zoom),
         Align2::LEFT_CENTER,
-        elide(&card.name, text_width, name_size),
+        // Elided with the exports' font metrics, in canvas units: the same text at every zoom
+        // and in the SVG/PNG.
+        fit::elide(&card.name, text_width / zoom, metrics::NAME_SIZE, true),
         FontId::proportional(name_size),
         paint.colors.text,
     );
     painter.text(
         pos2(text_x, r.center().y + 10.0 * zoom),
         Align2::LEFT_CENTER,
-        elide(&card.kind_name, text_width, kind_size),
+        fit::elide(
+            &card.kind_name,
+            text_width / zoom,
+            metrics::KIND_SIZE,
+            false,
+        ),
         FontId::proportional(kind_size),
         paint.colors.muted_text,
     );
@@ -1077,7 +1125,14 @@ pub fn paint_thumbnail(
     };
     let painter = painter.with_clip_rect(rect);
     for container in &scene.containers {
-        paint_container(&painter, container, transform.rect(container.rect), &paint);
+        paint_container(
+            &painter,
+            ctx,
+            icons,
+            container,
+            transform.rect(container.rect),
+            &paint,
+        );
     }
     for edge in &scene.edges {
         paint_edge(
