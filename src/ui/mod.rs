@@ -170,7 +170,7 @@ impl PalisadeApp {
         if self.show_palette {
             egui::Panel::left("palette")
                 .default_size(230.0)
-                .min_size(160.0)
+                .size_range(160.0..=360.0)
                 .show(ui, |ui| {
                     ui.add_space(4.0);
                     ui.label(RichText::new("Components").strong());
@@ -186,8 +186,8 @@ impl PalisadeApp {
         }
         if self.show_side_panel {
             egui::Panel::right("side-panel")
-                .default_size(360.0)
-                .min_size(260.0)
+                .default_size(440.0)
+                .size_range(280.0..=560.0)
                 .show(ui, |ui| {
                     egui::Panel::bottom("findings-panel")
                         .resizable(true)
