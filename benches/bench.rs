@@ -42,9 +42,13 @@ fn show(what: &str, size: usize, d: Duration) {
 }
 
 /// CPU time of one frame of the whole window (UI pass plus tessellation), headless.
-fn frame_time(doc: Document, zoom: Option<f32>) -> Duration {
+fn frame_time(doc: Document, zoom: Option<f32>, canvas_only: bool) -> Duration {
     let ctx = egui::Context::default();
     let mut app = palisade::ui::PalisadeApp::new(doc);
+    if canvas_only {
+        app.run(&ctx, palisade::ui::commands::Command::TogglePalette);
+        app.run(&ctx, palisade::ui::commands::Command::ToggleSidePanel);
+    }
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
@@ -99,14 +103,15 @@ fn main() {
             bench("export HTML report", size, || export(Format::Html));
         }
         let doc = || Document::new(design.clone(), catalog, None);
-        let frames: &[(&str, Option<f32>)] = &[
-            ("frame, whole design fitted", None),
-            ("frame, zoom 100%", Some(1.0)),
-            ("frame, zoom 40% (~1,000 cards shown)", Some(0.4)),
+        let frames: &[(&str, Option<f32>, bool)] = &[
+            ("frame, whole design fitted", None, false),
+            ("frame, zoom 100%", Some(1.0), false),
+            ("frame, zoom 40% (~1,000 cards shown)", Some(0.4), false),
+            ("frame, canvas only, zoom 40%", Some(0.4), true),
         ];
-        for (what, zoom) in frames {
+        for (what, zoom, canvas_only) in frames {
             if wanted(what) && (zoom != &Some(0.4) || size == 1_000) {
-                show(what, size, frame_time(doc(), *zoom));
+                show(what, size, frame_time(doc(), *zoom, *canvas_only));
             }
         }
         println!();

@@ -24,6 +24,10 @@ pub const MIN_ZOOM: f32 = 0.1;
 pub const MAX_ZOOM: f32 = 4.0;
 /// Below this zoom cards are drawn as plain blocks: text would be unreadable anyway.
 const DETAIL_ZOOM: f32 = 0.35;
+/// Smallest text size (in points) worth drawing on the canvas.
+const MIN_TEXT_SIZE: f32 = 6.5;
+/// Below this zoom cards have square corners.
+const ROUNDED_ZOOM: f32 = 0.6;
 /// How far (in points) a click may be from a connection line to select it.
 const EDGE_HIT_DISTANCE: f32 = 6.0;
 
@@ -218,6 +222,28 @@ struct Paint<'a> {
 }
 
 impl Paint<'_> {
+    /// Where a connection starts and ends on screen. The scene has it precomputed; only a
+    /// connection touching a node being dragged or resized is recomputed (no lookups per
+    /// connection per frame otherwise).
+    fn edge_endpoints(
+        &self,
+        edge: &EdgeShape,
+        design: &crate::model::Design,
+    ) -> Option<(Pos2, Pos2)> {
+        let affected = |id: &NodeId| {
+            self.moving.is_some_and(|(moving, _)| moving.contains(id))
+                || self.resizing.is_some_and(|(resized, _)| resized == id)
+        };
+        if !affected(&edge.from) && !affected(&edge.to) {
+            return Some((self.transform.pos(edge.start), self.transform.pos(edge.end)));
+        }
+        let (from, to) = (design.node(&edge.from)?, design.node(&edge.to)?);
+        Some(edge_endpoints(
+            self.node_rect(&from.id, from.rect),
+            self.node_rect(&to.id, to.rect),
+        ))
+    }
+
     /// A node's rectangle on screen, following a drag in progress.
     fn node_rect(&self, id: &NodeId, rect: Rect) -> egui::Rect {
         let mut r = self.transform.rect(rect);
@@ -323,13 +349,13 @@ pub fn canvas_ui(
             ui.scope_id().with(("container", &container.id)),
             Sense::click_and_drag(),
         );
-        let label = format!("{} ({})", container.title, container.kind_name);
+        // Labels are built only when accessibility asks (the closure runs lazily).
         response.widget_info(|| {
             egui::WidgetInfo::selected(
                 egui::Role::Group,
                 true,
                 view.selection.contains(&container.id),
-                &label,
+                format!("{} ({})", container.title, container.kind_name),
             )
         });
         handle_node_response(
@@ -347,31 +373,32 @@ pub fn canvas_ui(
 
     // Connections: lines under the cards.
     for edge in &scene.edges {
-        let (from, to) = match (design.node(&edge.from), design.node(&edge.to)) {
-            (Some(from), Some(to)) => (
-                paint.node_rect(&from.id, from.rect),
-                paint.node_rect(&to.id, to.rect),
-            ),
-            _ => continue,
+        let Some((start, end)) = paint.edge_endpoints(edge, design) else {
+            continue;
         };
-        let (start, end) = edge_endpoints(from, to);
-        if !egui::Rect::from_two_pos(start, end)
-            .expand(20.0)
-            .intersects(rect)
-        {
+        // Culled by the line itself, not its bounding box: long lines across a big design
+        // have boxes that cover the view without passing through it.
+        let view_rect = paint.transform.canvas_rect(rect.expand(20.0));
+        let (a, b) = (
+            paint.transform.canvas_pos(start),
+            paint.transform.canvas_pos(end),
+        );
+        if geometry::clip_segment(a, b, view_rect).is_none() {
             continue;
         }
         paint_edge(&painter, edge, start, end, &paint);
         let mid = start + (end - start) / 2.0;
+        if !rect.contains(mid) {
+            continue;
+        }
         let hit = egui::Rect::from_center_size(mid, vec2(24.0, 24.0));
         let response = ui.interact(hit, ui.scope_id().with(("edge", &edge.id)), Sense::click());
-        let label = edge_accessible_label(doc, edge);
         response.widget_info(|| {
             egui::WidgetInfo::selected(
                 egui::Role::Link,
                 true,
                 view.selected_connection.as_ref() == Some(&edge.id),
-                &label,
+                edge_accessible_label(doc, edge),
             )
         });
         if response.clicked() {
@@ -394,13 +421,12 @@ pub fn canvas_ui(
             ui.scope_id().with(("card", &card.id)),
             Sense::click_and_drag(),
         );
-        let label = card.name.clone();
         response.widget_info(|| {
             egui::WidgetInfo::selected(
                 egui::Role::Button,
                 true,
                 view.selection.contains(&card.id),
-                &label,
+                &card.name,
             )
         });
         if response.hovered() || response.dragged() {
@@ -748,13 +774,9 @@ fn edge_at(
 ) -> Option<ConnectionId> {
     let mut best: Option<(f32, &EdgeShape)> = None;
     for edge in &scene.edges {
-        let (Some(from), Some(to)) = (design.node(&edge.from), design.node(&edge.to)) else {
+        let Some((start, end)) = paint.edge_endpoints(edge, design) else {
             continue;
         };
-        let (start, end) = edge_endpoints(
-            paint.node_rect(&from.id, from.rect),
-            paint.node_rect(&to.id, to.rect),
-        );
         let d = geometry::distance_to_segment(
             Point::new(pointer.x, pointer.y),
             Point::new(start.x, start.y),
@@ -951,8 +973,9 @@ fn paint_edge(
     let view_rect = Rect::new(view.min.x, view.min.y, view.width(), view.height());
     if let Some((a, b)) = geometry::clip_segment(to_point(start), to_point(tip_base), view_rect) {
         let (a, b) = (pos2(a.x, a.y), pos2(b.x, b.y));
-        // Dashes are unreadable when zoomed far out; a faint solid line says the same.
-        if edge.dashed && zoom >= DETAIL_ZOOM {
+        // Dashes are unreadable zoomed out and cost a shape each: long lines stay solid.
+        let dashes = (b - a).length() / 10.0;
+        if edge.dashed && zoom >= ROUNDED_ZOOM && dashes < 80.0 {
             painter.add(Shape::dashed_line(
                 &[a, b],
                 Stroke::new(width, color),
@@ -972,7 +995,10 @@ fn paint_edge(
         ));
     }
     let mid = start + (end - start) / 2.0;
-    if !edge.label.is_empty() && zoom >= DETAIL_ZOOM && view.contains(mid) {
+    if !edge.label.is_empty()
+        && metrics::EDGE_LABEL_SIZE * zoom >= MIN_TEXT_SIZE
+        && view.contains(mid)
+    {
         let size = metrics::EDGE_LABEL_SIZE * zoom;
         let galley = painter.layout_no_wrap(
             edge.label.clone(),
@@ -1012,7 +1038,13 @@ fn paint_card(
         );
         return;
     }
-    let rounding = CornerRadius::from(metrics::CARD_ROUNDING * zoom);
+    // Square corners while cards are small: rounded outlines cost many vertices a card and
+    // cannot be seen at that size anyway.
+    let rounding = if zoom < ROUNDED_ZOOM {
+        CornerRadius::ZERO
+    } else {
+        CornerRadius::from(metrics::CARD_ROUNDING * zoom)
+    };
     let stroke = if selected {
         Stroke::new(2.5, paint.colors.selection)
     } else {
@@ -1052,27 +1084,32 @@ fn paint_card(
     let text_width = r.max.x - text_x - padding;
     let name_size = metrics::NAME_SIZE * zoom;
     let kind_size = metrics::KIND_SIZE * zoom;
-    painter.text(
-        pos2(text_x, r.center().y - 8.0 * zoom),
-        Align2::LEFT_CENTER,
-        // Elided with the exports' font metrics, in canvas units: the same text at every zoom
-        // and in the SVG/PNG.
-        fit::elide(&card.name, text_width / zoom, metrics::NAME_SIZE, true),
-        FontId::proportional(name_size),
-        paint.colors.text,
-    );
-    painter.text(
-        pos2(text_x, r.center().y + 10.0 * zoom),
-        Align2::LEFT_CENTER,
-        fit::elide(
-            &card.kind_name,
-            text_width / zoom,
-            metrics::KIND_SIZE,
-            false,
-        ),
-        FontId::proportional(kind_size),
-        paint.colors.muted_text,
-    );
+    // Text too small to read is left out: it costs the most vertices of a card.
+    if name_size >= MIN_TEXT_SIZE {
+        painter.text(
+            pos2(text_x, r.center().y - 8.0 * zoom),
+            Align2::LEFT_CENTER,
+            // Elided with the exports' font metrics, in canvas units: the same text at every
+            // zoom and in the SVG/PNG.
+            fit::elide(&card.name, text_width / zoom, metrics::NAME_SIZE, true),
+            FontId::proportional(name_size),
+            paint.colors.text,
+        );
+    }
+    if kind_size >= MIN_TEXT_SIZE {
+        painter.text(
+            pos2(text_x, r.center().y + 10.0 * zoom),
+            Align2::LEFT_CENTER,
+            fit::elide(
+                &card.kind_name,
+                text_width / zoom,
+                metrics::KIND_SIZE,
+                false,
+            ),
+            FontId::proportional(kind_size),
+            paint.colors.muted_text,
+        );
+    }
     if let Some(badge) = card.badge {
         paint_badge(
             painter,
