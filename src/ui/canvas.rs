@@ -10,6 +10,7 @@ use egui::{
     Vec2, pos2, vec2,
 };
 
+use super::commands::Command;
 use super::icons::IconCache;
 use super::theme::{CanvasColors, color};
 use crate::app::{Document, placement};
@@ -134,6 +135,8 @@ impl Default for CanvasView {
 #[derive(Default)]
 pub struct CanvasOutput {
     pub edit: Option<Edit>,
+    /// A command picked from a component's context menu.
+    pub command: Option<Command>,
     /// A message for the status bar (why a drop was refused ...).
     pub status: Option<String>,
 }
@@ -197,10 +200,17 @@ impl CanvasView {
     fn apply_pending_view_requests(&mut self, scene: &Scene) {
         if self.fit_requested > 0 {
             self.fit_requested -= 1;
-            if let Some(bounds) = scene.bounds {
-                let fit = ScreenFromCanvas::fit(bounds, self.viewport);
-                self.zoom = fit.zoom;
-                self.pan = fit.origin - self.viewport.min;
+            match scene.bounds {
+                Some(bounds) => {
+                    let fit = ScreenFromCanvas::fit(bounds, self.viewport);
+                    self.zoom = fit.zoom;
+                    self.pan = fit.origin - self.viewport.min;
+                }
+                // An empty design starts at actual size with the origin near the corner.
+                None => {
+                    self.zoom = 1.0;
+                    self.pan = vec2(40.0, 40.0);
+                }
             }
         }
         if let Some(point) = self.center_requested.take() {
@@ -306,6 +316,15 @@ pub fn canvas_ui(
         paint_grid(&painter, rect, view.transform(), colors.grid);
     }
 
+    if doc.design().is_empty() {
+        painter.text(
+            rect.center(),
+            Align2::CENTER_CENTER,
+            "Drag components here from the palette, or start from a template (Ctrl+Shift+N)",
+            FontId::proportional(16.0),
+            colors.muted_text,
+        );
+    }
     let gesture = view.gesture.clone();
     let selection = view.selection.clone();
     let selected_connection = view.selected_connection.clone();
@@ -443,6 +462,21 @@ pub fn canvas_ui(
             &mut next_gesture,
             &mut clicked_item,
         );
+        response.context_menu(|ui| {
+            if !view.selection.contains(&card.id) {
+                view.select_only(card.id.clone());
+            }
+            for command in [Command::Duplicate, Command::Copy, Command::Delete] {
+                let mut button = egui::Button::new(command.title());
+                if let Some(shortcut) = command.shortcut() {
+                    button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
+                }
+                if ui.add(button).clicked() {
+                    output.command = Some(command);
+                    ui.close();
+                }
+            }
+        });
     }
 
     // The connection handle: on the hovered card, or the only selected one.

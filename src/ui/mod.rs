@@ -208,6 +208,9 @@ impl PalisadeApp {
             if let Some(status) = output.status {
                 actions.push(Action::Status(status));
             }
+            if let Some(command) = output.command {
+                actions.push(Action::Command(command));
+            }
         });
 
         let decision = dialogs::dialog_ui(
