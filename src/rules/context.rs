@@ -1,36 +1,330 @@
 //! What rules see: the design, the catalog, and analyses several rules share (internet
 //! exposure, containment, governance scope), computed once per evaluation.
+//!
+//! Everything a rule asks for per node costs about constant time. Nodes are numbered by their
+//! position in id order and grouped by kind when the context is made; the tables rules share
+//! (nodes by trait, parents and children, connections with their ends by endpoint and by kind,
+//! environments, governance, internet reach) are built on first use and kept for the rest of the
+//! evaluation, so evaluating every rule stays linear in the size of the design. Queries take a
+//! node or its id ([`NodeRef`]); passing the node skips hashing the id.
 
-use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::VecDeque;
 
-use crate::model::{Catalog, Connection, Design, KindDef, Node, NodeId, Value};
+use super::hash::{FxHashMap, FxHashSet};
+use crate::model::{Catalog, Connection, Design, KindDef, Node, NodeId, PropertyDef, Value};
+
+/// Nodes the internet reaches, each mapped to the node it was reached from (`None` for a node
+/// that is open by itself), in the shape [`Context::path_from_internet`] reads.
+pub type Reach<'a> = FxHashMap<&'a NodeId, Option<&'a NodeId>>;
+
+/// A connection with the nodes at both of its ends. It reads as the connection itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Link<'a> {
+    pub connection: &'a Connection,
+    /// The node the connection starts at (`connection.from`).
+    pub source: &'a Node,
+    /// The node the connection ends at (`connection.to`).
+    pub target: &'a Node,
+    /// Whether the connection's kind carries data-plane traffic.
+    pub flow: bool,
+}
+
+impl std::ops::Deref for Link<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.connection
+    }
+}
+
+/// A node of the design, or its id: what the graph queries of [`Context`] take.
+pub trait NodeRef {
+    /// The node's position among the design's nodes in id order.
+    fn position_in(&self, ctx: &Context<'_>) -> Option<u32>;
+}
+
+impl NodeRef for Node {
+    fn position_in(&self, ctx: &Context<'_>) -> Option<u32> {
+        match ctx.slot(self) {
+            Some(slot) => Some(slot.position),
+            None => ctx.position_of(&self.id),
+        }
+    }
+}
+
+impl NodeRef for NodeId {
+    fn position_in(&self, ctx: &Context<'_>) -> Option<u32> {
+        ctx.position_of(self)
+    }
+}
+
+impl<T: NodeRef + ?Sized> NodeRef for &T {
+    fn position_in(&self, ctx: &Context<'_>) -> Option<u32> {
+        (**self).position_in(ctx)
+    }
+}
+
+/// A catalog kind present in the design, with its nodes.
+struct KindInfo<'a> {
+    def: &'a KindDef,
+    /// Every property of the kind (its own, then the common ones), by id.
+    properties: FxHashMap<&'a str, &'a PropertyDef>,
+    /// Nodes of this kind, sorted by id.
+    nodes: Vec<&'a Node>,
+    /// Each node's position, to merge lists of several kinds.
+    positions: Vec<u32>,
+}
+
+impl<'a> KindInfo<'a> {
+    fn new(catalog: &'a Catalog, def: &'a KindDef) -> Self {
+        let mut properties = FxHashMap::default();
+        for property in catalog.node_properties(def) {
+            // The first definition wins, as in `Catalog::node_property`.
+            properties.entry(property.id.as_str()).or_insert(property);
+        }
+        Self {
+            def,
+            properties,
+            nodes: Vec::new(),
+            positions: Vec::new(),
+        }
+    }
+}
+
+/// Where a node of the design sits in the context's tables.
+#[derive(Clone, Copy)]
+struct Slot {
+    position: u32,
+    /// Index into `Context::kinds`, or `NONE` when the catalog does not know the kind.
+    kind: u32,
+}
+
+/// A node's kind, and the address and length of a property name.
+type PropertyKey = (u32, usize, usize);
+
+/// No position, no kind.
+const NONE: u32 = u32::MAX;
+
+/// A connection kind: whether it carries traffic, and its property defaults by id.
+struct ConnectionKindInfo<'a> {
+    flow: bool,
+    defaults: FxHashMap<&'a str, &'a Value>,
+}
+
+/// Lists grouped by node position: the entries of position `p` are
+/// `items[start[p]..start[p + 1]]`.
+struct Packed<T> {
+    items: Vec<T>,
+    start: Vec<u32>,
+}
+
+impl<T: Copy> Packed<T> {
+    /// Groups `(position, item)` pairs by position, keeping their order within a position.
+    fn new(size: usize, entries: &[(u32, T)]) -> Self {
+        let mut start = vec![0u32; size + 1];
+        for (position, _) in entries {
+            start[*position as usize + 1] += 1;
+        }
+        for i in 0..size {
+            start[i + 1] += start[i];
+        }
+        // Where each entry goes, then the entries in that order.
+        let mut next = start.clone();
+        let mut order = vec![0u32; entries.len()];
+        for (i, (position, _)) in entries.iter().enumerate() {
+            let slot = &mut next[*position as usize];
+            order[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        Self {
+            items: order.into_iter().map(|i| entries[i as usize].1).collect(),
+            start,
+        }
+    }
+
+    fn get(&self, position: u32) -> &[T] {
+        let p = position as usize;
+        match (self.start.get(p), self.start.get(p + 1)) {
+            (Some(&from), Some(&to)) => &self.items[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Connections with their ends, by endpoint and by kind, each list sorted by connection id.
+/// Connections whose ends are missing (which edits never make) are left out.
+struct Adjacency<'a> {
+    outgoing: Packed<Link<'a>>,
+    incoming: Packed<Link<'a>>,
+    by_kind: Vec<(&'a str, Vec<Link<'a>>)>,
+}
+
+/// Containment by position: each node's parent (`NONE` at the top level) and children.
+struct Containment {
+    parent: Vec<u32>,
+    children: Packed<u32>,
+}
+
+/// How far internet traffic is followed, for the cached reach analyses.
+#[derive(Clone, Copy)]
+enum Exposure {
+    /// Any data flow, up to the first node that terminates it.
+    Network,
+    /// Web traffic, up to an active web application firewall.
+    Web,
+    /// Traffic that reaches a data store without passing the application tier.
+    Data,
+}
 
 /// Read-only view of a design for rules.
 pub struct Context<'a> {
     pub design: &'a Design,
     pub catalog: &'a Catalog,
+    /// The kinds of the design's nodes that the catalog knows, with their nodes.
+    kinds: Vec<KindInfo<'a>>,
+    kind_index: FxHashMap<&'a str, u32>,
+    /// Every node, sorted by id: a node's position indexes the per-node tables.
+    all: Vec<&'a Node>,
+    /// Node address → slot. Rules pass nodes of this design by reference, so the address finds
+    /// a node's kind and position without hashing its id or kind name.
+    slots: FxHashMap<usize, Slot>,
+    /// The last node looked up: rules ask several things about one node in a row.
+    last_slot: Cell<(usize, Slot)>,
+    /// (kind, address and length of a property name) → the property's definition. Property
+    /// names are string literals, whose address identifies them, so a lookup hashes two words
+    /// instead of the name.
+    property_cache: RefCell<FxHashMap<PropertyKey, Option<&'a PropertyDef>>>,
     /// Kind ids and trait names present in the design.
-    present: HashSet<&'a str>,
-    internet_reachable: OnceCell<BTreeMap<&'a NodeId, Option<&'a NodeId>>>,
-    internet_reachable_past_waf: OnceCell<BTreeMap<&'a NodeId, Option<&'a NodeId>>>,
+    present: FxHashSet<&'a str>,
+    /// Trait name → index in `trait_nodes`.
+    trait_index: FxHashMap<&'a str, usize>,
+    trait_nodes: Vec<OnceCell<Vec<&'a Node>>>,
+    connection_kinds: FxHashMap<&'a str, ConnectionKindInfo<'a>>,
+    // Built on first use.
+    by_id: OnceCell<FxHashMap<&'a NodeId, u32>>,
+    containment: OnceCell<Containment>,
+    adjacency: OnceCell<Adjacency<'a>>,
+    environments: OnceCell<Vec<&'a str>>,
+    governs_into: OnceCell<FxHashMap<u32, Vec<&'a Node>>>,
+    internet_sources: OnceCell<Vec<&'a NodeId>>,
+    open_nodes: OnceCell<Vec<&'a Node>>,
+    reach_network: OnceCell<Reach<'a>>,
+    reach_web: OnceCell<Reach<'a>>,
+    reach_data: OnceCell<Reach<'a>>,
 }
+
+/// Kinds whose public endpoint [`Context::publicly_accessible`] decides by more than the
+/// `public_ip` and `public_network_access` properties.
+const EXPOSURE_KINDS: [&str; 11] = [
+    "public_ip",
+    "front_door",
+    "load_balancer",
+    "application_gateway",
+    "app_service_environment",
+    "api_management",
+    "app_service",
+    "function_app",
+    "container_app",
+    "postgresql_flexible_server",
+    "sql_managed_instance",
+];
 
 impl<'a> Context<'a> {
     pub fn new(design: &'a Design, catalog: &'a Catalog) -> Self {
-        let mut present = HashSet::new();
-        for node in design.nodes() {
-            if let Some(kind) = catalog.kind(&node.kind) {
-                present.insert(kind.id.as_str());
-                present.extend(kind.traits.iter().map(String::as_str));
+        let size = design.nodes().len();
+        let mut kinds: Vec<KindInfo<'a>> = Vec::new();
+        let mut kind_index: FxHashMap<&'a str, u32> = FxHashMap::default();
+        let mut all = Vec::with_capacity(size);
+        let mut slots = FxHashMap::default();
+        slots.reserve(size);
+        // Nodes of one kind often come in runs: the last kind looked up is checked first.
+        let mut last: Option<(&'a str, u32)> = None;
+        for (position, node) in design.nodes().enumerate() {
+            let position = position as u32;
+            all.push(node);
+            let kind = match last {
+                Some((name, kind)) if name == node.kind => kind,
+                _ => {
+                    let kind = match kind_index.get(node.kind.as_str()) {
+                        Some(&kind) => kind,
+                        None => match catalog.kind(&node.kind) {
+                            Some(def) => {
+                                let kind = kinds.len() as u32;
+                                kinds.push(KindInfo::new(catalog, def));
+                                kind_index.insert(def.id.as_str(), kind);
+                                kind
+                            }
+                            None => NONE,
+                        },
+                    };
+                    last = Some((node.kind.as_str(), kind));
+                    kind
+                }
+            };
+            if let Some(info) = kinds.get_mut(kind as usize) {
+                info.nodes.push(node);
+                info.positions.push(position);
+            }
+            slots.insert(address(node), Slot { position, kind });
+        }
+        let mut present = FxHashSet::default();
+        let mut trait_index = FxHashMap::default();
+        for info in &kinds {
+            present.insert(info.def.id.as_str());
+            for name in &info.def.traits {
+                present.insert(name.as_str());
+                let next = trait_index.len();
+                trait_index.entry(name.as_str()).or_insert(next);
             }
         }
+        let trait_nodes = (0..trait_index.len()).map(|_| OnceCell::new()).collect();
+        let connection_kinds = catalog
+            .connection_kinds()
+            .iter()
+            .map(|kind| {
+                let mut defaults = FxHashMap::default();
+                for property in &kind.properties {
+                    defaults
+                        .entry(property.id.as_str())
+                        .or_insert(&property.default);
+                }
+                let info = ConnectionKindInfo {
+                    flow: kind.flow,
+                    defaults,
+                };
+                (kind.id.as_str(), info)
+            })
+            .collect();
         Self {
             design,
             catalog,
+            kinds,
+            kind_index,
+            all,
+            slots,
+            last_slot: Cell::new((
+                0,
+                Slot {
+                    position: NONE,
+                    kind: NONE,
+                },
+            )),
+            property_cache: RefCell::default(),
             present,
-            internet_reachable: OnceCell::new(),
-            internet_reachable_past_waf: OnceCell::new(),
+            trait_index,
+            trait_nodes,
+            connection_kinds,
+            by_id: OnceCell::new(),
+            containment: OnceCell::new(),
+            adjacency: OnceCell::new(),
+            environments: OnceCell::new(),
+            governs_into: OnceCell::new(),
+            internet_sources: OnceCell::new(),
+            open_nodes: OnceCell::new(),
+            reach_network: OnceCell::new(),
+            reach_web: OnceCell::new(),
+            reach_data: OnceCell::new(),
         }
     }
 
@@ -46,33 +340,94 @@ impl<'a> Context<'a> {
 
     // ---- nodes ------------------------------------------------------------------------------
 
-    pub fn nodes(&self) -> impl Iterator<Item = &'a Node> + 'a {
-        self.design.nodes()
+    /// Every node, sorted by id.
+    pub fn nodes(&self) -> impl Iterator<Item = &'a Node> + '_ {
+        self.all.iter().copied()
     }
 
     pub fn node(&self, id: &NodeId) -> Option<&'a Node> {
-        self.design.node(id)
+        self.position_of(id).map(|p| self.all[p as usize])
+    }
+
+    /// A node's position among all nodes sorted by id.
+    fn position_of(&self, id: &NodeId) -> Option<u32> {
+        self.by_id
+            .get_or_init(|| {
+                let mut map = FxHashMap::default();
+                map.reserve(self.all.len());
+                map.extend(self.all.iter().enumerate().map(|(i, n)| (&n.id, i as u32)));
+                map
+            })
+            .get(id)
+            .copied()
+    }
+
+    fn position(&self, node: &(impl NodeRef + ?Sized)) -> Option<u32> {
+        node.position_in(self)
+    }
+
+    /// Where a node of this design sits; `None` for a node from elsewhere.
+    fn slot(&self, node: &Node) -> Option<Slot> {
+        let address = address(node);
+        let (last, slot) = self.last_slot.get();
+        if last == address {
+            return Some(slot);
+        }
+        let slot = *self.slots.get(&address)?;
+        self.last_slot.set((address, slot));
+        Some(slot)
     }
 
     /// Nodes of one kind, sorted by id.
-    pub fn nodes_of_kind(&self, kind: &str) -> Vec<&'a Node> {
-        self.design.nodes().filter(|n| n.kind == kind).collect()
+    pub fn nodes_of_kind(&self, kind: &str) -> &[&'a Node] {
+        self.kind_index
+            .get(kind)
+            .map_or(&[], |&k| self.kinds[k as usize].nodes.as_slice())
+    }
+
+    /// Nodes of any of these kinds, sorted by id.
+    pub fn nodes_of_kinds(&self, kinds: &[&str]) -> Vec<&'a Node> {
+        let mut found: Vec<u32> = kinds
+            .iter()
+            .filter_map(|k| self.kind_index.get(k).copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        let infos: Vec<&KindInfo<'a>> = found.iter().map(|&k| &self.kinds[k as usize]).collect();
+        merge_by_position(&infos)
     }
 
     /// Nodes whose kind has a catalog trait, sorted by id.
-    pub fn nodes_with_trait(&self, name: &str) -> Vec<&'a Node> {
-        self.design
-            .nodes()
-            .filter(|n| {
-                self.catalog
-                    .kind(&n.kind)
-                    .is_some_and(|k| k.has_trait(name))
-            })
-            .collect()
+    pub fn nodes_with_trait(&self, name: &str) -> &[&'a Node] {
+        let Some(&index) = self.trait_index.get(name) else {
+            return &[];
+        };
+        self.trait_nodes[index].get_or_init(|| self.nodes_with_traits(&[name]))
+    }
+
+    /// Nodes whose kind has any of these traits, sorted by id.
+    pub fn nodes_with_traits(&self, names: &[&str]) -> Vec<&'a Node> {
+        let infos: Vec<&KindInfo<'a>> = self
+            .kinds
+            .iter()
+            .filter(|info| names.iter().any(|name| info.def.has_trait(name)))
+            .collect();
+        merge_by_position(&infos)
+    }
+
+    fn kind_info(&self, node: &Node) -> Option<&KindInfo<'a>> {
+        let kind = match self.slot(node) {
+            Some(slot) => slot.kind,
+            None => *self.kind_index.get(node.kind.as_str())?,
+        };
+        self.kinds.get(kind as usize)
     }
 
     pub fn kind(&self, node: &Node) -> Option<&'a KindDef> {
-        self.catalog.kind(&node.kind)
+        match self.kind_info(node) {
+            Some(info) => Some(info.def),
+            None => self.catalog.kind(&node.kind),
+        }
     }
 
     pub fn has_trait(&self, node: &Node, name: &str) -> bool {
@@ -80,11 +435,11 @@ impl<'a> Context<'a> {
     }
 
     /// How a node is named in messages: its name, or its id when unnamed.
-    pub fn label(&self, node: &Node) -> String {
+    pub fn label<'n>(&self, node: &'n Node) -> &'n str {
         if node.name.trim().is_empty() {
-            node.id.to_string()
+            node.id.as_str()
         } else {
-            node.name.clone()
+            &node.name
         }
     }
 
@@ -95,22 +450,48 @@ impl<'a> Context<'a> {
 
     // ---- properties (explicit value, else the catalog default) -------------------------------
 
-    pub fn value<'n>(&self, node: &'n Node, property: &str) -> Option<&'n Value>
+    pub fn value<'n>(&self, node: &'n Node, property: &'static str) -> Option<&'n Value>
     where
         'a: 'n,
     {
-        self.design.property(self.catalog, node, property)
+        if let Some(value) = node.properties.get(property) {
+            return Some(value);
+        }
+        match self.property_def(node, property) {
+            Ok(def) => def.map(|p| &p.default),
+            Err(()) => self.design.property(self.catalog, node, property),
+        }
+    }
+
+    /// The catalog definition of a node's property; `Err` when the node is not of this design
+    /// or its kind is unknown.
+    fn property_def(
+        &self,
+        node: &Node,
+        property: &'static str,
+    ) -> Result<Option<&'a PropertyDef>, ()> {
+        let kind = match self.slot(node) {
+            Some(slot) if slot.kind != NONE => slot.kind,
+            _ => return Err(()),
+        };
+        let key = (kind, property.as_ptr() as usize, property.len());
+        if let Some(&def) = self.property_cache.borrow().get(&key) {
+            return Ok(def);
+        }
+        let def = self.kinds[kind as usize].properties.get(property).copied();
+        self.property_cache.borrow_mut().insert(key, def);
+        Ok(def)
     }
 
     /// A boolean property; false when missing.
-    pub fn bool(&self, node: &Node, property: &str) -> bool {
+    pub fn bool(&self, node: &Node, property: &'static str) -> bool {
         self.value(node, property)
             .and_then(Value::as_bool)
             .unwrap_or(false)
     }
 
     /// A text or enum property; empty when missing.
-    pub fn text<'n>(&self, node: &'n Node, property: &str) -> &'n str
+    pub fn text<'n>(&self, node: &'n Node, property: &'static str) -> &'n str
     where
         'a: 'n,
     {
@@ -120,14 +501,14 @@ impl<'a> Context<'a> {
     }
 
     /// A number property; zero when missing.
-    pub fn int(&self, node: &Node, property: &str) -> i64 {
+    pub fn int(&self, node: &Node, property: &'static str) -> i64 {
         self.value(node, property)
             .and_then(Value::as_int)
             .unwrap_or(0)
     }
 
     /// A list property; empty when missing.
-    pub fn list<'n>(&self, node: &'n Node, property: &str) -> &'n [String]
+    pub fn list<'n>(&self, node: &'n Node, property: &'static str) -> &'n [String]
     where
         'a: 'n,
     {
@@ -137,117 +518,427 @@ impl<'a> Context<'a> {
     }
 
     /// Whether the node's kind has this property at all.
-    pub fn has_property(&self, node: &Node, property: &str) -> bool {
-        self.kind(node)
-            .is_some_and(|k| self.catalog.node_property(k, property).is_some())
+    pub fn has_property(&self, node: &Node, property: &'static str) -> bool {
+        match self.property_def(node, property) {
+            Ok(def) => def.is_some(),
+            Err(()) => self
+                .catalog
+                .kind(&node.kind)
+                .is_some_and(|k| self.catalog.node_property(k, property).is_some()),
+        }
+    }
+
+    fn connection_value<'n>(&self, connection: &'n Connection, property: &str) -> Option<&'n Value>
+    where
+        'a: 'n,
+    {
+        if let Some(value) = connection.properties.get(property) {
+            return Some(value);
+        }
+        self.connection_kinds
+            .get(connection.kind.as_str())
+            .and_then(|k| k.defaults.get(property).copied())
     }
 
     pub fn connection_text<'n>(&self, connection: &'n Connection, property: &str) -> &'n str
     where
         'a: 'n,
     {
-        connection
-            .property(self.catalog, property)
+        self.connection_value(connection, property)
             .and_then(Value::as_text)
             .unwrap_or("")
     }
 
     pub fn connection_bool(&self, connection: &Connection, property: &str) -> bool {
-        connection
-            .property(self.catalog, property)
+        self.connection_value(connection, property)
             .and_then(Value::as_bool)
             .unwrap_or(false)
     }
 
     pub fn connection_int(&self, connection: &Connection, property: &str) -> i64 {
-        connection
-            .property(self.catalog, property)
+        self.connection_value(connection, property)
             .and_then(Value::as_int)
             .unwrap_or(0)
     }
 
-    /// The environment a node belongs to: its own setting, else its subscription's.
+    /// The environment a node belongs to: its own setting, else that of the nearest container
+    /// around it that sets one (its subscription, say), else the catalog default.
     pub fn environment(&self, node: &'a Node) -> &'a str {
-        if node.properties.contains_key("environment") {
-            return self.text(node, "environment");
+        match self.position(node) {
+            Some(position) => self.environments()[position as usize],
+            None => self.text(node, "environment"),
         }
-        self.design
-            .ancestors(&node.id)
-            .find(|a| a.properties.contains_key("environment"))
-            .map_or_else(
-                || self.text(node, "environment"),
-                |a| self.text(a, "environment"),
-            )
+    }
+
+    /// Whether any node belongs to this environment.
+    pub fn has_environment(&self, environment: &str) -> bool {
+        self.environments().contains(&environment)
+    }
+
+    /// Every node's environment, by position.
+    fn environments(&self) -> &[&'a str] {
+        self.environments.get_or_init(|| {
+            // The default of each kind, for nodes that inherit no setting.
+            let defaults: Vec<&'a str> = self
+                .kinds
+                .iter()
+                .map(|info| {
+                    let default = info.properties.get("environment").map(|p| &p.default);
+                    default.and_then(Value::as_text).unwrap_or("")
+                })
+                .collect();
+            let inherited = self.inherited_environments();
+            inherited
+                .into_iter()
+                .zip(&self.all)
+                .map(|(own, node)| {
+                    own.unwrap_or_else(|| match self.slot(node) {
+                        Some(slot) => defaults.get(slot.kind as usize).copied().unwrap_or(""),
+                        None => "",
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// For every node by position, the explicit environment of the node or of its nearest
+    /// container that sets one. Each chain is walked once: later walks stop at a known node.
+    fn inherited_environments(&self) -> Vec<Option<&'a str>> {
+        let parents = &self.containment().parent;
+        let mut known: Vec<Option<Option<&'a str>>> = vec![None; self.all.len()];
+        let mut chain: Vec<usize> = Vec::new();
+        for start in 0..self.all.len() {
+            if known[start].is_some() {
+                continue;
+            }
+            chain.clear();
+            let mut current = start;
+            let found = loop {
+                if let Some(result) = known[current] {
+                    break result;
+                }
+                chain.push(current);
+                if let Some(value) = self.all[current].properties.get("environment") {
+                    break Some(value.as_text().unwrap_or(""));
+                }
+                match parents[current] {
+                    // A containment cycle (which validation reports) ends the walk.
+                    parent if parent != NONE && chain.len() <= self.all.len() => {
+                        current = parent as usize;
+                    }
+                    _ => break None,
+                }
+            };
+            for &position in &chain {
+                known[position] = Some(found);
+            }
+        }
+        known.into_iter().map(Option::flatten).collect()
     }
 
     // ---- containment --------------------------------------------------------------------------
 
+    fn containment(&self) -> &Containment {
+        self.containment.get_or_init(|| {
+            let mut parent = vec![NONE; self.all.len()];
+            let mut entries: Vec<(u32, u32)> = Vec::new();
+            // Siblings often come in runs: the last parent looked up is checked first.
+            let mut last: Option<(&NodeId, u32)> = None;
+            for (position, node) in self.all.iter().enumerate() {
+                let Some(id) = &node.parent else {
+                    continue;
+                };
+                let found = match last {
+                    Some((last_id, p)) if last_id == id => Some(p),
+                    _ => self.position_of(id),
+                };
+                if let Some(p) = found {
+                    last = Some((id, p));
+                    parent[position] = p;
+                    entries.push((p, position as u32));
+                }
+            }
+            let children = Packed::new(self.all.len(), &entries);
+            Containment { parent, children }
+        })
+    }
+
+    /// Positions of the containers around the node at `position`, innermost first.
+    fn ancestor_positions(&self, position: Option<u32>) -> impl Iterator<Item = u32> + '_ {
+        let parents = &self.containment().parent;
+        let mut current = position.map_or(NONE, |p| parents[p as usize]);
+        let mut steps = 0;
+        std::iter::from_fn(move || {
+            steps += 1;
+            if current == NONE || steps > parents.len() {
+                return None;
+            }
+            let found = current;
+            current = parents[current as usize];
+            Some(found)
+        })
+    }
+
+    /// The container chain from the direct parent outwards. Stops on a containment cycle.
+    pub fn ancestors<'s, N: NodeRef + ?Sized>(
+        &'s self,
+        node: &N,
+    ) -> impl Iterator<Item = &'a Node> + use<'a, 's, N> {
+        self.ancestor_positions(self.position(node))
+            .map(|p| self.all[p as usize])
+    }
+
     /// The nearest enclosing container of a kind (`subnet`, `virtual_network`, `subscription`).
-    pub fn enclosing(&self, node: &NodeId, kind: &str) -> Option<&'a Node> {
-        self.design.ancestor_of_kind(node, kind)
+    pub fn enclosing(&self, node: &(impl NodeRef + ?Sized), kind: &str) -> Option<&'a Node> {
+        self.ancestors(node).find(|a| a.kind == kind)
     }
 
     /// Whether `node` is inside a container with this trait (at any depth).
-    pub fn inside_trait(&self, node: &NodeId, name: &str) -> bool {
-        self.design.ancestors(node).any(|a| self.has_trait(a, name))
+    pub fn inside_trait(&self, node: &(impl NodeRef + ?Sized), name: &str) -> bool {
+        self.ancestors(node).any(|a| self.has_trait(a, name))
+    }
+
+    /// Direct children of a container, sorted by id.
+    pub fn children<'s, N: NodeRef + ?Sized>(
+        &'s self,
+        node: &N,
+    ) -> impl Iterator<Item = &'a Node> + use<'a, 's, N> {
+        let children = match self.position(node) {
+            Some(p) => self.containment().children.get(p),
+            None => &[],
+        };
+        children.iter().map(|&c| self.all[c as usize])
+    }
+
+    /// All nodes inside a container, at any depth, sorted by id.
+    pub fn descendants(&self, node: &(impl NodeRef + ?Sized)) -> Vec<&'a Node> {
+        let Some(root) = self.position(node) else {
+            return Vec::new();
+        };
+        let children = &self.containment().children;
+        let mut found: Vec<u32> = Vec::new();
+        let mut seen: FxHashSet<u32> = FxHashSet::default();
+        let mut next = 0;
+        let mut current = root;
+        loop {
+            for &child in children.get(current) {
+                // A containment cycle would come back round; each node counts once.
+                if seen.insert(child) {
+                    found.push(child);
+                }
+            }
+            let Some(&inner) = found.get(next) else {
+                break;
+            };
+            current = inner;
+            next += 1;
+        }
+        found.sort_unstable();
+        found.into_iter().map(|p| self.all[p as usize]).collect()
     }
 
     // ---- connections --------------------------------------------------------------------------
 
     /// Whether the connection carries data-plane traffic (traffic, private link, hybrid link).
     pub fn is_flow(&self, connection: &Connection) -> bool {
-        self.catalog
-            .connection_kind(&connection.kind)
+        self.connection_kinds
+            .get(connection.kind.as_str())
             .is_some_and(|k| k.flow)
     }
 
+    fn adjacency(&self) -> &Adjacency<'a> {
+        self.adjacency.get_or_init(|| {
+            let count = self.design.connections().len();
+            let mut leaving: Vec<(u32, Link<'a>)> = Vec::with_capacity(count);
+            let mut arriving: Vec<(u32, Link<'a>)> = Vec::with_capacity(count);
+            // A handful of kinds: a list searched from the last kind found beats hashing.
+            let mut by_kind: Vec<(&'a str, bool, Vec<Link<'a>>)> = Vec::new();
+            let mut last = 0;
+            for connection in self.design.connections() {
+                let (Some(from), Some(to)) = (
+                    self.position_of(&connection.from),
+                    self.position_of(&connection.to),
+                ) else {
+                    continue;
+                };
+                let kind = connection.kind.as_str();
+                if by_kind.get(last).is_none_or(|(name, _, _)| *name != kind) {
+                    last = match by_kind.iter().position(|(name, _, _)| *name == kind) {
+                        Some(found) => found,
+                        None => {
+                            let flow = self.connection_kinds.get(kind).is_some_and(|k| k.flow);
+                            by_kind.push((kind, flow, Vec::new()));
+                            by_kind.len() - 1
+                        }
+                    };
+                }
+                let (_, flow, list) = &mut by_kind[last];
+                let link = Link {
+                    connection,
+                    source: self.all[from as usize],
+                    target: self.all[to as usize],
+                    flow: *flow,
+                };
+                list.push(link);
+                leaving.push((from, link));
+                arriving.push((to, link));
+            }
+            Adjacency {
+                outgoing: Packed::new(self.all.len(), &leaving),
+                incoming: Packed::new(self.all.len(), &arriving),
+                by_kind: by_kind
+                    .into_iter()
+                    .map(|(kind, _, list)| (kind, list))
+                    .collect(),
+            }
+        })
+    }
+
+    /// Connections leaving a node, sorted by connection id.
+    pub fn outgoing(&self, node: &(impl NodeRef + ?Sized)) -> &[Link<'a>] {
+        match self.position(node) {
+            Some(p) => self.adjacency().outgoing.get(p),
+            None => &[],
+        }
+    }
+
+    /// Connections arriving at a node, sorted by connection id.
+    pub fn incoming(&self, node: &(impl NodeRef + ?Sized)) -> &[Link<'a>] {
+        match self.position(node) {
+            Some(p) => self.adjacency().incoming.get(p),
+            None => &[],
+        }
+    }
+
+    /// Connections of one kind, sorted by id.
+    pub fn connections_of_kind(&self, kind: &str) -> &[Link<'a>] {
+        self.adjacency()
+            .by_kind
+            .iter()
+            .find(|(name, _)| *name == kind)
+            .map_or(&[], |(_, list)| list.as_slice())
+    }
+
+    /// Connections that carry data-plane traffic, grouped by kind.
+    pub fn flows(&self) -> impl Iterator<Item = &Link<'a>> + '_ {
+        self.adjacency()
+            .by_kind
+            .iter()
+            .filter(|(_, list)| list.first().is_some_and(|l| l.flow))
+            .flat_map(|(_, list)| list)
+    }
+
     /// Nodes reached from `node` by connections of `kind` (outgoing), sorted by id.
-    pub fn targets(&self, node: &NodeId, kind: &str) -> Vec<&'a Node> {
-        self.design.neighbours(node, kind, true)
+    pub fn targets(&self, node: &(impl NodeRef + ?Sized), kind: &str) -> Vec<&'a Node> {
+        let ends = self.outgoing(node).iter().filter(|c| c.kind == kind);
+        sorted_unique(ends.map(|c| c.target).collect())
     }
 
     /// Nodes with connections of `kind` into `node`, sorted by id.
-    pub fn sources(&self, node: &NodeId, kind: &str) -> Vec<&'a Node> {
-        self.design.neighbours(node, kind, false)
+    pub fn sources(&self, node: &(impl NodeRef + ?Sized), kind: &str) -> Vec<&'a Node> {
+        let ends = self.incoming(node).iter().filter(|c| c.kind == kind);
+        sorted_unique(ends.map(|c| c.source).collect())
     }
 
     /// Whether the node sends diagnostics to a log sink (Log Analytics, or a storage account or
     /// event hub used as an archive).
-    pub fn sends_diagnostics(&self, node: &NodeId) -> bool {
-        !self.targets(node, "diagnostics").is_empty()
+    pub fn sends_diagnostics(&self, node: &(impl NodeRef + ?Sized)) -> bool {
+        self.outgoing(node).iter().any(|c| c.kind == "diagnostics")
     }
 
-    /// Whether a governing node (Defender, Policy, Sentinel: nodes with `governor_trait`) has a
-    /// `governs` connection to the node or to a container around it.
-    pub fn governed_by(&self, node: &NodeId, governor_trait: &str) -> bool {
-        let scopes: BTreeSet<&NodeId> = std::iter::once(node)
-            .chain(self.design.ancestors(node).map(|a| &a.id))
-            .collect();
-        self.nodes_with_trait(governor_trait).into_iter().any(|g| {
-            self.design
-                .outgoing(&g.id)
-                .iter()
-                .any(|c| c.kind == "governs" && scopes.contains(&c.to))
-        })
+    // ---- governance ---------------------------------------------------------------------------
+
+    /// Governing nodes (Defender, Policy, Sentinel: nodes with `governor_trait`) that have a
+    /// `governs` connection to the node or to a container around it, sorted by id.
+    pub fn governors(&self, node: &(impl NodeRef + ?Sized), governor_trait: &str) -> Vec<&'a Node> {
+        let governs_into = self.governs_into.get_or_init(|| {
+            let mut index: FxHashMap<u32, Vec<&'a Node>> = FxHashMap::default();
+            for link in self.connections_of_kind("governs") {
+                if let Some(scope) = self.position(link.target) {
+                    index.entry(scope).or_default().push(link.source);
+                }
+            }
+            index
+        });
+        if governs_into.is_empty() {
+            return Vec::new();
+        }
+        let position = self.position(node);
+        let scopes = position
+            .into_iter()
+            .chain(self.ancestor_positions(position));
+        let found = scopes
+            .filter_map(|scope| governs_into.get(&scope))
+            .flatten()
+            .copied()
+            .filter(|g| self.has_trait(g, governor_trait));
+        sorted_unique(found.collect())
+    }
+
+    /// Whether a governing node with `governor_trait` has a `governs` connection to the node or
+    /// to a container around it.
+    pub fn governed_by(&self, node: &(impl NodeRef + ?Sized), governor_trait: &str) -> bool {
+        !self.governors(node, governor_trait).is_empty()
     }
 
     // ---- exposure -------------------------------------------------------------------------------
 
-    /// Nodes that stand for the internet: internet zones and everything inside them.
-    pub fn internet_sources(&self) -> Vec<&'a NodeId> {
-        let mut sources: Vec<&NodeId> = Vec::new();
-        for zone in self.nodes_with_trait("internet_zone") {
-            sources.push(&zone.id);
-            sources.extend(self.design.descendants(&zone.id).into_iter().map(|n| &n.id));
-        }
-        sources.sort();
-        sources.dedup();
-        sources
+    /// Nodes that stand for the internet: internet zones and everything inside them, sorted.
+    pub fn internet_sources(&self) -> &[&'a NodeId] {
+        self.internet_sources.get_or_init(|| {
+            let mut sources: Vec<&'a NodeId> = Vec::new();
+            for zone in self.nodes_with_trait("internet_zone") {
+                sources.push(&zone.id);
+                sources.extend(self.descendants(*zone).into_iter().map(|n| &n.id));
+            }
+            sources.sort();
+            sources.dedup();
+            sources
+        })
     }
 
-    /// Whether a node has a public endpoint open to the internet although no connection is
-    /// drawn: public network access on with no network rules, or a public IP on a VM.
+    /// Whether the node is in the internet zone, or is the zone.
+    pub fn in_internet(&self, node: &Node) -> bool {
+        self.has_trait(node, "internet_zone") || self.inside_trait(node, "internet_zone")
+    }
+
+    /// Whether a node accepts traffic from the internet although no connection is drawn to it:
+    /// a public entry point (public IP, Front Door, public load balancer, Application Gateway
+    /// with a public frontend, external App Service Environment), or a resource whose own
+    /// public endpoint is open to any network.
     pub fn publicly_accessible(&self, node: &Node) -> bool {
+        match node.kind.as_str() {
+            // Public entry points exist to take internet traffic.
+            "public_ip" | "front_door" => true,
+            "load_balancer" => self.text(node, "type") == "Public",
+            "application_gateway" => matches!(self.text(node, "frontend"), "Public" | "Both"),
+            "app_service_environment" => self.text(node, "load_balancer") == "External",
+            // In internal mode the gateway has only a private address, whatever the public
+            // network access setting says (that setting governs the private endpoint scenario).
+            "api_management" => {
+                self.text(node, "vnet_mode") != "Internal" && self.open_endpoint(node)
+            }
+            // Apps in an App Service Environment are exposed through the environment's load
+            // balancer.
+            "app_service" | "function_app"
+                if self.enclosing(node, "app_service_environment").is_some() =>
+            {
+                false
+            }
+            "container_app" => {
+                self.text(node, "ingress") == "External"
+                    && !self.bool(node, "environment_internal")
+                    && self.text(node, "environment_public_network_access") == "Enabled"
+                    && self.text(node, "ip_restrictions_mode") != "Allow"
+            }
+            "postgresql_flexible_server" => self.text(node, "network_mode") == "PublicAccess",
+            "sql_managed_instance" => self.bool(node, "public_data_endpoint"),
+            _ => self.open_endpoint(node),
+        }
+    }
+
+    /// Public network access on with no network rules, or a public IP on a VM.
+    fn open_endpoint(&self, node: &Node) -> bool {
         if self.has_property(node, "public_ip") && self.bool(node, "public_ip") {
             return true;
         }
@@ -262,6 +953,25 @@ impl<'a> Context<'a> {
         let restricted = self.has_property(node, "access_restrictions")
             && self.text(node, "access_restrictions") != "None";
         network_rules_allow_all && !restricted
+    }
+
+    /// Nodes that are [publicly accessible](Self::publicly_accessible), sorted by id.
+    pub fn publicly_accessible_nodes(&self) -> &[&'a Node] {
+        self.open_nodes.get_or_init(|| {
+            // Only kinds that can have a public endpoint at all are looked at.
+            let infos: Vec<&KindInfo<'a>> = self
+                .kinds
+                .iter()
+                .filter(|info| {
+                    EXPOSURE_KINDS.contains(&info.def.id.as_str())
+                        || info.properties.contains_key("public_ip")
+                        || info.properties.contains_key("public_network_access")
+                })
+                .collect();
+            let mut open = merge_by_position(&infos);
+            open.retain(|n| self.publicly_accessible(n));
+            open
+        })
     }
 
     /// A web application firewall that is on: Application Gateway WAF_v2 with WAF enabled, or
@@ -280,55 +990,95 @@ impl<'a> Context<'a> {
         self.bool(node, "waf_enabled")
     }
 
-    /// Nodes the internet can reach: along data flows from the internet zone, plus nodes with an
-    /// open public endpoint. Each maps to the node it was reached from (`None` for a node that
-    /// is public by itself).
-    pub fn internet_reachable(&self) -> &BTreeMap<&'a NodeId, Option<&'a NodeId>> {
-        self.internet_reachable
-            .get_or_init(|| self.reach_from_internet(|_| false))
+    /// Nodes the internet reaches along data flows, from the internet zone and from publicly
+    /// accessible nodes. Each maps to the node it was reached from (`None` for a node that is
+    /// public by itself).
+    pub fn internet_reachable(&self) -> &Reach<'a> {
+        self.reach_network
+            .get_or_init(|| self.exposure(Exposure::Network))
     }
 
     /// Like [`Self::internet_reachable`], but paths stop at an active WAF: what the internet
     /// reaches without passing one.
-    pub fn internet_reachable_past_waf(&self) -> &BTreeMap<&'a NodeId, Option<&'a NodeId>> {
-        self.internet_reachable_past_waf
-            .get_or_init(|| self.reach_from_internet(|n| self.is_active_waf(n)))
+    pub fn internet_reachable_past_waf(&self) -> &Reach<'a> {
+        self.reach_web.get_or_init(|| self.exposure(Exposure::Web))
     }
 
-    fn reach_from_internet(
+    /// What the internet reaches without passing the application tier (compute and web
+    /// workloads): paths stop there, and do not continue out of data stores.
+    pub fn internet_reachable_past_application_tier(&self) -> &Reach<'a> {
+        self.reach_data
+            .get_or_init(|| self.exposure(Exposure::Data))
+    }
+
+    fn exposure(&self, exposure: Exposure) -> Reach<'a> {
+        match exposure {
+            Exposure::Network => self.internet_reach(|_| true, |_| false),
+            Exposure::Web => self.internet_reach(|_| true, |n| self.is_active_waf(n)),
+            Exposure::Data => self.internet_reach(
+                |n| !self.has_trait(n, "data_store"),
+                |n| self.has_trait(n, "compute") || self.has_trait(n, "web_workload"),
+            ),
+        }
+    }
+
+    /// What the internet reaches along data flows, from the internet zone and from publicly
+    /// accessible nodes. Traffic continues only out of nodes `expands` accepts and never enters
+    /// a node `blocks` accepts (a blocked node is not a starting point either). Breadth-first,
+    /// linear in nodes plus connections, cycles included.
+    pub fn internet_reach(
         &self,
+        expands: impl Fn(&Node) -> bool,
         blocks: impl Fn(&Node) -> bool,
-    ) -> BTreeMap<&'a NodeId, Option<&'a NodeId>> {
-        let mut sources: Vec<&'a NodeId> = self.internet_sources();
-        let public: Vec<&'a NodeId> = self
-            .nodes()
-            .filter(|n| self.publicly_accessible(n))
+    ) -> Reach<'a> {
+        let zone = self.internet_sources();
+        let open: Vec<&'a NodeId> = self
+            .publicly_accessible_nodes()
+            .iter()
+            .filter(|n| !blocks(n))
             .map(|n| &n.id)
             .collect();
-        sources.extend(public.iter().copied());
-        let from_internet = self
-            .design
-            .reachable(sources, |c| self.is_flow(c), |n| blocks(n));
-        let mut reached: BTreeMap<&NodeId, Option<&NodeId>> = from_internet
-            .into_iter()
-            .map(|(node, previous)| (node, Some(previous)))
-            .collect();
-        for id in public {
-            reached.entry(id).or_insert(None);
+        let mut reach: Reach<'a> = Reach::default();
+        let mut visited = vec![false; self.all.len()];
+        let mut queue: VecDeque<(u32, &'a Node)> = VecDeque::new();
+        for id in zone.iter().chain(open.iter()) {
+            if let Some(p) = self.position_of(id)
+                && !std::mem::replace(&mut visited[p as usize], true)
+            {
+                queue.push_back((p, self.all[p as usize]));
+            }
+        }
+        let adjacency = self.adjacency();
+        while let Some((position, current)) = queue.pop_front() {
+            if !expands(current) {
+                continue;
+            }
+            for link in adjacency.outgoing.get(position) {
+                if !link.flow || blocks(link.target) {
+                    continue;
+                }
+                let Some(target) = self.position(link.target) else {
+                    continue;
+                };
+                if std::mem::replace(&mut visited[target as usize], true) {
+                    continue;
+                }
+                reach.insert(&link.target.id, Some(&current.id));
+                queue.push_back((target, link.target));
+            }
+        }
+        for id in open {
+            reach.entry(id).or_insert(None);
         }
         // Nodes inside the internet zone are the internet, not exposed to it.
-        for source in self.internet_sources() {
-            reached.remove(source);
+        for id in zone {
+            reach.remove(id);
         }
-        reached
+        reach
     }
 
     /// The chain of nodes by which the internet reaches `node`, entry first, for messages.
-    pub fn path_from_internet(
-        &self,
-        reach: &BTreeMap<&'a NodeId, Option<&'a NodeId>>,
-        node: &NodeId,
-    ) -> Vec<&'a Node> {
+    pub fn path_from_internet(&self, reach: &Reach<'a>, node: &NodeId) -> Vec<&'a Node> {
         let mut path = Vec::new();
         let mut current = reach.get_key_value(node).map(|(k, _)| *k);
         let mut steps = 0;
@@ -351,9 +1101,48 @@ impl<'a> Context<'a> {
 
     /// Path text for messages: `Internet → Front Door → Web app`.
     pub fn describe_path(&self, path: &[&Node]) -> String {
-        path.iter()
-            .map(|n| self.label(n))
-            .collect::<Vec<_>>()
-            .join(" → ")
+        let mut text = String::new();
+        for (i, node) in path.iter().enumerate() {
+            if i > 0 {
+                text.push_str(" → ");
+            }
+            text.push_str(self.label(node));
+        }
+        text
+    }
+}
+
+/// A node's address, which identifies it for as long as the design is borrowed.
+fn address(node: &Node) -> usize {
+    std::ptr::from_ref(node) as usize
+}
+
+/// Nodes sorted by id without repeats.
+fn sorted_unique(mut nodes: Vec<&Node>) -> Vec<&Node> {
+    if nodes.len() > 1 {
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
+        nodes.dedup_by(|a, b| a.id == b.id);
+    }
+    nodes
+}
+
+/// The nodes of several kinds in one list sorted by id.
+fn merge_by_position<'a>(infos: &[&KindInfo<'a>]) -> Vec<&'a Node> {
+    match infos {
+        [] => Vec::new(),
+        [one] => one.nodes.clone(),
+        _ => {
+            let mut all: Vec<(u32, &'a Node)> = infos
+                .iter()
+                .flat_map(|info| {
+                    info.positions
+                        .iter()
+                        .copied()
+                        .zip(info.nodes.iter().copied())
+                })
+                .collect();
+            all.sort_unstable_by_key(|(position, _)| *position);
+            all.into_iter().map(|(_, n)| n).collect()
+        }
     }
 }

@@ -11,7 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 #[derive(Clone, Copy, Default)]
-pub(crate) struct FxHasher {
+pub struct FxHasher {
     hash: u64,
 }
 
@@ -59,15 +59,20 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// Multiplying mixes each word into the high bits only, while hash tables index buckets by
+    /// the low bits: fold the high bits down so ids that differ in their last bytes spread out.
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        let mut hash = self.hash;
+        hash ^= hash >> 29;
+        hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        hash ^ (hash >> 32)
     }
 }
 
-pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
-pub(crate) type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
-pub(crate) type FxHashSet<K> = HashSet<K, FxBuild>;
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+pub type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+pub type FxHashSet<K> = HashSet<K, FxBuild>;
 
 #[cfg(test)]
 mod tests {
@@ -76,7 +81,14 @@ mod tests {
     #[test]
     fn maps_keyed_by_strings_work() {
         let mut map: FxHashMap<&str, usize> = FxHashMap::default();
-        let words = ["", "a", "abcdefgh", "abcdefghi", "vnet-12-snet-3-c4", "vnet-12-snet-3-c5"];
+        let words = [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefghi",
+            "vnet-12-snet-3-c4",
+            "vnet-12-snet-3-c5",
+        ];
         for (i, w) in words.iter().enumerate() {
             map.insert(w, i);
         }

@@ -14,6 +14,7 @@ mod compute;
 mod data;
 mod edge;
 mod governance;
+mod hash;
 mod identity;
 mod monitoring;
 mod network;
@@ -222,6 +223,16 @@ impl Findings {
     }
 }
 
+/// `rule-id@subject-id`.
+fn fingerprint(rule: &str, subject: &Subject) -> String {
+    let key = subject.key();
+    let mut text = String::with_capacity(rule.len() + 1 + key.len());
+    text.push_str(rule);
+    text.push('@');
+    text.push_str(key);
+    text
+}
+
 /// Evaluates every enabled rule against the design.
 pub fn evaluate(design: &Design, catalog: &Catalog) -> Findings {
     evaluate_rules(design, catalog, registry::all().iter().copied())
@@ -238,6 +249,8 @@ where
 {
     let context = Context::new(design, catalog);
     let mut findings = Findings::default();
+    // Each rule's findings, sorted by subject and message; then the rules in order.
+    let mut batches: Vec<Vec<Finding>> = Vec::new();
     for rule in rules {
         let setting = design.meta.rule_settings.get(rule.meta.id);
         if setting.is_some_and(|s| !s.enabled) || !context.in_scope(rule.meta.scope) {
@@ -249,23 +262,39 @@ where
             .unwrap_or(rule.meta.severity);
         let mut report = Report::default();
         (rule.check)(&context, &mut report);
+        let mut batch = Vec::with_capacity(report.raised.len());
         for (subject, message, mut related) in report.raised {
-            related.sort();
-            related.dedup();
-            findings.items.push(Finding {
+            if related.len() > 1 {
+                related.sort();
+                related.dedup();
+            }
+            batch.push(Finding {
                 rule: &rule.meta,
                 severity,
-                fingerprint: format!("{}@{}", rule.meta.id, subject.key()),
+                fingerprint: fingerprint(rule.meta.id, &subject),
                 subject,
                 related,
                 message,
             });
         }
+        // Rules mostly report in subject order already, which this sort finds in one pass.
+        batch.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
+        if !batch.is_empty() {
+            batches.push(batch);
+        }
     }
-    findings.items.sort_by(|a, b| {
-        (a.severity, a.rule.id, &a.subject, &a.message)
-            .cmp(&(b.severity, b.rule.id, &b.subject, &b.message))
-    });
+    batches.sort_by(|a, b| (a[0].severity, a[0].rule.id).cmp(&(b[0].severity, b[0].rule.id)));
+    let distinct_rules = batches
+        .windows(2)
+        .all(|w| (w[0][0].severity, w[0][0].rule.id) != (w[1][0].severity, w[1][0].rule.id));
+    findings.items = batches.into_iter().flatten().collect();
+    if !distinct_rules {
+        // The same rule given twice: its batches interleave.
+        findings.items.sort_by(|a, b| {
+            (a.severity, a.rule.id, &a.subject, &a.message)
+                .cmp(&(b.severity, b.rule.id, &b.subject, &b.message))
+        });
+    }
     // One finding per fingerprint: a rule that reports a subject twice keeps the first message.
     findings
         .items

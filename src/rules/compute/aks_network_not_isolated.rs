@@ -1,5 +1,7 @@
 //! CMP-005: an AKS cluster whose API server, pod traffic or egress is not isolated.
 
+use std::borrow::Cow;
+
 use crate::model::{Node, Severity};
 use crate::rules::network::join_list;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
@@ -33,19 +35,17 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, cluster: &Node) -> Vec<String> {
+fn gaps(ctx: &Context, cluster: &Node) -> Vec<Cow<'static, str>> {
     let mut gaps = Vec::new();
     if !ctx.bool(cluster, "private_cluster") && !ctx.bool(cluster, "authorized_ip_ranges") {
-        gaps.push("its API server accepts connections from any address".to_owned());
+        gaps.push("its API server accepts connections from any address".into());
     }
     if ctx.text(cluster, "network_policy") == "None" {
-        gaps.push("no network policy limits pod-to-pod traffic".to_owned());
+        gaps.push("no network policy limits pod-to-pod traffic".into());
     }
     let outbound = ctx.text(cluster, "outbound_type");
     if outbound != "userDefinedRouting" {
-        gaps.push(format!(
-            "egress leaves through {outbound} without firewall inspection"
-        ));
+        gaps.push(format!("egress leaves through {outbound} without firewall inspection").into());
     }
     gaps
 }

@@ -44,25 +44,25 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, cluster: &Node) -> Vec<String> {
+fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, cluster: &Node) -> Vec<&'static str> {
     let mut gaps = Vec::new();
     if !ctx.bool(cluster, "defender_profile") && !covered_by(ctx, defended, cluster) {
-        gaps.push("no Defender sensor".to_owned());
+        gaps.push("no Defender sensor");
     }
     if !ctx.bool(cluster, "azure_policy_addon") {
-        gaps.push("no Azure Policy add-on".to_owned());
+        gaps.push("no Azure Policy add-on");
     }
     if ctx.text(cluster, "auto_upgrade_channel") == "none" {
-        gaps.push("no automatic cluster upgrades".to_owned());
+        gaps.push("no automatic cluster upgrades");
     }
     if matches!(
         ctx.text(cluster, "node_os_upgrade_channel"),
         "None" | "Unmanaged"
     ) {
-        gaps.push("no managed node OS security updates".to_owned());
+        gaps.push("no managed node OS security updates");
     }
     if ctx.bool(cluster, "http_application_routing") {
-        gaps.push("the retired HTTP application routing add-on".to_owned());
+        gaps.push("the retired HTTP application routing add-on");
     }
     gaps
 }

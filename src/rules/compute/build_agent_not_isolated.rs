@@ -1,7 +1,7 @@
 //! CMP-009: a self-hosted build or deployment agent that is not isolated.
 
 use crate::model::{Node, Severity};
-use crate::rules::network::{Reach, internet_reach, join_list};
+use crate::rules::network::{Reach, join_list};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -37,7 +37,7 @@ fn gaps<'a>(ctx: &Context<'a>, reach: &Reach<'a>, agent: &Node) -> Vec<String> {
     if ctx.bool(agent, "public_ip") || reach.contains_key(&agent.id) {
         gaps.push("it can be reached from the internet".to_owned());
     }
-    match ctx.enclosing(&agent.id, "subnet") {
+    match ctx.enclosing(agent, "subnet") {
         Some(subnet) if ctx.text(subnet, "purpose") == "BuildAgents" => {}
         Some(subnet) => gaps.push(format!(
             "it shares subnet `{}` instead of a dedicated BuildAgents subnet",
@@ -51,10 +51,10 @@ fn gaps<'a>(ctx: &Context<'a>, reach: &Reach<'a>, agent: &Node) -> Vec<String> {
     let mut production = false;
     let mut non_production = false;
     for target in ctx
-        .targets(&agent.id, "traffic")
+        .targets(agent, "traffic")
         .into_iter()
-        .chain(ctx.sources(&agent.id, "rbac"))
-        .chain(ctx.targets(&agent.id, "rbac"))
+        .chain(ctx.sources(agent, "rbac"))
+        .chain(ctx.targets(agent, "rbac"))
     {
         match ctx.environment(target) {
             "Production" => production = true,
@@ -71,15 +71,16 @@ fn gaps<'a>(ctx: &Context<'a>, reach: &Reach<'a>, agent: &Node) -> Vec<String> {
 fn check(ctx: &Context, report: &mut Report) {
     let agents: Vec<&Node> = ctx
         .nodes_of_kind("virtual_machine")
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|vm| ctx.text(vm, "role") == "BuildAgent")
         .collect();
     if agents.is_empty() {
         return;
     }
-    let reach = internet_reach(ctx, |_| true, |_| false);
+    let reach = ctx.internet_reachable();
     for agent in agents {
-        let gaps = gaps(ctx, &reach, agent);
+        let gaps = gaps(ctx, reach, agent);
         if !gaps.is_empty() {
             report.node(
                 &agent.id,

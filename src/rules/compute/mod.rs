@@ -32,7 +32,7 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// Scopes governed by a Defender for Cloud node with `plan` switched on (a true flag, or a tier
 /// other than `Off`). Computed once per check, so looking a node up stays cheap.
-fn defender_plan_scopes<'a>(ctx: &Context<'a>, plan: &str) -> BTreeSet<&'a NodeId> {
+fn defender_plan_scopes<'a>(ctx: &Context<'a>, plan: &'static str) -> BTreeSet<&'a NodeId> {
     let mut scopes = BTreeSet::new();
     for defender in ctx.nodes_of_kind("defender_for_cloud") {
         let on = match ctx.value(defender, plan) {
@@ -41,11 +41,7 @@ fn defender_plan_scopes<'a>(ctx: &Context<'a>, plan: &str) -> BTreeSet<&'a NodeI
             _ => false,
         };
         if on {
-            scopes.extend(
-                ctx.targets(&defender.id, "governs")
-                    .into_iter()
-                    .map(|s| &s.id),
-            );
+            scopes.extend(ctx.targets(defender, "governs").into_iter().map(|s| &s.id));
         }
     }
     scopes
@@ -53,9 +49,6 @@ fn defender_plan_scopes<'a>(ctx: &Context<'a>, plan: &str) -> BTreeSet<&'a NodeI
 
 /// Whether the node, or a container around it, is one of the governed scopes.
 fn covered_by(ctx: &Context, scopes: &BTreeSet<&NodeId>, node: &Node) -> bool {
-    scopes.contains(&node.id)
-        || ctx
-            .design
-            .ancestors(&node.id)
-            .any(|a| scopes.contains(&a.id))
+    !scopes.is_empty()
+        && (scopes.contains(&node.id) || ctx.ancestors(node).any(|a| scopes.contains(&a.id)))
 }

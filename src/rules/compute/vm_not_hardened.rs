@@ -38,24 +38,24 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, vm: &Node) -> Vec<String> {
+fn gaps(ctx: &Context, vm: &Node) -> Vec<&'static str> {
     let mut gaps = Vec::new();
     if ctx.text(vm, "security_type") == "Standard" {
-        gaps.push("Trusted Launch is off".to_owned());
+        gaps.push("Trusted Launch is off");
     }
     if !ctx.bool(vm, "encryption_at_host")
         && ctx.text(vm, "disk_encryption") != "AzureDiskEncryption"
     {
-        gaps.push("temp disks and caches are not encrypted".to_owned());
+        gaps.push("temp disks and caches are not encrypted");
     }
     if !ctx.bool(vm, "managed_disks") {
-        gaps.push("disks are unmanaged".to_owned());
+        gaps.push("disks are unmanaged");
     }
     if ctx.text(vm, "os") == "Linux" && ctx.text(vm, "linux_auth") == "Password" {
-        gaps.push("administrators sign in with passwords".to_owned());
+        gaps.push("administrators sign in with passwords");
     }
     if ctx.bool(vm, "ip_forwarding") && ctx.text(vm, "role") != "NVA" {
-        gaps.push("IP forwarding is on although it is not an appliance".to_owned());
+        gaps.push("IP forwarding is on although it is not an appliance");
     }
     gaps
 }

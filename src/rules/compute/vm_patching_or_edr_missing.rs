@@ -1,5 +1,6 @@
 //! CMP-004: a virtual machine without automatic patching or endpoint detection and response.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::{covered_by, defender_plan_scopes};
@@ -36,17 +37,17 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, vm: &Node) -> Vec<String> {
+fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, vm: &Node) -> Vec<Cow<'static, str>> {
     let mut gaps = Vec::new();
     let patch_mode = ctx.text(vm, "patch_mode");
     let automatic = patch_mode == "AutomaticByPlatform"
         || (patch_mode == "AutomaticByOS" && ctx.text(vm, "os") == "Windows");
     if !automatic {
-        gaps.push(format!("patch mode is {patch_mode}"));
+        gaps.push(format!("patch mode is {patch_mode}").into());
     }
     let own_plan = ctx.text(vm, "defender_for_servers") != "Off";
     if !own_plan && !covered_by(ctx, defended, vm) {
-        gaps.push("no Defender for Servers plan covers it".to_owned());
+        gaps.push("no Defender for Servers plan covers it".into());
     }
     gaps
 }

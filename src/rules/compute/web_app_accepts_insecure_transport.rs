@@ -64,7 +64,12 @@ fn weaknesses(ctx: &Context, node: &Node) -> Vec<String> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for node in ctx.nodes() {
+    for node in ctx.nodes_of_kinds(&[
+        "app_service",
+        "function_app",
+        "container_app",
+        "app_service_environment",
+    ]) {
         let found = weaknesses(ctx, node);
         if !found.is_empty() {
             report.node(

@@ -58,10 +58,7 @@ fn open_doors(ctx: &Context, app: &Node) -> Vec<String> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for app in ctx.nodes() {
-        if !matches!(app.kind.as_str(), "app_service" | "function_app") {
-            continue;
-        }
+    for app in ctx.nodes_of_kinds(&["app_service", "function_app"]) {
         let doors = open_doors(ctx, app);
         if !doors.is_empty() {
             report.node(

@@ -70,9 +70,8 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         // The key's home, as drawn: a Standard vault keeps keys in software.
         let software_vault = ctx
-            .design
-            .outgoing(&store.id)
-            .into_iter()
+            .outgoing(store)
+            .iter()
             .filter(|c| c.kind == "secret_reference")
             .filter(|c| ctx.connection_text(c, "purpose") == "Key")
             .filter_map(|c| ctx.node(&c.to))

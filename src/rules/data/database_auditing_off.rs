@@ -29,10 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for db in ctx.nodes() {
-        if !matches!(db.kind.as_str(), "sql_database" | "sql_managed_instance") {
-            continue;
-        }
+    for db in ctx.nodes_of_kinds(&["sql_database", "sql_managed_instance"]) {
         if !ctx.bool(db, "auditing") {
             report.node(
                 &db.id,

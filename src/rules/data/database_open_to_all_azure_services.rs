@@ -45,7 +45,7 @@ fn public_endpoint_on(ctx: &Context, db: &Node) -> bool {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for db in ctx.nodes() {
+    for db in ctx.nodes_of_kinds(&["sql_database", "postgresql_flexible_server"]) {
         if !ctx.has_property(db, "allow_azure_services") || !ctx.bool(db, "allow_azure_services") {
             continue;
         }

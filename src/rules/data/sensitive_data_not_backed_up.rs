@@ -35,14 +35,14 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for node in ctx.nodes() {
+    for node in ctx.nodes_of_kinds(NEEDS_BACKUP) {
         if !NEEDS_BACKUP.contains(&node.kind.as_str()) || ctx.environment(node) != "Production" {
             continue;
         }
         let Some(classification) = sensitive_classification(ctx, node) else {
             continue;
         };
-        if ctx.sources(&node.id, "backup").is_empty() {
+        if ctx.sources(node, "backup").is_empty() {
             report.node(
                 &node.id,
                 format!(

@@ -61,7 +61,7 @@ fn weakness(ctx: &Context, node: &Node) -> Option<String> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for node in ctx.nodes() {
+    for node in ctx.nodes_of_kinds(&["application_gateway", "front_door", "api_management"]) {
         if let Some(weakness) = weakness(ctx, node) {
             report.node(
                 &node.id,

@@ -43,7 +43,7 @@ fn serves_plain_http(ctx: &Context, node: &Node) -> bool {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for node in ctx.nodes() {
+    for node in ctx.nodes_of_kinds(&["application_gateway", "front_door", "api_management"]) {
         if serves_plain_http(ctx, node) {
             report.node(
                 &node.id,

@@ -54,17 +54,11 @@ fn plain_backend_setting(ctx: &Context, node: &Node) -> Option<&'static str> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for gateway in ctx.nodes() {
-        if !matches!(
-            gateway.kind.as_str(),
-            "application_gateway" | "front_door" | "api_management"
-        ) {
-            continue;
-        }
+    for gateway in ctx.nodes_of_kinds(&["application_gateway", "front_door", "api_management"]) {
         if let Some(setting) = plain_backend_setting(ctx, gateway) {
             report.node_with(
                 &gateway.id,
-                ctx.targets(&gateway.id, "traffic")
+                ctx.targets(gateway, "traffic")
                     .iter()
                     .map(|n| n.id.clone())
                     .collect(),
@@ -76,7 +70,7 @@ fn check(ctx: &Context, report: &mut Report) {
             );
             continue;
         }
-        for flow in ctx.design.outgoing(&gateway.id) {
+        for flow in ctx.outgoing(gateway) {
             if flow.kind != "traffic" {
                 continue;
             }

@@ -1,9 +1,7 @@
 //! EDGE-006: an origin behind a web application firewall that can also be reached around it.
 
 use crate::model::Severity;
-use crate::rules::network::{
-    describe_exposure, internet_reach, join_labels, path_nodes, waf_origins,
-};
+use crate::rules::network::{exposure, join_labels, waf_origins};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -43,23 +41,21 @@ fn check(ctx: &Context, report: &mut Report) {
     if origins.is_empty() {
         return;
     }
-    let reach = internet_reach(ctx, |_| true, |n| ctx.is_active_waf(n));
+    let reach = ctx.internet_reachable_past_waf();
     for (origin_id, gateways) in &origins {
         let Some(origin) = ctx.node(origin_id) else {
             continue;
         };
         let gateway_ids = gateways.iter().map(|g| g.id.clone());
         if reach.contains_key(origin_id) {
+            let (path, how) = exposure(ctx, reach, origin_id);
             report.node_with(
                 origin_id,
-                gateway_ids
-                    .chain(path_nodes(ctx, &reach, origin_id))
-                    .collect(),
+                gateway_ids.chain(path).collect(),
                 format!(
-                    "`{}` sits behind {} but the internet can also reach it directly: {}",
+                    "`{}` sits behind {} but the internet can also reach it directly: {how}",
                     ctx.label(origin),
                     join_labels(ctx, gateways),
-                    describe_exposure(ctx, &reach, origin_id)
                 ),
             );
             continue;

@@ -1,6 +1,6 @@
 //! GOV-001: no Azure Policy assignment governs the workload's subscriptions.
 
-use super::{coverage_gaps, describe_nodes, governors};
+use super::{coverage_gaps, describe_nodes};
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -42,7 +42,7 @@ fn check(ctx: &Context, report: &mut Report) {
         );
         return;
     }
-    let gaps = coverage_gaps(ctx, |n| !governors(ctx, &n.id, "governance").is_empty());
+    let gaps = coverage_gaps(ctx, |n| ctx.governed_by(n, "governance"));
     for (subject, uncovered) in gaps {
         let related = uncovered.iter().map(|n| n.id.clone()).collect();
         let message = if subject.kind == "subscription" {

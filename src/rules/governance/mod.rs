@@ -1,7 +1,7 @@
 //! Governance: the baseline enforced with Azure Policy, segmentation of environments and
 //! ownership (SE:01, SE:04). Also the coverage helpers the monitoring rules share.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{Context, Rule};
 use crate::model::{Node, NodeId};
@@ -19,33 +19,9 @@ pub(super) static RULES: &[&Rule] = &[
     &policy_baseline_not_enforced::RULE,
 ];
 
-/// Governing nodes (Defender, Policy, Sentinel: nodes with `governor_trait`) that have a
-/// `governs` connection to the node or to a container around it, sorted by id. Like
-/// [`Context::governed_by`], but returns the governors so their settings can be read.
-pub(super) fn governors<'a>(
-    ctx: &Context<'a>,
-    node: &NodeId,
-    governor_trait: &str,
-) -> Vec<&'a Node> {
-    let scopes: BTreeSet<&NodeId> = std::iter::once(node)
-        .chain(ctx.design.ancestors(node).map(|a| &a.id))
-        .collect();
-    ctx.nodes_with_trait(governor_trait)
-        .into_iter()
-        .filter(|g| {
-            ctx.design
-                .outgoing(&g.id)
-                .iter()
-                .any(|c| c.kind == "governs" && scopes.contains(&c.to))
-        })
-        .collect()
-}
-
 /// The resources a workload is made of: compute and data stores, sorted by id.
 pub(super) fn workload_nodes<'a>(ctx: &Context<'a>) -> Vec<&'a Node> {
-    ctx.nodes()
-        .filter(|n| ctx.has_trait(n, "compute") || ctx.has_trait(n, "data_store"))
-        .collect()
+    ctx.nodes_with_traits(&["compute", "data_store"])
 }
 
 /// Workload nodes that `covered` rejects, grouped by their subscription. Each entry is the
@@ -60,7 +36,7 @@ pub(super) fn coverage_gaps<'a>(
         if covered(node) {
             continue;
         }
-        let subject = ctx.enclosing(&node.id, "subscription").unwrap_or(node);
+        let subject = ctx.enclosing(node, "subscription").unwrap_or(node);
         gaps.entry(&subject.id)
             .or_insert_with(|| (subject, Vec::new()))
             .1

@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, report: &mut Report) {
     for subscription in ctx.nodes_of_kind("subscription") {
-        let resources = ctx.design.descendants(&subscription.id);
+        let resources = ctx.descendants(subscription);
         let first_in = |environment: &str| -> Option<&Node> {
             resources
                 .iter()

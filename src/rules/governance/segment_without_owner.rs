@@ -29,10 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for segment in ctx.nodes() {
-        if !matches!(segment.kind.as_str(), "subscription" | "resource_group") {
-            continue;
-        }
+    for segment in ctx.nodes_of_kinds(&["subscription", "resource_group"]) {
         if ctx.text(segment, "owner").trim().is_empty() {
             report.node(
                 &segment.id,

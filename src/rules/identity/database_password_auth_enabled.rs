@@ -65,7 +65,11 @@ fn password_logins(ctx: &Context, db: &Node) -> Option<&'static str> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for db in ctx.nodes() {
+    for db in ctx.nodes_of_kinds(&[
+        "sql_database",
+        "sql_managed_instance",
+        "postgresql_flexible_server",
+    ]) {
         let Some(problem) = password_logins(ctx, db) else {
             continue;
         };

@@ -71,7 +71,15 @@ fn accepted_keys(ctx: &Context, node: &Node) -> Option<&'static str> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for node in ctx.nodes() {
+    for node in ctx.nodes_of_kinds(&[
+        "storage_account",
+        "cosmos_db",
+        "service_bus",
+        "event_hubs",
+        "redis_cache",
+        "application_insights",
+        "log_analytics_workspace",
+    ]) {
         if let Some(keys) = accepted_keys(ctx, node) {
             report.node(
                 &node.id,

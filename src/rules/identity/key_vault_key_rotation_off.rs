@@ -34,9 +34,8 @@ fn check(ctx: &Context, report: &mut Report) {
             continue;
         }
         let consumers: Vec<NodeId> = ctx
-            .design
-            .incoming(&vault.id)
-            .into_iter()
+            .incoming(vault)
+            .iter()
             .filter(|c| c.kind == "secret_reference")
             .filter(|c| ctx.connection_text(c, "purpose") == "Key")
             .map(|c| c.from.clone())

@@ -31,10 +31,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for vault in ctx.nodes() {
-        if !matches!(vault.kind.as_str(), "key_vault" | "key_vault_managed_hsm") {
-            continue;
-        }
+    for vault in ctx.nodes_of_kinds(&["key_vault", "key_vault_managed_hsm"]) {
         if ctx.publicly_accessible(vault) {
             report.node(
                 &vault.id,

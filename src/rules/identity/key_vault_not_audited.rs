@@ -30,14 +30,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for vault in ctx.nodes() {
-        if !matches!(vault.kind.as_str(), "key_vault" | "key_vault_managed_hsm") {
-            continue;
-        }
+    for vault in ctx.nodes_of_kinds(&["key_vault", "key_vault_managed_hsm"]) {
         let settings: Vec<_> = ctx
-            .design
-            .outgoing(&vault.id)
-            .into_iter()
+            .outgoing(vault)
+            .iter()
             .filter(|c| c.kind == "diagnostics")
             .collect();
         let audited = settings

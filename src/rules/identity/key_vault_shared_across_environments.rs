@@ -39,13 +39,13 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.environment(vault) == "Shared" {
             continue;
         }
-        let consumers = ctx.sources(&vault.id, "secret_reference");
+        let consumers = ctx.sources(vault, "secret_reference");
         if consumers.is_empty() {
             continue;
         }
         // Environment → one node that belongs to it, for the message.
         let mut environments: BTreeMap<&str, &NodeId> = BTreeMap::new();
-        for node in consumers.iter().copied().chain(std::iter::once(vault)) {
+        for node in consumers.iter().copied().chain(std::iter::once(*vault)) {
             let environment = ctx.environment(node);
             if environment != "Shared" && !environment.is_empty() {
                 environments.entry(environment).or_insert(&node.id);

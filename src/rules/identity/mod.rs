@@ -107,8 +107,8 @@ fn is_broad_assignment(ctx: &Context, assignment: &Connection) -> bool {
 }
 
 /// `rbac` connections, in id order.
-fn role_assignments<'a>(ctx: &Context<'a>) -> impl Iterator<Item = &'a Connection> + 'a {
-    ctx.design.connections().filter(|c| c.kind == "rbac")
+fn role_assignments<'a, 's>(ctx: &'s Context<'a>) -> impl Iterator<Item = &'a Connection> + 's {
+    ctx.connections_of_kind("rbac").iter().map(|l| l.connection)
 }
 
 /// Ways of authenticating that put a long-lived secret in the caller's hands.
@@ -134,5 +134,5 @@ fn secret_auth(ctx: &Context, traffic: &Connection) -> Option<&'static str> {
 fn is_outside_actor(ctx: &Context, node: &Node) -> bool {
     ctx.has_trait(node, "persona")
         || ctx.has_trait(node, "boundary_zone")
-        || ctx.inside_trait(&node.id, "internet_zone")
+        || ctx.inside_trait(node, "internet_zone")
 }

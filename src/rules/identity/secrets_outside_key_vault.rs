@@ -1,7 +1,9 @@
 //! KV-001: a workload uses secrets that are not kept in (or read from) Key Vault.
 
+use std::collections::BTreeMap;
+
 use super::{is_outside_actor, secret_auth};
-use crate::model::{Node, Severity};
+use crate::model::{Node, NodeId, Severity};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -47,7 +49,7 @@ fn reads_from_vault(ctx: &Context, node: &Node) -> bool {
     if ctx.has_property(node, "key_vault_references") {
         return ctx.bool(node, "key_vault_references");
     }
-    ctx.targets(&node.id, "secret_reference")
+    ctx.targets(node, "secret_reference")
         .iter()
         .any(|v| ctx.has_trait(v, "secret_store"))
 }
@@ -58,35 +60,44 @@ fn check(ctx: &Context, report: &mut Report) {
     } else {
         ", and the design has no Key Vault"
     };
-    for node in ctx.nodes() {
-        if is_outside_actor(ctx, node) {
+    for principal in ctx.nodes_of_kind("service_principal") {
+        if is_outside_actor(ctx, principal) {
             continue;
         }
-        if node.kind == "service_principal" {
-            if ctx.text(node, "credential_type") != "FederatedCredential"
-                && !ctx.bool(node, "credential_stored_in_key_vault")
-            {
-                report.node(
-                    &node.id,
-                    format!(
-                        "Service principal `{}` keeps its credential outside Key Vault{no_vault}",
-                        ctx.label(node)
-                    ),
-                );
-            }
+        if ctx.text(principal, "credential_type") != "FederatedCredential"
+            && !ctx.bool(principal, "credential_stored_in_key_vault")
+        {
+            report.node(
+                &principal.id,
+                format!(
+                    "Service principal `{}` keeps its credential outside Key Vault{no_vault}",
+                    ctx.label(principal)
+                ),
+            );
+        }
+    }
+    // Each caller's first connection (by id) that uses a secret names it in the message.
+    let mut secret_uses: BTreeMap<&NodeId, (&str, &Node)> = BTreeMap::new();
+    for traffic in ctx.connections_of_kind("traffic") {
+        if secret_uses.contains_key(&traffic.from) {
             continue;
         }
-        // The first connection that uses a secret names it in the message.
-        let secret_use = ctx
-            .design
-            .outgoing(&node.id)
-            .into_iter()
-            .filter(|c| c.kind == "traffic")
-            .find_map(|c| Some((secret_auth(ctx, c)?, ctx.node(&c.to)?)));
-        let Some((secret, target)) = secret_use else {
+        let Some(secret) = secret_auth(ctx, traffic) else {
             continue;
         };
-        if reads_from_vault(ctx, node) {
+        if let Some(target) = ctx.node(&traffic.to) {
+            secret_uses.insert(&traffic.from, (secret, target));
+        }
+    }
+    for (caller, (secret, target)) in secret_uses {
+        let Some(node) = ctx.node(caller) else {
+            continue;
+        };
+        // Service principals hold a credential rather than use one: reported above.
+        if node.kind == "service_principal"
+            || is_outside_actor(ctx, node)
+            || reads_from_vault(ctx, node)
+        {
             continue;
         }
         report.node_with(

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for traffic in ctx.design.connections().filter(|c| c.kind == "traffic") {
+    for traffic in ctx.connections_of_kind("traffic") {
         let (Some(from), Some(to)) = (ctx.node(&traffic.from), ctx.node(&traffic.to)) else {
             continue;
         };

@@ -40,7 +40,7 @@ fn check(ctx: &Context, report: &mut Report) {
         );
         return;
     }
-    for (subject, uncovered) in coverage_gaps(ctx, |n| ctx.governed_by(&n.id, "cspm")) {
+    for (subject, uncovered) in coverage_gaps(ctx, |n| ctx.governed_by(n, "cspm")) {
         let related = uncovered.iter().map(|n| n.id.clone()).collect();
         let message = if subject.kind == "subscription" {
             format!(

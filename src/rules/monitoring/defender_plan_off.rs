@@ -1,7 +1,6 @@
 //! MON-008: Defender for Cloud covers a resource, but not with the plan that protects its kind.
 
 use crate::model::{Node, Severity, Value};
-use crate::rules::governance::governors;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -44,6 +43,22 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// The kinds [`plan_for`] knows a plan for.
+const PLANNED_KINDS: [&str; 12] = [
+    "virtual_machine",
+    "app_service",
+    "function_app",
+    "sql_database",
+    "sql_managed_instance",
+    "postgresql_flexible_server",
+    "cosmos_db",
+    "storage_account",
+    "key_vault",
+    "aks_cluster",
+    "container_registry",
+    "api_management",
+];
+
 /// The plan that protects a kind: its name, the resource's own switch (if it has one) and the
 /// Defender for Cloud property.
 fn plan_for(kind: &str) -> Option<(&'static str, Option<&'static str>, &'static str)> {
@@ -77,7 +92,7 @@ fn plan_for(kind: &str) -> Option<(&'static str, Option<&'static str>, &'static 
 }
 
 /// Whether a plan switch is on: true, or any tier other than Off.
-fn is_on(ctx: &Context, node: &Node, property: &str) -> bool {
+fn is_on(ctx: &Context, node: &Node, property: &'static str) -> bool {
     match ctx.value(node, property) {
         Some(Value::Bool(on)) => *on,
         Some(Value::Text(tier)) => tier != "Off",
@@ -100,12 +115,12 @@ fn check(ctx: &Context, report: &mut Report) {
             );
         }
     }
-    for node in ctx.nodes() {
+    for node in ctx.nodes_of_kinds(&PLANNED_KINDS) {
         let Some((plan, own_switch, defender_property)) = plan_for(&node.kind) else {
             continue;
         };
         // Resources outside Defender's scope are MON-003's finding.
-        let defenders = governors(ctx, &node.id, "cspm");
+        let defenders = ctx.governors(node, "cspm");
         if defenders.is_empty() {
             continue;
         }
@@ -128,8 +143,24 @@ fn check(ctx: &Context, report: &mut Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::RULE;
+    use super::{PLANNED_KINDS, RULE, plan_for};
+    use crate::model::catalog;
     use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+
+    #[test]
+    fn planned_kinds_are_the_kinds_with_a_plan() {
+        let with_plan: Vec<&str> = catalog::builtin()
+            .kinds()
+            .iter()
+            .map(|k| k.id.as_str())
+            .filter(|k| plan_for(k).is_some())
+            .collect();
+        let mut planned = PLANNED_KINDS.to_vec();
+        planned.sort_unstable();
+        let mut expected = with_plan.clone();
+        expected.sort_unstable();
+        assert_eq!(planned, expected);
+    }
 
     fn covered_subscription() -> DesignBuilder {
         DesignBuilder::new()

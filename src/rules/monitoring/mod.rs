@@ -33,8 +33,7 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// Whether the node sends logs (not only metrics) somewhere through a diagnostic setting.
 fn sends_logs(ctx: &Context, node: &Node) -> bool {
-    ctx.design
-        .outgoing(&node.id)
+    ctx.outgoing(node)
         .iter()
         .any(|c| c.kind == "diagnostics" && ctx.connection_text(c, "categories") != "metrics")
 }
@@ -67,11 +66,10 @@ fn is_checked_elsewhere(ctx: &Context, node: &Node) -> bool {
 /// the two. (The catalog has no dedicated connection kind for it.)
 fn attached_workspaces<'a>(ctx: &Context<'a>, siem: &Node) -> Vec<&'a Node> {
     let mut out: Vec<&Node> = ctx
-        .design
-        .outgoing(&siem.id)
-        .into_iter()
+        .outgoing(siem)
+        .iter()
         .map(|c| &c.to)
-        .chain(ctx.design.incoming(&siem.id).into_iter().map(|c| &c.from))
+        .chain(ctx.incoming(siem).iter().map(|c| &c.from))
         .filter_map(|id| ctx.node(id))
         .filter(|n| ctx.has_trait(n, "log_sink"))
         .collect();

@@ -1,7 +1,7 @@
 //! NET-002: a data store the internet reaches without going through an application tier.
 
-use super::{describe_exposure, internet_reach, path_nodes};
-use crate::model::{Node, Severity};
+use super::exposure;
+use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -43,16 +43,8 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn application_tier(ctx: &Context, node: &Node) -> bool {
-    ctx.has_trait(node, "compute") || ctx.has_trait(node, "web_workload")
-}
-
 fn check(ctx: &Context, report: &mut Report) {
-    let reach = internet_reach(
-        ctx,
-        |n| !ctx.has_trait(n, "data_store"),
-        |n| application_tier(ctx, n),
-    );
+    let reach = ctx.internet_reachable_past_application_tier();
     for store in ctx.nodes_with_trait("data_store") {
         let Some(previous) = reach.get(&store.id) else {
             continue;
@@ -65,20 +57,20 @@ fn check(ctx: &Context, report: &mut Report) {
         if vault && previous.is_none() {
             continue;
         }
-        let private_endpoints = ctx.sources(&store.id, "private_link");
+        let private_endpoints = ctx.sources(store, "private_link");
         let note = if private_endpoints.is_empty() {
             ""
         } else {
             " (its private endpoint does not close the public one)"
         };
+        let (path, how) = exposure(ctx, reach, &store.id);
         report.node_with(
             &store.id,
-            path_nodes(ctx, &reach, &store.id),
+            path,
             format!(
-                "{} `{}` is reachable from the internet: {}{note}",
+                "{} `{}` is reachable from the internet: {how}{note}",
                 ctx.kind_name(store),
                 ctx.label(store),
-                describe_exposure(ctx, &reach, &store.id)
             ),
         );
     }

@@ -50,12 +50,12 @@ fn check(ctx: &Context, report: &mut Report) {
     // Networks expected to send egress through a firewall.
     let mut routed: BTreeSet<&NodeId> = ctx
         .nodes_of_kind("virtual_network")
-        .into_iter()
+        .iter()
         .filter(|n| ctx.text(n, "role") == "Spoke")
         .map(|n| &n.id)
         .collect();
     for firewall in ctx.nodes_of_kind("azure_firewall") {
-        if let Some(network) = ctx.enclosing(&firewall.id, "virtual_network") {
+        if let Some(network) = ctx.enclosing(firewall, "virtual_network") {
             routed.insert(&network.id);
         }
     }
@@ -70,20 +70,13 @@ fn check(ctx: &Context, report: &mut Report) {
 
     // Subnets that start egress, each with the workloads that do.
     let mut egress: BTreeMap<&NodeId, Vec<&Node>> = BTreeMap::new();
-    for node in ctx.nodes() {
-        if !(ctx.has_trait(node, "compute") || ctx.has_trait(node, "web_workload")) {
-            continue;
-        }
-        if let Some(subnet) = ctx.enclosing(&node.id, "subnet") {
+    for node in ctx.nodes_with_traits(&["compute", "web_workload"]) {
+        if let Some(subnet) = ctx.enclosing(node, "subnet") {
             egress.entry(&subnet.id).or_default().push(node);
         }
     }
-    let integrations: Vec<_> = ctx
-        .design
-        .connections()
-        .filter(|c| c.kind == "vnet_integration")
-        .collect();
-    for integration in &integrations {
+    let integrations = ctx.connections_of_kind("vnet_integration");
+    for integration in integrations {
         if let Some(app) = ctx.node(&integration.from) {
             egress.entry(&integration.to).or_default().push(app);
         }

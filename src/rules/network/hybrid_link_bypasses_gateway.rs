@@ -1,7 +1,7 @@
 //! NET-015: on-premises connectivity that does not terminate on a VPN or ExpressRoute gateway.
 
-use super::open_to_internet;
-use crate::model::{Node, Severity};
+use crate::model::{NodeId, Severity};
+use crate::rules::hash::FxHashSet;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -34,12 +34,19 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn on_premises(ctx: &Context, node: &Node) -> bool {
-    ctx.has_trait(node, "on_premises_zone") || ctx.inside_trait(&node.id, "on_premises_zone")
-}
-
 fn check(ctx: &Context, report: &mut Report) {
-    for connection in ctx.design.connections() {
+    // On-premises nodes: the zones and everything inside them.
+    let mut on_premises: FxHashSet<&NodeId> = FxHashSet::default();
+    for zone in ctx.nodes_with_trait("on_premises_zone") {
+        on_premises.insert(&zone.id);
+        on_premises.extend(ctx.descendants(zone).into_iter().map(|n| &n.id));
+    }
+    let links = ctx.connections_of_kind("hybrid_link").iter();
+    let from_on_premises = ctx
+        .connections_of_kind("traffic")
+        .iter()
+        .filter(|c| on_premises.contains(&c.from));
+    for connection in links.chain(from_on_premises) {
         let (Some(from), Some(to)) = (ctx.node(&connection.from), ctx.node(&connection.to)) else {
             continue;
         };
@@ -56,15 +63,12 @@ fn check(ctx: &Context, report: &mut Report) {
             }
             continue;
         }
-        if connection.kind != "traffic" || !on_premises(ctx, from) {
-            continue;
-        }
         let in_azure =
-            !ctx.has_trait(to, "boundary_zone") && !ctx.inside_trait(&to.id, "boundary_zone");
+            !ctx.has_trait(to, "boundary_zone") && !ctx.inside_trait(to, "boundary_zone");
         if in_azure
             && to.kind != "vnet_gateway"
             && !ctx.has_trait(to, "public_entry")
-            && open_to_internet(ctx, to)
+            && ctx.publicly_accessible(to)
         {
             report.connection(
                 &connection.id,

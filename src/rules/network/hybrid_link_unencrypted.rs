@@ -48,8 +48,8 @@ fn encrypted(ctx: &Context, link: &Connection) -> bool {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for link in ctx.design.connections() {
-        if link.kind != "hybrid_link" || encrypted(ctx, link) {
+    for link in ctx.connections_of_kind("hybrid_link") {
+        if encrypted(ctx, link) {
             continue;
         }
         let (Some(from), Some(to)) = (ctx.node(&link.from), ctx.node(&link.to)) else {

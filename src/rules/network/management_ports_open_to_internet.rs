@@ -1,6 +1,6 @@
 //! NET-007: RDP or SSH reachable from the internet.
 
-use super::{internet_reach, is_management_session, join_labels, session_from_internet};
+use super::{is_management_session, join_labels, session_from_internet};
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -37,7 +37,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(nsg, "allows_management_ports_from_internet") {
             continue;
         }
-        let applied_to = ctx.targets(&nsg.id, "nsg_association");
+        let applied_to = ctx.targets(nsg, "nsg_association");
         let scope = if applied_to.is_empty() {
             String::new()
         } else {
@@ -54,14 +54,14 @@ fn check(ctx: &Context, report: &mut Report) {
     }
 
     let sessions: Vec<_> = ctx
-        .design
-        .connections()
+        .connections_of_kind("traffic")
+        .iter()
         .filter(|c| is_management_session(ctx, c))
         .collect();
     if sessions.is_empty() {
         return;
     }
-    let reach = internet_reach(ctx, |_| true, |_| false);
+    let reach = ctx.internet_reachable();
     for session in sessions {
         let (Some(from), Some(to)) = (ctx.node(&session.from), ctx.node(&session.to)) else {
             continue;
@@ -69,7 +69,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if to.kind == "bastion" {
             continue;
         }
-        if session_from_internet(ctx, &reach, from) {
+        if session_from_internet(ctx, reach, from) {
             report.connection(
                 &session.id,
                 format!(

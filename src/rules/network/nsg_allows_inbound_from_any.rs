@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
 
 /// Whether the NSG is applied only to subnets whose service must take internet traffic.
 fn guards_only_internet_gateways(ctx: &Context, nsg: &Node) -> bool {
-    let applied_to = ctx.targets(&nsg.id, "nsg_association");
+    let applied_to = ctx.targets(nsg, "nsg_association");
     !applied_to.is_empty()
         && applied_to.iter().all(|target| {
             target.kind == "subnet"

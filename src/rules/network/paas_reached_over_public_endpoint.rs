@@ -47,10 +47,10 @@ fn injected_into_network(ctx: &Context, node: &Node) -> bool {
         "postgresql_flexible_server" => ctx.text(node, "network_mode") == "VnetInjected",
         "api_management" => ctx.text(node, "vnet_mode") == "Internal",
         "container_app" => {
-            ctx.bool(node, "environment_internal") && ctx.enclosing(&node.id, "subnet").is_some()
+            ctx.bool(node, "environment_internal") && ctx.enclosing(node, "subnet").is_some()
         }
         "app_service" | "function_app" => ctx
-            .enclosing(&node.id, "app_service_environment")
+            .enclosing(node, "app_service_environment")
             .is_some_and(|ase| ctx.text(ase, "load_balancer") == "Internal"),
         _ => false,
     }
@@ -70,7 +70,7 @@ fn needs_private_link(ctx: &Context, node: &Node) -> bool {
 /// Why an app cannot reach a private endpoint, if it cannot: no VNet integration, or a plan
 /// without it.
 fn integration_gap(ctx: &Context, app: &Node) -> Option<&'static str> {
-    if ctx.enclosing(&app.id, "app_service_environment").is_some() {
+    if ctx.enclosing(app, "app_service_environment").is_some() {
         return None;
     }
     let plan_lacks_it = match app.kind.as_str() {
@@ -80,7 +80,7 @@ fn integration_gap(ctx: &Context, app: &Node) -> Option<&'static str> {
     };
     if plan_lacks_it {
         Some("its plan does not support VNet integration")
-    } else if ctx.targets(&app.id, "vnet_integration").is_empty() {
+    } else if ctx.targets(app, "vnet_integration").is_empty() {
         Some("it has no VNet integration")
     } else {
         None
@@ -88,10 +88,7 @@ fn integration_gap(ctx: &Context, app: &Node) -> Option<&'static str> {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
-    for connection in ctx.design.connections() {
-        if connection.kind != "traffic" {
-            continue;
-        }
+    for connection in ctx.connections_of_kind("traffic") {
         let (Some(source), Some(target)) = (ctx.node(&connection.from), ctx.node(&connection.to))
         else {
             continue;

@@ -32,14 +32,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for connection in ctx.design.connections() {
+    if !(ctx.has_environment("Production") && ctx.has_environment("NonProduction")) {
+        return;
+    }
+    let peerings = ctx.connections_of_kind("peering").iter();
+    for connection in peerings.chain(ctx.flows()) {
         let peering = connection.kind == "peering";
-        if !peering && !ctx.is_flow(connection) {
-            continue;
-        }
-        let (Some(from), Some(to)) = (ctx.node(&connection.from), ctx.node(&connection.to)) else {
-            continue;
-        };
+        let (from, to) = (connection.source, connection.target);
         let environments = (ctx.environment(from), ctx.environment(to));
         if !matches!(
             environments,

@@ -36,6 +36,18 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// The kinds [`public_entry`] looks at.
+const ENTRY_KINDS: [&str; 8] = [
+    "application_gateway",
+    "azure_firewall",
+    "vnet_gateway",
+    "bastion",
+    "load_balancer",
+    "virtual_machine",
+    "api_management",
+    "app_service_environment",
+];
+
 /// Whether a node inside a virtual network carries a public IP by its own settings.
 fn public_entry(ctx: &Context, node: &Node) -> bool {
     match node.kind.as_str() {
@@ -51,16 +63,21 @@ fn public_entry(ctx: &Context, node: &Node) -> bool {
 }
 
 fn check(ctx: &Context, report: &mut Report) {
+    // Entry points: nodes a public IP sends traffic to, and nodes public by their own settings.
+    let mut candidates: Vec<&Node> = ctx
+        .nodes_of_kinds(&ENTRY_KINDS)
+        .into_iter()
+        .filter(|n| public_entry(ctx, n))
+        .collect();
+    for ip in ctx.nodes_of_kind("public_ip") {
+        let fed = ctx.outgoing(ip).iter().filter(|c| c.kind == "traffic");
+        candidates.extend(fed.filter_map(|c| ctx.node(&c.to)));
+    }
+    candidates.sort_by(|a, b| a.id.cmp(&b.id));
+    candidates.dedup_by(|a, b| a.id == b.id);
     let mut entries: BTreeMap<&NodeId, Vec<&Node>> = BTreeMap::new();
-    for node in ctx.nodes() {
-        let fed_by_public_ip = ctx
-            .sources(&node.id, "traffic")
-            .iter()
-            .any(|n| n.kind == "public_ip");
-        if !(fed_by_public_ip || public_entry(ctx, node)) {
-            continue;
-        }
-        if let Some(network) = ctx.enclosing(&node.id, "virtual_network") {
+    for node in candidates {
+        if let Some(network) = ctx.enclosing(node, "virtual_network") {
             entries.entry(&network.id).or_default().push(node);
         }
     }
@@ -78,7 +95,7 @@ fn check(ctx: &Context, report: &mut Report) {
             .iter()
             .any(|p| p.kind == "ddos_protection_plan" && ctx.bool(p, "enabled"));
         let per_ip = entry_points.iter().all(|entry| {
-            ctx.sources(&entry.id, "traffic")
+            ctx.sources(entry, "traffic")
                 .iter()
                 .any(|ip| ip.kind == "public_ip" && ctx.bool(ip, "ddos_ip_protection"))
         });

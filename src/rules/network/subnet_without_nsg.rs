@@ -37,7 +37,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if PLATFORM_SUBNETS.contains(&ctx.text(subnet, "purpose")) {
             continue;
         }
-        if nsgs_of(ctx, &subnet.id).is_empty() {
+        if nsgs_of(ctx, subnet).is_empty() {
             report.node(
                 &subnet.id,
                 format!(

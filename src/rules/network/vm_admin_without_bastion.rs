@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{internet_reach, is_management_session, session_from_internet};
+use super::{is_management_session, session_from_internet};
 use crate::model::{NodeId, Severity};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -39,8 +39,8 @@ fn check(ctx: &Context, report: &mut Report) {
     let bastions = ctx.nodes_of_kind("bastion");
     // Networks Bastion serves: its own, plus peered ones unless it is the Developer SKU.
     let mut served: BTreeSet<&NodeId> = BTreeSet::new();
-    for bastion in &bastions {
-        let Some(network) = ctx.enclosing(&bastion.id, "virtual_network") else {
+    for bastion in bastions {
+        let Some(network) = ctx.enclosing(bastion, "virtual_network") else {
             continue;
         };
         served.insert(&network.id);
@@ -48,9 +48,9 @@ fn check(ctx: &Context, report: &mut Report) {
             continue;
         }
         for peer in ctx
-            .targets(&network.id, "peering")
+            .targets(network, "peering")
             .into_iter()
-            .chain(ctx.sources(&network.id, "peering"))
+            .chain(ctx.sources(network, "peering"))
         {
             served.insert(&peer.id);
         }
@@ -59,7 +59,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(vm, "interactive_admin") {
             continue;
         }
-        let covered = match ctx.enclosing(&vm.id, "virtual_network") {
+        let covered = match ctx.enclosing(vm, "virtual_network") {
             Some(network) => served.contains(&network.id),
             // A machine drawn outside any network: any Bastion in the design is taken to serve it.
             None => !bastions.is_empty(),
@@ -76,21 +76,21 @@ fn check(ctx: &Context, report: &mut Report) {
     }
 
     let sessions: Vec<_> = ctx
-        .design
-        .connections()
+        .connections_of_kind("traffic")
+        .iter()
         .filter(|c| is_management_session(ctx, c))
         .collect();
     if sessions.is_empty() {
         return;
     }
-    let reach = internet_reach(ctx, |_| true, |_| false);
+    let reach = ctx.internet_reachable();
     for session in sessions {
         let (Some(from), Some(to)) = (ctx.node(&session.from), ctx.node(&session.to)) else {
             continue;
         };
         if matches!(from.kind.as_str(), "bastion" | "vnet_gateway")
             || to.kind == "bastion"
-            || session_from_internet(ctx, &reach, from)
+            || session_from_internet(ctx, reach, from)
         {
             continue;
         }

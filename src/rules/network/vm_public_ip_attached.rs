@@ -37,7 +37,7 @@ fn check(ctx: &Context, report: &mut Report) {
             continue;
         }
         let attached: Vec<_> = ctx
-            .sources(&vm.id, "traffic")
+            .sources(vm, "traffic")
             .into_iter()
             .filter(|n| n.kind == "public_ip")
             .collect();

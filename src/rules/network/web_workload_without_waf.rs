@@ -1,6 +1,6 @@
 //! NET-001: a web workload the internet reaches without passing a web application firewall.
 
-use super::{describe_exposure, internet_reach, path_nodes, waf_origins};
+use super::{exposure, waf_origins};
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -38,24 +38,27 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    let reach = internet_reach(ctx, |_| true, |n| ctx.is_active_waf(n));
+    let reach = ctx.internet_reachable_past_waf();
+    if reach.is_empty() {
+        return;
+    }
     let behind_waf = waf_origins(ctx);
     for node in ctx.nodes_with_trait("web_workload") {
+        if !reach.contains_key(&node.id) || behind_waf.contains_key(&node.id) {
+            continue;
+        }
         // Appliances, jump boxes and build agents are not web servers; other rules cover them.
         if node.kind == "virtual_machine" && ctx.text(node, "role") != "Workload" {
             continue;
         }
-        if !reach.contains_key(&node.id) || behind_waf.contains_key(&node.id) {
-            continue;
-        }
+        let (path, how) = exposure(ctx, reach, &node.id);
         report.node_with(
             &node.id,
-            path_nodes(ctx, &reach, &node.id),
+            path,
             format!(
-                "{} `{}` is reachable from the internet without a web application firewall: {}",
+                "{} `{}` is reachable from the internet without a web application firewall: {how}",
                 ctx.kind_name(node),
                 ctx.label(node),
-                describe_exposure(ctx, &reach, &node.id)
             ),
         );
     }
