@@ -918,12 +918,15 @@ impl<'a> Context<'a> {
             "api_management" => {
                 self.text(node, "vnet_mode") != "Internal" && self.open_endpoint(node)
             }
-            // Apps in an App Service Environment are exposed through the environment's load
-            // balancer.
-            "app_service" | "function_app"
-                if self.enclosing(node, "app_service_environment").is_some() =>
-            {
-                false
+            // Apps in an App Service Environment take traffic through the environment's load
+            // balancer: an internal one keeps them private whatever their own settings say.
+            "app_service" | "function_app" => {
+                match self.enclosing(node, "app_service_environment") {
+                    Some(ase) => {
+                        self.text(ase, "load_balancer") == "External" && self.open_endpoint(node)
+                    }
+                    None => self.open_endpoint(node),
+                }
             }
             "container_app" => {
                 self.text(node, "ingress") == "External"
@@ -992,44 +995,62 @@ impl<'a> Context<'a> {
 
     /// Nodes the internet reaches along data flows, from the internet zone and from publicly
     /// accessible nodes. Each maps to the node it was reached from (`None` for a node that is
-    /// public by itself).
+    /// public by itself). Azure Bastion is reached but ends the path: it terminates the session
+    /// and opens its own to the machines behind it.
     pub fn internet_reachable(&self) -> &Reach<'a> {
         self.reach_network
             .get_or_init(|| self.exposure(Exposure::Network))
     }
 
-    /// Like [`Self::internet_reachable`], but paths stop at an active WAF: what the internet
-    /// reaches without passing one.
+    /// What web traffic from the internet reaches without passing an active WAF: like
+    /// [`Self::internet_reachable`], but paths stop at an active WAF and do not follow RDP or
+    /// SSH sessions, which carry no web traffic.
     pub fn internet_reachable_past_waf(&self) -> &Reach<'a> {
         self.reach_web.get_or_init(|| self.exposure(Exposure::Web))
     }
 
     /// What the internet reaches without passing the application tier (compute and web
-    /// workloads): paths stop there, and do not continue out of data stores.
+    /// workloads): paths stop there, do not continue out of data stores or Bastion, and do not
+    /// follow RDP or SSH sessions.
     pub fn internet_reachable_past_application_tier(&self) -> &Reach<'a> {
         self.reach_data
             .get_or_init(|| self.exposure(Exposure::Data))
     }
 
     fn exposure(&self, exposure: Exposure) -> Reach<'a> {
+        // Bastion terminates the sessions it brokers: nothing passes through it.
+        let past_bastion = |n: &Node| n.kind != "bastion";
+        let any_flow = |_: &Connection| true;
+        let not_session = |c: &Connection| !self.is_management_session(c);
         match exposure {
-            Exposure::Network => self.internet_reach(|_| true, |_| false),
-            Exposure::Web => self.internet_reach(|_| true, |n| self.is_active_waf(n)),
+            Exposure::Network => self.internet_reach(past_bastion, |_| false, any_flow),
+            Exposure::Web => {
+                self.internet_reach(past_bastion, |n| self.is_active_waf(n), not_session)
+            }
             Exposure::Data => self.internet_reach(
-                |n| !self.has_trait(n, "data_store"),
+                |n| past_bastion(n) && !self.has_trait(n, "data_store"),
                 |n| self.has_trait(n, "compute") || self.has_trait(n, "web_workload"),
+                not_session,
             ),
         }
     }
 
-    /// What the internet reaches along data flows, from the internet zone and from publicly
-    /// accessible nodes. Traffic continues only out of nodes `expands` accepts and never enters
-    /// a node `blocks` accepts (a blocked node is not a starting point either). Breadth-first,
-    /// linear in nodes plus connections, cycles included.
+    /// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
+    pub fn is_management_session(&self, connection: &Connection) -> bool {
+        connection.kind == "traffic"
+            && (matches!(self.connection_text(connection, "protocol"), "RDP" | "SSH")
+                || matches!(self.connection_int(connection, "port"), 22 | 3389))
+    }
+
+    /// What the internet reaches along data flows (those `follows` accepts), from the internet
+    /// zone and from publicly accessible nodes. Traffic continues only out of nodes `expands`
+    /// accepts and never enters a node `blocks` accepts (a blocked node is not a starting point
+    /// either). Breadth-first, linear in nodes plus connections, cycles included.
     pub fn internet_reach(
         &self,
         expands: impl Fn(&Node) -> bool,
         blocks: impl Fn(&Node) -> bool,
+        follows: impl Fn(&Connection) -> bool,
     ) -> Reach<'a> {
         let zone = self.internet_sources();
         let open: Vec<&'a NodeId> = self
@@ -1054,7 +1075,7 @@ impl<'a> Context<'a> {
                 continue;
             }
             for link in adjacency.outgoing.get(position) {
-                if !link.flow || blocks(link.target) {
+                if !link.flow || blocks(link.target) || !follows(link) {
                     continue;
                 }
                 let Some(target) = self.position(link.target) else {
@@ -1143,6 +1164,206 @@ fn merge_by_position<'a>(infos: &[&KindInfo<'a>]) -> Vec<&'a Node> {
                 .collect();
             all.sort_unstable_by_key(|(position, _)| *position);
             all.into_iter().map(|(_, n)| n).collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Context;
+    use crate::model::{Design, NodeId, Value, catalog};
+    use crate::rules::registry;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
+
+    fn id(text: &str) -> NodeId {
+        NodeId::new(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Whether the node with this id is publicly accessible.
+    fn public(design: &Design, node: &str) -> bool {
+        let ctx = Context::new(design, catalog::builtin());
+        let node = ctx.node(&id(node)).unwrap_or_else(|| panic!("no {node}"));
+        ctx.publicly_accessible(node)
+    }
+
+    fn rule(id: &str) -> &'static crate::rules::Rule {
+        registry::find(id).unwrap_or_else(|| panic!("no rule {id}"))
+    }
+
+    #[test]
+    fn container_apps_with_external_ingress_in_a_public_environment_are_public() {
+        let design = DesignBuilder::new()
+            .node("open", "container_app")
+            .node("internal-env", "container_app")
+            .set("internal-env", "environment_internal", true)
+            .node("closed-env", "container_app")
+            .set(
+                "closed-env",
+                "environment_public_network_access",
+                "Disabled",
+            )
+            .node("internal-ingress", "container_app")
+            .set("internal-ingress", "ingress", "EnvironmentOnly")
+            .node("allow-list", "container_app")
+            .set("allow-list", "ip_restrictions_mode", "Allow")
+            .build();
+        assert!(public(&design, "open"));
+        for closed in [
+            "internal-env",
+            "closed-env",
+            "internal-ingress",
+            "allow-list",
+        ] {
+            assert!(!public(&design, closed), "{closed}");
+        }
+        assert_fires_on(rule("NET-001"), &design, &["open"]);
+    }
+
+    #[test]
+    fn api_management_in_internal_mode_is_private() {
+        let design = DesignBuilder::new()
+            .node("internal", "api_management")
+            .set("internal", "vnet_mode", "Internal")
+            .node("external", "api_management")
+            .set("external", "vnet_mode", "External")
+            .build();
+        assert!(!public(&design, "internal"));
+        assert!(public(&design, "external"));
+        assert_fires_on(rule("NET-001"), &design, &["external"]);
+    }
+
+    #[test]
+    fn apps_in_an_internal_app_service_environment_are_private() {
+        let design = DesignBuilder::new()
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("ilb-ase", "app_service_environment", "snet")
+            .set("ilb-ase", "load_balancer", "Internal")
+            .child("private-app", "app_service", "ilb-ase")
+            .child("private-func", "function_app", "ilb-ase")
+            .child("ext-ase", "app_service_environment", "snet")
+            .set("ext-ase", "load_balancer", "External")
+            .child("public-app", "app_service", "ext-ase")
+            .child("restricted-app", "app_service", "ext-ase")
+            .set("restricted-app", "public_network_access", "Disabled")
+            .build();
+        for private in ["ilb-ase", "private-app", "private-func", "restricted-app"] {
+            assert!(!public(&design, private), "{private}");
+        }
+        assert!(public(&design, "ext-ase"));
+        assert!(public(&design, "public-app"));
+        assert_fires_on(rule("NET-001"), &design, &["ext-ase", "public-app"]);
+    }
+
+    #[test]
+    fn postgresql_and_sql_managed_instance_endpoints_follow_their_network_settings() {
+        let design = DesignBuilder::new()
+            .node("pg-public", "postgresql_flexible_server")
+            .node("pg-vnet", "postgresql_flexible_server")
+            .set("pg-vnet", "network_mode", "VnetInjected")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("mi-private", "sql_managed_instance", "snet")
+            .child("mi-public", "sql_managed_instance", "snet")
+            .set("mi-public", "public_data_endpoint", true)
+            .build();
+        assert!(public(&design, "pg-public"));
+        assert!(!public(&design, "pg-vnet"));
+        assert!(!public(&design, "mi-private"));
+        assert!(public(&design, "mi-public"));
+        assert_fires_on(rule("NET-002"), &design, &["pg-public", "mi-public"]);
+    }
+
+    #[test]
+    fn public_entry_points_are_reachable_without_a_drawn_internet_edge() {
+        let design = DesignBuilder::new()
+            .node("pip", "public_ip")
+            .node("fd", "front_door")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("public-lb", "load_balancer", "snet")
+            .child("internal-lb", "load_balancer", "snet")
+            .set("internal-lb", "type", "Internal")
+            .child("appgw", "application_gateway", "snet")
+            .child("private-appgw", "application_gateway", "snet")
+            .set("private-appgw", "frontend", "Private")
+            .build();
+        let ctx = Context::new(&design, catalog::builtin());
+        let reach = ctx.internet_reachable();
+        for open in ["pip", "fd", "public-lb", "appgw"] {
+            assert_eq!(reach.get(&id(open)), Some(&None), "{open}");
+        }
+        for closed in ["internal-lb", "private-appgw", "vnet", "snet"] {
+            assert!(!reach.contains_key(&id(closed)), "{closed}");
+        }
+    }
+
+    fn behind_bastion(session: Option<&str>) -> Design {
+        let properties: Vec<(&str, Value)> = session
+            .map(|protocol| vec![("protocol", Value::from(protocol))])
+            .unwrap_or_default();
+        DesignBuilder::new()
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .node("pip", "public_ip")
+            .node("vnet", "virtual_network")
+            .child("bastion-snet", "subnet", "vnet")
+            .set("bastion-snet", "purpose", "AzureBastionSubnet")
+            .child("bastion", "bastion", "bastion-snet")
+            .child("snet", "subnet", "vnet")
+            .child("vm", "virtual_machine", "snet")
+            .node("st", "storage_account")
+            .set("st", "public_network_access", "Disabled")
+            .connect("admin", "pip", "traffic")
+            .connect("pip", "bastion", "traffic")
+            .connect_with("bastion", "vm", "traffic", &properties)
+            .connect("bastion", "st", "traffic")
+            .build()
+    }
+
+    #[test]
+    fn internet_reach_ends_at_bastion() {
+        for session in [None, Some("RDP")] {
+            let design = behind_bastion(session);
+            let ctx = Context::new(&design, catalog::builtin());
+            for reach in [
+                ctx.internet_reachable(),
+                ctx.internet_reachable_past_waf(),
+                ctx.internet_reachable_past_application_tier(),
+            ] {
+                assert!(reach.contains_key(&id("bastion")));
+                assert!(!reach.contains_key(&id("vm")), "{session:?}");
+                assert!(!reach.contains_key(&id("st")), "{session:?}");
+            }
+            assert_quiet(rule("NET-001"), &design);
+            assert_quiet(rule("NET-002"), &design);
+            assert_quiet(rule("NET-007"), &design);
+        }
+    }
+
+    #[test]
+    fn rdp_and_ssh_sessions_carry_no_web_exposure() {
+        for (property, value) in [
+            ("protocol", Value::from("RDP")),
+            ("protocol", Value::from("SSH")),
+            ("port", Value::from(22_i64)),
+        ] {
+            let design = DesignBuilder::new()
+                .node("pip", "public_ip")
+                .node("vnet", "virtual_network")
+                .child("snet", "subnet", "vnet")
+                .child("vm", "virtual_machine", "snet")
+                .child("jump", "virtual_machine", "snet")
+                .connect_with("pip", "vm", "traffic", &[(property, value.clone())])
+                .connect_with("pip", "jump", "traffic", &[])
+                .build();
+            let ctx = Context::new(&design, catalog::builtin());
+            // The network reach follows the session; web exposure does not.
+            assert!(ctx.internet_reachable().contains_key(&id("vm")));
+            assert!(!ctx.internet_reachable_past_waf().contains_key(&id("vm")));
+            assert_fires_on(rule("NET-001"), &design, &["jump"]);
+            let findings = run(rule("NET-007"), &design);
+            assert_eq!(findings.len(), 1, "{findings:#?}");
         }
     }
 }

@@ -20,7 +20,8 @@ pub static RULE: Rule = Rule {
                  (storage, databases, caches, messaging, Key Vault, registries) that is reached this way, or \
                  whose own public endpoint accepts traffic from any network, is reported. Flows out of a \
                  data store are not followed, and stores classified as Public are skipped. A Key Vault or \
-                 Managed HSM whose only exposure is its own endpoint is left to KV-004.",
+                 Managed HSM whose only exposure is its own endpoint is left to KV-004. Paths end at Azure \
+                 Bastion, and RDP or SSH sessions are not followed.",
         rationale: "A data store that the internet can address directly is one leaked key, weak password or \
                     misconfigured firewall rule away from a breach, and it is the first target of scanners. \
                     Serving data only through the application tier keeps authentication, input validation and \

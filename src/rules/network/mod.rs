@@ -112,9 +112,7 @@ pub(super) fn waf_origins<'a>(ctx: &Context<'a>) -> BTreeMap<&'a NodeId, Vec<&'a
 
 /// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
 pub(super) fn is_management_session(ctx: &Context, connection: &Connection) -> bool {
-    connection.kind == "traffic"
-        && (matches!(ctx.connection_text(connection, "protocol"), "RDP" | "SSH")
-            || matches!(ctx.connection_int(connection, "port"), 22 | 3389))
+    ctx.is_management_session(connection)
 }
 
 /// Whether a management session starts on the internet: in the internet zone, or at a layer-4

@@ -21,7 +21,9 @@ pub static RULE: Rule = Rule {
                  container apps, AKS, App Service Environments, API Management, and VMs in the workload \
                  role) reached before an active web application firewall is reported with the path. \
                  Workloads that already sit behind an active WAF but can also be reached around it are \
-                 left to EDGE-006.",
+                 left to EDGE-006. Paths end at Azure Bastion, which terminates the sessions it brokers, \
+                 and RDP or SSH sessions are not followed: they carry no web traffic (NET-007 and NET-009 \
+                 cover them).",
         rationale: "Web workloads face injection, cross-site scripting, protocol abuse and bot traffic that a \
                     layer-4 device such as a load balancer or a DNAT rule passes straight through. A web \
                     application firewall inspects each request before it reaches the code, and gives one \
