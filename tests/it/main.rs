@@ -5,6 +5,7 @@ mod edits;
 mod export;
 mod gui;
 mod persistence;
+mod rules;
 mod templates;
 mod tidy;
 
