@@ -77,6 +77,22 @@ fn bench<R>(what: &str, size: usize, f: impl FnMut() -> R) {
     }
 }
 
+/// The five rules that take longest alone (each with a context of its own, so the indexes it
+/// uses are built in its time).
+fn slowest_rules(design: &palisade::model::Design, catalog: &palisade::model::Catalog) {
+    let mut times: Vec<(Duration, &str)> = rules::registry::all()
+        .iter()
+        .map(|rule| {
+            let once = || rules::evaluate_rules(design, catalog, [*rule]);
+            (time(Duration::from_millis(20), once), rule.meta.id)
+        })
+        .collect();
+    times.sort_by(|a, b| b.cmp(a));
+    for (d, id) in times.into_iter().take(5) {
+        show(&format!("  slowest rules: {id}"), design.nodes().len(), d);
+    }
+}
+
 fn main() {
     let catalog = catalog::builtin();
     for size in [100, 1_000, 10_000] {
@@ -85,6 +101,9 @@ fn main() {
         bench("evaluate (all rules)", size, || {
             rules::evaluate(&design, catalog)
         });
+        if size == 10_000 && wanted("slowest rules") {
+            slowest_rules(&design, catalog);
+        }
         bench("scene build", size, || {
             scene::build(&design, catalog, Some(&findings))
         });

@@ -249,8 +249,9 @@ where
 {
     let context = Context::new(design, catalog);
     let mut findings = Findings::default();
-    // Each rule's findings, sorted by subject and message; then the rules in order.
-    let mut batches: Vec<Vec<Finding>> = Vec::new();
+    // The enabled rules that apply, with their severities, in the order findings are sorted:
+    // each rule's findings then only need sorting among themselves, where they were added.
+    let mut runs: Vec<(Severity, &'static Rule)> = Vec::new();
     for rule in rules {
         let setting = design.meta.rule_settings.get(rule.meta.id);
         if setting.is_some_and(|s| !s.enabled) || !context.in_scope(rule.meta.scope) {
@@ -260,15 +261,21 @@ where
         let severity = setting
             .and_then(|s| s.severity)
             .unwrap_or(rule.meta.severity);
+        runs.push((severity, rule));
+    }
+    runs.sort_by_key(|(severity, rule)| (*severity, rule.meta.id));
+    let distinct_rules = runs.windows(2).all(|w| w[0].1.meta.id != w[1].1.meta.id);
+    for (severity, rule) in runs {
         let mut report = Report::default();
         (rule.check)(&context, &mut report);
-        let mut batch = Vec::with_capacity(report.raised.len());
+        let start = findings.items.len();
+        findings.items.reserve(report.raised.len());
         for (subject, message, mut related) in report.raised {
             if related.len() > 1 {
                 related.sort();
                 related.dedup();
             }
-            batch.push(Finding {
+            findings.items.push(Finding {
                 rule: &rule.meta,
                 severity,
                 fingerprint: fingerprint(rule.meta.id, &subject),
@@ -278,18 +285,11 @@ where
             });
         }
         // Rules mostly report in subject order already, which this sort finds in one pass.
-        batch.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
-        if !batch.is_empty() {
-            batches.push(batch);
-        }
+        findings.items[start..]
+            .sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
     }
-    batches.sort_by(|a, b| (a[0].severity, a[0].rule.id).cmp(&(b[0].severity, b[0].rule.id)));
-    let distinct_rules = batches
-        .windows(2)
-        .all(|w| (w[0][0].severity, w[0][0].rule.id) != (w[1][0].severity, w[1][0].rule.id));
-    findings.items = batches.into_iter().flatten().collect();
     if !distinct_rules {
-        // The same rule given twice: its batches interleave.
+        // The same rule given twice: its findings interleave.
         findings.items.sort_by(|a, b| {
             (a.severity, a.rule.id, &a.subject, &a.message)
                 .cmp(&(b.severity, b.rule.id, &b.subject, &b.message))
