@@ -28,6 +28,46 @@ pub struct Link<'a> {
     pub target: &'a Node,
     /// Whether the connection's kind carries data-plane traffic.
     pub flow: bool,
+    /// Index of the connection's kind in the context's table, or `NONE`.
+    kind_slot: u32,
+}
+
+/// A connection, or a [`Link`], which knows its kind without looking it up: what the connection
+/// property queries of [`Context`] take.
+pub trait ConnectionRef {
+    fn connection(&self) -> &Connection;
+    /// Index of the connection's kind in the context's table.
+    fn kind_in(&self, ctx: &Context<'_>) -> Option<u32>;
+}
+
+impl ConnectionRef for Connection {
+    fn connection(&self) -> &Connection {
+        self
+    }
+
+    fn kind_in(&self, ctx: &Context<'_>) -> Option<u32> {
+        ctx.connection_kind_index.get(self.kind.as_str()).copied()
+    }
+}
+
+impl ConnectionRef for Link<'_> {
+    fn connection(&self) -> &Connection {
+        self.connection
+    }
+
+    fn kind_in(&self, _: &Context<'_>) -> Option<u32> {
+        (self.kind_slot != NONE).then_some(self.kind_slot)
+    }
+}
+
+impl<T: ConnectionRef + ?Sized> ConnectionRef for &T {
+    fn connection(&self) -> &Connection {
+        (**self).connection()
+    }
+
+    fn kind_in(&self, ctx: &Context<'_>) -> Option<u32> {
+        (**self).kind_in(ctx)
+    }
 }
 
 impl std::ops::Deref for Link<'_> {
@@ -200,7 +240,8 @@ pub struct Context<'a> {
     /// Trait name → index in `trait_nodes`.
     trait_index: FxHashMap<&'a str, usize>,
     trait_nodes: Vec<OnceCell<Vec<&'a Node>>>,
-    connection_kinds: FxHashMap<&'a str, ConnectionKindInfo<'a>>,
+    connection_kinds: Vec<ConnectionKindInfo<'a>>,
+    connection_kind_index: FxHashMap<&'a str, u32>,
     // Built on first use.
     by_id: OnceCell<FxHashMap<&'a NodeId, u32>>,
     containment: OnceCell<Containment>,
@@ -279,7 +320,7 @@ impl<'a> Context<'a> {
             }
         }
         let trait_nodes = (0..trait_index.len()).map(|_| OnceCell::new()).collect();
-        let connection_kinds = catalog
+        let connection_kinds: Vec<ConnectionKindInfo<'a>> = catalog
             .connection_kinds()
             .iter()
             .map(|kind| {
@@ -289,12 +330,17 @@ impl<'a> Context<'a> {
                         .entry(property.id.as_str())
                         .or_insert(&property.default);
                 }
-                let info = ConnectionKindInfo {
+                ConnectionKindInfo {
                     flow: kind.flow,
                     defaults,
-                };
-                (kind.id.as_str(), info)
+                }
             })
+            .collect();
+        let connection_kind_index = catalog
+            .connection_kinds()
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| (kind.id.as_str(), i as u32))
             .collect();
         Self {
             design,
@@ -315,6 +361,7 @@ impl<'a> Context<'a> {
             trait_index,
             trait_nodes,
             connection_kinds,
+            connection_kind_index,
             by_id: OnceCell::new(),
             containment: OnceCell::new(),
             adjacency: OnceCell::new(),
@@ -528,19 +575,29 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn connection_value<'n>(&self, connection: &'n Connection, property: &str) -> Option<&'n Value>
+    fn connection_value<'n, C: ConnectionRef + ?Sized>(
+        &self,
+        connection: &'n C,
+        property: &str,
+    ) -> Option<&'n Value>
     where
         'a: 'n,
     {
-        if let Some(value) = connection.properties.get(property) {
+        if let Some(value) = connection.connection().properties.get(property) {
             return Some(value);
         }
-        self.connection_kinds
-            .get(connection.kind.as_str())
-            .and_then(|k| k.defaults.get(property).copied())
+        let kind = connection.kind_in(self)?;
+        self.connection_kinds[kind as usize]
+            .defaults
+            .get(property)
+            .copied()
     }
 
-    pub fn connection_text<'n>(&self, connection: &'n Connection, property: &str) -> &'n str
+    pub fn connection_text<'n, C: ConnectionRef + ?Sized>(
+        &self,
+        connection: &'n C,
+        property: &str,
+    ) -> &'n str
     where
         'a: 'n,
     {
@@ -549,13 +606,21 @@ impl<'a> Context<'a> {
             .unwrap_or("")
     }
 
-    pub fn connection_bool(&self, connection: &Connection, property: &str) -> bool {
+    pub fn connection_bool(
+        &self,
+        connection: &(impl ConnectionRef + ?Sized),
+        property: &str,
+    ) -> bool {
         self.connection_value(connection, property)
             .and_then(Value::as_bool)
             .unwrap_or(false)
     }
 
-    pub fn connection_int(&self, connection: &Connection, property: &str) -> i64 {
+    pub fn connection_int(
+        &self,
+        connection: &(impl ConnectionRef + ?Sized),
+        property: &str,
+    ) -> i64 {
         self.connection_value(connection, property)
             .and_then(Value::as_int)
             .unwrap_or(0)
@@ -741,9 +806,9 @@ impl<'a> Context<'a> {
 
     /// Whether the connection carries data-plane traffic (traffic, private link, hybrid link).
     pub fn is_flow(&self, connection: &Connection) -> bool {
-        self.connection_kinds
+        self.connection_kind_index
             .get(connection.kind.as_str())
-            .is_some_and(|k| k.flow)
+            .is_some_and(|&k| self.connection_kinds[k as usize].flow)
     }
 
     fn adjacency(&self) -> &Adjacency<'a> {
@@ -752,7 +817,7 @@ impl<'a> Context<'a> {
             let mut leaving: Vec<(u32, Link<'a>)> = Vec::with_capacity(count);
             let mut arriving: Vec<(u32, Link<'a>)> = Vec::with_capacity(count);
             // A handful of kinds: a list searched from the last kind found beats hashing.
-            let mut by_kind: Vec<(&'a str, bool, Vec<Link<'a>>)> = Vec::new();
+            let mut by_kind: Vec<(&'a str, u32, Vec<Link<'a>>)> = Vec::new();
             let mut last = 0;
             for connection in self.design.connections() {
                 let (Some(from), Some(to)) = (
@@ -766,18 +831,22 @@ impl<'a> Context<'a> {
                     last = match by_kind.iter().position(|(name, _, _)| *name == kind) {
                         Some(found) => found,
                         None => {
-                            let flow = self.connection_kinds.get(kind).is_some_and(|k| k.flow);
-                            by_kind.push((kind, flow, Vec::new()));
+                            let index = self.connection_kind_index.get(kind).copied();
+                            by_kind.push((kind, index.unwrap_or(NONE), Vec::new()));
                             by_kind.len() - 1
                         }
                     };
                 }
-                let (_, flow, list) = &mut by_kind[last];
+                let (_, kind, list) = &mut by_kind[last];
                 let link = Link {
                     connection,
                     source: self.all[from as usize],
                     target: self.all[to as usize],
-                    flow: *flow,
+                    flow: self
+                        .connection_kinds
+                        .get(*kind as usize)
+                        .is_some_and(|k| k.flow),
+                    kind_slot: *kind,
                 };
                 list.push(link);
                 leaving.push((from, link));
@@ -1020,8 +1089,8 @@ impl<'a> Context<'a> {
     fn exposure(&self, exposure: Exposure) -> Reach<'a> {
         // Bastion terminates the sessions it brokers: nothing passes through it.
         let past_bastion = |n: &Node| n.kind != "bastion";
-        let any_flow = |_: &Connection| true;
-        let not_session = |c: &Connection| !self.is_management_session(c);
+        let any_flow = |_: &Link<'a>| true;
+        let not_session = |c: &Link<'a>| !self.is_management_session(c);
         match exposure {
             Exposure::Network => self.internet_reach(past_bastion, |_| false, any_flow),
             Exposure::Web => {
@@ -1036,8 +1105,8 @@ impl<'a> Context<'a> {
     }
 
     /// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
-    pub fn is_management_session(&self, connection: &Connection) -> bool {
-        connection.kind == "traffic"
+    pub fn is_management_session(&self, connection: &(impl ConnectionRef + ?Sized)) -> bool {
+        connection.connection().kind == "traffic"
             && (matches!(self.connection_text(connection, "protocol"), "RDP" | "SSH")
                 || matches!(self.connection_int(connection, "port"), 22 | 3389))
     }
@@ -1050,7 +1119,7 @@ impl<'a> Context<'a> {
         &self,
         expands: impl Fn(&Node) -> bool,
         blocks: impl Fn(&Node) -> bool,
-        follows: impl Fn(&Connection) -> bool,
+        follows: impl Fn(&Link<'a>) -> bool,
     ) -> Reach<'a> {
         let zone = self.internet_sources();
         let open: Vec<&'a NodeId> = self

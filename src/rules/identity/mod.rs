@@ -121,7 +121,10 @@ const SECRET_AUTH: &[(&str, &str)] = &[
 ];
 
 /// How a secret-based `auth` value reads in a message, or `None` when it uses no secret.
-fn secret_auth(ctx: &Context, traffic: &Connection) -> Option<&'static str> {
+fn secret_auth(
+    ctx: &Context,
+    traffic: &(impl crate::rules::context::ConnectionRef + ?Sized),
+) -> Option<&'static str> {
     let auth = ctx.connection_text(traffic, "auth");
     SECRET_AUTH
         .iter()

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::{Context, Rule};
-use crate::model::{Connection, Node, NodeId};
+use crate::model::{Node, NodeId};
 
 mod data_store_exposed_to_internet;
 mod egress_bypasses_firewall;
@@ -111,7 +111,10 @@ pub(super) fn waf_origins<'a>(ctx: &Context<'a>) -> BTreeMap<&'a NodeId, Vec<&'a
 }
 
 /// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
-pub(super) fn is_management_session(ctx: &Context, connection: &Connection) -> bool {
+pub(super) fn is_management_session(
+    ctx: &Context,
+    connection: &(impl crate::rules::context::ConnectionRef + ?Sized),
+) -> bool {
     ctx.is_management_session(connection)
 }
 
