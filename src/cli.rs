@@ -335,9 +335,19 @@ fn check(
             )?;
         }
         CheckFormat::Sarif => {
+            // Code scanning resolves result locations against the repository: name files
+            // relative to where the check runs (the checkout) when they lie under it.
+            let cwd = std::env::current_dir().ok();
+            let relative = |f: &PathBuf| -> PathBuf {
+                cwd.as_ref()
+                    .and_then(|cwd| f.strip_prefix(cwd).ok())
+                    .map_or_else(|| f.clone(), std::path::Path::to_path_buf)
+            };
+            let shown: Vec<PathBuf> = checked.iter().map(|(f, _, _)| relative(f)).collect();
             let runs: Vec<(&std::path::Path, &crate::model::Design, &rules::Findings)> = checked
                 .iter()
-                .map(|(f, d, x)| (f.as_path(), d, x))
+                .zip(&shown)
+                .map(|((_, d, x), f)| (f.as_path(), d, x))
                 .collect();
             writeln!(out, "{}", crate::export::sarif::sarif(&runs))?;
         }
