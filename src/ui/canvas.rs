@@ -26,7 +26,7 @@ pub const MAX_ZOOM: f32 = 4.0;
 /// Below this zoom cards are drawn as plain blocks: text would be unreadable anyway.
 const DETAIL_ZOOM: f32 = 0.35;
 /// Smallest text size (in points) worth drawing on the canvas.
-const MIN_TEXT_SIZE: f32 = 6.5;
+const MIN_TEXT_SIZE: f32 = 5.0;
 /// Below this zoom cards have square corners.
 const ROUNDED_ZOOM: f32 = 0.6;
 /// How far (in points) a click may be from a connection line to select it.
@@ -952,7 +952,7 @@ fn paint_container(
         pos2(title_x, middle),
         Align2::LEFT_CENTER,
         &title,
-        FontId::proportional(title_size),
+        FontId::new(title_size, super::theme::bold()),
         paint.colors.text,
     );
     let kind_room = room - title_width - 8.0;
@@ -1126,7 +1126,7 @@ fn paint_card(
             // Elided with the exports' font metrics, in canvas units: the same text at every
             // zoom and in the SVG/PNG.
             fit::elide(&card.name, text_width / zoom, metrics::NAME_SIZE, true),
-            FontId::proportional(name_size),
+            FontId::new(name_size, super::theme::bold()),
             paint.colors.text,
         );
     }

@@ -86,7 +86,30 @@ pub fn install_fonts(ctx: &egui::Context) {
         };
         list.insert(at, "Inter".to_owned());
     }
+    // Names on cards and container titles are bold, as in the exports.
+    fonts.font_data.insert(
+        "Inter Bold".to_owned(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/Inter-Bold.otf"
+        ))),
+    );
+    let fallbacks = fonts
+        .families
+        .get(&egui::FontFamily::Proportional)
+        .cloned()
+        .unwrap_or_default();
+    fonts.families.insert(
+        bold(),
+        std::iter::once("Inter Bold".to_owned())
+            .chain(fallbacks)
+            .collect(),
+    );
     ctx.set_fonts(fonts);
+}
+
+/// The bold family installed by [`install_fonts`].
+pub fn bold() -> egui::FontFamily {
+    egui::FontFamily::Name("bold".into())
 }
 
 /// Applies Palisade's look to egui: Azure blue accents, comfortable spacing for screen sharing.
