@@ -1,6 +1,6 @@
 //! NET-007: RDP or SSH reachable from the internet.
 
-use super::{is_management_session, join_labels, session_from_internet};
+use super::{join_labels, management_sessions, session_from_internet};
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -53,11 +53,7 @@ fn check(ctx: &Context, report: &mut Report) {
         );
     }
 
-    let sessions: Vec<_> = ctx
-        .connections_of_kind("traffic")
-        .iter()
-        .filter(|c| is_management_session(ctx, c))
-        .collect();
+    let sessions = management_sessions(ctx);
     if sessions.is_empty() {
         return;
     }

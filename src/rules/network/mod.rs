@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::context::Link;
 use super::{Context, Rule};
 use crate::model::{Node, NodeId};
 
@@ -110,12 +111,12 @@ pub(super) fn waf_origins<'a>(ctx: &Context<'a>) -> BTreeMap<&'a NodeId, Vec<&'a
     origins
 }
 
-/// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
-pub(super) fn is_management_session(
-    ctx: &Context,
-    connection: &(impl crate::rules::context::ConnectionRef + ?Sized),
-) -> bool {
-    ctx.is_management_session(connection)
+/// The RDP and SSH sessions drawn in the design (see [`Context::is_management_session`]).
+pub(super) fn management_sessions<'c, 'a>(ctx: &'c Context<'a>) -> Vec<&'c Link<'a>> {
+    ctx.connections_of_kind("traffic")
+        .iter()
+        .filter(|c| ctx.is_management_session(*c))
+        .collect()
 }
 
 /// Whether a management session starts on the internet: in the internet zone, or at a layer-4

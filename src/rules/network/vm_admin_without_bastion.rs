@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{is_management_session, session_from_internet};
+use super::{management_sessions, session_from_internet};
 use crate::model::{NodeId, Severity};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
@@ -75,11 +75,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
     }
 
-    let sessions: Vec<_> = ctx
-        .connections_of_kind("traffic")
-        .iter()
-        .filter(|c| is_management_session(ctx, c))
-        .collect();
+    let sessions = management_sessions(ctx);
     if sessions.is_empty() {
         return;
     }
