@@ -865,17 +865,6 @@ fn paint_grid(
     }
 }
 
-/// Shortens `text` with an ellipsis to fit roughly `max_width` points at `font_size`.
-pub fn elide(text: &str, max_width: f32, font_size: f32) -> String {
-    let max_chars = (max_width / (font_size * 0.55)).floor().max(1.0) as usize;
-    if text.chars().count() <= max_chars {
-        text.to_owned()
-    } else {
-        let kept: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-        format!("{}…", kept.trim_end())
-    }
-}
-
 fn paint_container(
     painter: &egui::Painter,
     ctx: &egui::Context,
@@ -1263,9 +1252,13 @@ mod tests {
 
     #[test]
     fn long_names_are_elided_to_fit() {
-        assert_eq!(elide("Web", 100.0, 10.0), "Web");
-        let long = elide("A very long component name indeed", 60.0, 10.0);
-        assert!(long.ends_with('…') && long.chars().count() <= 11, "{long}");
+        // The canvas elides with the exports' font metrics.
+        assert_eq!(fit::elide("Web", 100.0, 10.0, false), "Web");
+        let long = fit::elide("A very long component name indeed", 60.0, 10.0, false);
+        assert!(
+            long.ends_with('…') && fit::width(&long, 10.0, false) <= 60.0,
+            "{long}"
+        );
     }
 
     #[test]

@@ -471,7 +471,12 @@ fn gallery_card_contents_ui(
         }
     });
     let summary = meta.description.lines().next().unwrap_or("");
-    ui.add(egui::Label::new(RichText::new(canvas::elide(summary, 600.0, 10.0)).small()).wrap());
+    ui.add(
+        egui::Label::new(
+            RichText::new(crate::export::fit::elide(summary, 600.0, 10.0, false)).small(),
+        )
+        .wrap(),
+    );
     ui.horizontal(|ui| {
         if entry.counts.is_empty() {
             ui.label(RichText::new("No findings").small());
