@@ -14,9 +14,25 @@ use std::collections::VecDeque;
 use super::hash::{FxHashMap, FxHashSet};
 use crate::model::{Catalog, Connection, Design, KindDef, Node, NodeId, PropertyDef, Value};
 
-/// Nodes the internet reaches, each mapped to the node it was reached from (`None` for a node
-/// that is open by itself), in the shape [`Context::path_from_internet`] reads.
-pub type Reach<'a> = FxHashMap<&'a NodeId, Option<&'a NodeId>>;
+/// Nodes the internet reaches, each with the node it was reached from, by position; read it
+/// with [`Context::reaches`], [`Context::reached_from`] and [`Context::path_from_internet`].
+pub struct Reach {
+    /// By node position: `UNREACHED`, `OPEN` (open by itself), or the position reached from.
+    from: Vec<u32>,
+    count: usize,
+}
+
+impl Reach {
+    /// Whether the internet reaches no node at all.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+/// A node the internet does not reach.
+const UNREACHED: u32 = u32::MAX;
+/// A node the internet reaches through its own public endpoint.
+const OPEN: u32 = u32::MAX - 1;
 
 /// A connection with the nodes at both of its ends. It reads as the connection itself.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +46,8 @@ pub struct Link<'a> {
     pub flow: bool,
     /// Index of the connection's kind in the context's table, or `NONE`.
     kind_slot: u32,
+    /// Position of `target` among the context's nodes.
+    target_position: u32,
 }
 
 /// A connection, or a [`Link`], which knows its kind without looking it up: what the connection
@@ -248,11 +266,11 @@ pub struct Context<'a> {
     adjacency: OnceCell<Adjacency<'a>>,
     environments: OnceCell<Vec<&'a str>>,
     governs_into: OnceCell<FxHashMap<u32, Vec<&'a Node>>>,
-    internet_sources: OnceCell<Vec<&'a NodeId>>,
+    internet_sources: OnceCell<Vec<u32>>,
     open_nodes: OnceCell<Vec<&'a Node>>,
-    reach_network: OnceCell<Reach<'a>>,
-    reach_web: OnceCell<Reach<'a>>,
-    reach_data: OnceCell<Reach<'a>>,
+    reach_network: OnceCell<Reach>,
+    reach_web: OnceCell<Reach>,
+    reach_data: OnceCell<Reach>,
 }
 
 /// Kinds whose public endpoint [`Context::publicly_accessible`] decides by more than the
@@ -777,9 +795,18 @@ impl<'a> Context<'a> {
 
     /// All nodes inside a container, at any depth, sorted by id.
     pub fn descendants(&self, node: &(impl NodeRef + ?Sized)) -> Vec<&'a Node> {
-        let Some(root) = self.position(node) else {
-            return Vec::new();
-        };
+        match self.position(node) {
+            Some(root) => self
+                .descendant_positions(root)
+                .into_iter()
+                .map(|p| self.all[p as usize])
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Positions of everything inside the node at `root`, at any depth, sorted.
+    fn descendant_positions(&self, root: u32) -> Vec<u32> {
         let children = &self.containment().children;
         let mut found: Vec<u32> = Vec::new();
         let mut seen: FxHashSet<u32> = FxHashSet::default();
@@ -799,7 +826,7 @@ impl<'a> Context<'a> {
             next += 1;
         }
         found.sort_unstable();
-        found.into_iter().map(|p| self.all[p as usize]).collect()
+        found
     }
 
     // ---- connections --------------------------------------------------------------------------
@@ -847,6 +874,7 @@ impl<'a> Context<'a> {
                         .get(*kind as usize)
                         .is_some_and(|k| k.flow),
                     kind_slot: *kind,
+                    target_position: to,
                 };
                 list.push(link);
                 leaving.push((from, link));
@@ -952,15 +980,18 @@ impl<'a> Context<'a> {
 
     // ---- exposure -------------------------------------------------------------------------------
 
-    /// Nodes that stand for the internet: internet zones and everything inside them, sorted.
-    pub fn internet_sources(&self) -> &[&'a NodeId] {
+    /// Positions of the nodes that stand for the internet: internet zones and everything inside
+    /// them, sorted.
+    fn internet_sources(&self) -> &[u32] {
         self.internet_sources.get_or_init(|| {
-            let mut sources: Vec<&'a NodeId> = Vec::new();
+            let mut sources: Vec<u32> = Vec::new();
             for zone in self.nodes_with_trait("internet_zone") {
-                sources.push(&zone.id);
-                sources.extend(self.descendants(*zone).into_iter().map(|n| &n.id));
+                if let Some(root) = self.position(*zone) {
+                    sources.push(root);
+                    sources.extend(self.descendant_positions(root));
+                }
             }
-            sources.sort();
+            sources.sort_unstable();
             sources.dedup();
             sources
         })
@@ -1066,7 +1097,7 @@ impl<'a> Context<'a> {
     /// accessible nodes. Each maps to the node it was reached from (`None` for a node that is
     /// public by itself). Azure Bastion is reached but ends the path: it terminates the session
     /// and opens its own to the machines behind it.
-    pub fn internet_reachable(&self) -> &Reach<'a> {
+    pub fn internet_reachable(&self) -> &Reach {
         self.reach_network
             .get_or_init(|| self.exposure(Exposure::Network))
     }
@@ -1074,19 +1105,19 @@ impl<'a> Context<'a> {
     /// What web traffic from the internet reaches without passing an active WAF: like
     /// [`Self::internet_reachable`], but paths stop at an active WAF and do not follow RDP or
     /// SSH sessions, which carry no web traffic.
-    pub fn internet_reachable_past_waf(&self) -> &Reach<'a> {
+    pub fn internet_reachable_past_waf(&self) -> &Reach {
         self.reach_web.get_or_init(|| self.exposure(Exposure::Web))
     }
 
     /// What the internet reaches without passing the application tier (compute and web
     /// workloads): paths stop there, do not continue out of data stores or Bastion, and do not
     /// follow RDP or SSH sessions.
-    pub fn internet_reachable_past_application_tier(&self) -> &Reach<'a> {
+    pub fn internet_reachable_past_application_tier(&self) -> &Reach {
         self.reach_data
             .get_or_init(|| self.exposure(Exposure::Data))
     }
 
-    fn exposure(&self, exposure: Exposure) -> Reach<'a> {
+    fn exposure(&self, exposure: Exposure) -> Reach {
         // Bastion terminates the sessions it brokers: nothing passes through it.
         let past_bastion = |n: &Node| n.kind != "bastion";
         let any_flow = |_: &Link<'a>| true;
@@ -1120,69 +1151,91 @@ impl<'a> Context<'a> {
         expands: impl Fn(&Node) -> bool,
         blocks: impl Fn(&Node) -> bool,
         follows: impl Fn(&Link<'a>) -> bool,
-    ) -> Reach<'a> {
+    ) -> Reach {
         let zone = self.internet_sources();
-        let open: Vec<&'a NodeId> = self
+        let open: Vec<u32> = self
             .publicly_accessible_nodes()
             .iter()
             .filter(|n| !blocks(n))
-            .map(|n| &n.id)
+            .filter_map(|n| self.position(*n))
             .collect();
-        let mut reach: Reach<'a> = Reach::default();
+        let mut from = vec![UNREACHED; self.all.len()];
         let mut visited = vec![false; self.all.len()];
-        let mut queue: VecDeque<(u32, &'a Node)> = VecDeque::new();
-        for id in zone.iter().chain(open.iter()) {
-            if let Some(p) = self.position_of(id)
-                && !std::mem::replace(&mut visited[p as usize], true)
-            {
-                queue.push_back((p, self.all[p as usize]));
+        let mut queue: VecDeque<u32> = VecDeque::new();
+        for &p in zone.iter().chain(&open) {
+            if !std::mem::replace(&mut visited[p as usize], true) {
+                queue.push_back(p);
             }
         }
         let adjacency = self.adjacency();
-        while let Some((position, current)) = queue.pop_front() {
-            if !expands(current) {
+        while let Some(position) = queue.pop_front() {
+            if !expands(self.all[position as usize]) {
                 continue;
             }
             for link in adjacency.outgoing.get(position) {
-                if !link.flow || blocks(link.target) || !follows(link) {
+                let target = link.target_position;
+                if !link.flow
+                    || visited[target as usize]
+                    || blocks(link.target)
+                    || !follows(link)
+                {
                     continue;
                 }
-                let Some(target) = self.position(link.target) else {
-                    continue;
-                };
-                if std::mem::replace(&mut visited[target as usize], true) {
-                    continue;
-                }
-                reach.insert(&link.target.id, Some(&current.id));
-                queue.push_back((target, link.target));
+                visited[target as usize] = true;
+                from[target as usize] = position;
+                queue.push_back(target);
             }
         }
-        for id in open {
-            reach.entry(id).or_insert(None);
+        for p in open {
+            if from[p as usize] == UNREACHED {
+                from[p as usize] = OPEN;
+            }
         }
         // Nodes inside the internet zone are the internet, not exposed to it.
-        for id in zone {
-            reach.remove(id);
+        for &p in zone {
+            from[p as usize] = UNREACHED;
         }
-        reach
+        let count = from.iter().filter(|&&f| f != UNREACHED).count();
+        Reach { from, count }
+    }
+
+    /// Whether the internet reaches the node in this analysis.
+    pub fn reaches(&self, reach: &Reach, node: &(impl NodeRef + ?Sized)) -> bool {
+        self.position(node)
+            .is_some_and(|p| reach.from.get(p as usize).is_some_and(|&f| f != UNREACHED))
+    }
+
+    /// How the internet reaches the node: `None` when it does not, `Some(None)` when the node is
+    /// open by itself, else the node it is reached from.
+    pub fn reached_from(
+        &self,
+        reach: &Reach,
+        node: &(impl NodeRef + ?Sized),
+    ) -> Option<Option<&'a Node>> {
+        let from = *reach.from.get(self.position(node)? as usize)?;
+        match from {
+            UNREACHED => None,
+            OPEN => Some(None),
+            previous => Some(self.all.get(previous as usize).copied()),
+        }
     }
 
     /// The chain of nodes by which the internet reaches `node`, entry first, for messages.
-    pub fn path_from_internet(&self, reach: &Reach<'a>, node: &NodeId) -> Vec<&'a Node> {
+    pub fn path_from_internet(&self, reach: &Reach, node: &(impl NodeRef + ?Sized)) -> Vec<&'a Node> {
         let mut path = Vec::new();
-        let mut current = reach.get_key_value(node).map(|(k, _)| *k);
-        let mut steps = 0;
-        while let Some(id) = current {
-            steps += 1;
-            if steps > reach.len() + 1 {
+        let mut current = self
+            .position(node)
+            .filter(|&p| reach.from.get(p as usize).is_some_and(|&f| f != UNREACHED));
+        while let Some(position) = current {
+            // Each step goes one node nearer the entry; more steps than nodes would be a loop.
+            if path.len() > reach.count {
                 break;
             }
-            if let Some(n) = self.node(id) {
-                path.push(n);
-            }
-            current = match reach.get(id) {
-                Some(Some(previous)) => Some(*previous),
-                _ => None,
+            path.push(self.all[position as usize]);
+            // The entry itself may be outside the reach (the internet zone is).
+            current = match reach.from[position as usize] {
+                UNREACHED | OPEN => None,
+                previous => Some(previous),
             };
         }
         path.reverse();
@@ -1360,10 +1413,10 @@ mod tests {
         let ctx = Context::new(&design, catalog::builtin());
         let reach = ctx.internet_reachable();
         for open in ["pip", "fd", "public-lb", "appgw"] {
-            assert_eq!(reach.get(&id(open)), Some(&None), "{open}");
+            assert_eq!(ctx.reached_from(reach, &id(open)), Some(None), "{open}");
         }
         for closed in ["internal-lb", "private-appgw", "vnet", "snet"] {
-            assert!(!reach.contains_key(&id(closed)), "{closed}");
+            assert!(!ctx.reaches(reach, &id(closed)), "{closed}");
         }
     }
 
@@ -1400,9 +1453,9 @@ mod tests {
                 ctx.internet_reachable_past_waf(),
                 ctx.internet_reachable_past_application_tier(),
             ] {
-                assert!(reach.contains_key(&id("bastion")));
-                assert!(!reach.contains_key(&id("vm")), "{session:?}");
-                assert!(!reach.contains_key(&id("st")), "{session:?}");
+                assert!(ctx.reaches(reach, &id("bastion")));
+                assert!(!ctx.reaches(reach, &id("vm")), "{session:?}");
+                assert!(!ctx.reaches(reach, &id("st")), "{session:?}");
             }
             assert_quiet(rule("NET-001"), &design);
             assert_quiet(rule("NET-002"), &design);
@@ -1428,8 +1481,8 @@ mod tests {
                 .build();
             let ctx = Context::new(&design, catalog::builtin());
             // The network reach follows the session; web exposure does not.
-            assert!(ctx.internet_reachable().contains_key(&id("vm")));
-            assert!(!ctx.internet_reachable_past_waf().contains_key(&id("vm")));
+            assert!(ctx.reaches(ctx.internet_reachable(), &id("vm")));
+            assert!(!ctx.reaches(ctx.internet_reachable_past_waf(), &id("vm")));
             assert_fires_on(rule("NET-001"), &design, &["jump"]);
             let findings = run(rule("NET-007"), &design);
             assert_eq!(findings.len(), 1, "{findings:#?}");

@@ -32,9 +32,9 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps<'a>(ctx: &Context<'a>, reach: &Reach<'a>, agent: &Node) -> Vec<String> {
+fn gaps<'a>(ctx: &Context<'a>, reach: &Reach, agent: &Node) -> Vec<String> {
     let mut gaps = Vec::new();
-    if ctx.bool(agent, "public_ip") || reach.contains_key(&agent.id) {
+    if ctx.bool(agent, "public_ip") || ctx.reaches(reach, agent) {
         gaps.push("it can be reached from the internet".to_owned());
     }
     match ctx.enclosing(agent, "subnet") {

@@ -47,8 +47,8 @@ fn check(ctx: &Context, report: &mut Report) {
             continue;
         };
         let gateway_ids = gateways.iter().map(|g| g.id.clone());
-        if reach.contains_key(origin_id) {
-            let (path, how) = exposure(ctx, reach, origin_id);
+        if ctx.reaches(reach, origin) {
+            let (path, how) = exposure(ctx, reach, origin);
             report.node_with(
                 origin_id,
                 gateway_ids.chain(path).collect(),

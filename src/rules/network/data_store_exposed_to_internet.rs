@@ -47,7 +47,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, report: &mut Report) {
     let reach = ctx.internet_reachable_past_application_tier();
     for store in ctx.nodes_with_trait("data_store") {
-        let Some(previous) = reach.get(&store.id) else {
+        let Some(previous) = ctx.reached_from(reach, *store) else {
             continue;
         };
         if ctx.text(store, "data_classification") == "Public" {
@@ -64,7 +64,7 @@ fn check(ctx: &Context, report: &mut Report) {
         } else {
             " (its private endpoint does not close the public one)"
         };
-        let (path, how) = exposure(ctx, reach, &store.id);
+        let (path, how) = exposure(ctx, reach, store);
         report.node_with(
             &store.id,
             path,

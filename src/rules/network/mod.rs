@@ -58,13 +58,13 @@ pub(super) const PLATFORM_SUBNETS: [&str; 4] = [
 /// related nodes), and the path in words, or that the node is open by itself.
 pub(super) fn exposure<'a>(
     ctx: &Context<'a>,
-    reach: &Reach<'a>,
-    node: &NodeId,
+    reach: &Reach,
+    node: &Node,
 ) -> (Vec<NodeId>, String) {
     let path = ctx.path_from_internet(reach, node);
     let related = path
         .iter()
-        .filter(|n| &n.id != node)
+        .filter(|n| n.id != node.id)
         .map(|n| n.id.clone())
         .collect();
     let text = if path.len() < 2 {
@@ -121,12 +121,12 @@ pub(super) fn management_sessions<'c, 'a>(ctx: &'c Context<'a>) -> Vec<&'c Link<
 
 /// Whether a management session starts on the internet: in the internet zone, or at a layer-4
 /// device (public IP, load balancer, firewall DNAT) the internet reaches, which forwards the port.
-pub(super) fn session_from_internet<'a>(ctx: &Context<'a>, reach: &Reach<'a>, from: &Node) -> bool {
+pub(super) fn session_from_internet<'a>(ctx: &Context<'a>, reach: &Reach, from: &Node) -> bool {
     ctx.in_internet(from)
         || (matches!(
             from.kind.as_str(),
             "public_ip" | "load_balancer" | "azure_firewall"
-        ) && reach.contains_key(&from.id))
+        ) && ctx.reaches(reach, from))
 }
 
 /// Network security groups applied to a node (subnet or VM) through `nsg_association`.

@@ -46,14 +46,14 @@ fn check(ctx: &Context, report: &mut Report) {
     }
     let behind_waf = waf_origins(ctx);
     for node in ctx.nodes_with_trait("web_workload") {
-        if !reach.contains_key(&node.id) || behind_waf.contains_key(&node.id) {
+        if !ctx.reaches(reach, *node) || behind_waf.contains_key(&node.id) {
             continue;
         }
         // Appliances, jump boxes and build agents are not web servers; other rules cover them.
         if node.kind == "virtual_machine" && ctx.text(node, "role") != "Workload" {
             continue;
         }
-        let (path, how) = exposure(ctx, reach, &node.id);
+        let (path, how) = exposure(ctx, reach, node);
         report.node_with(
             &node.id,
             path,
