@@ -2,6 +2,7 @@
 //! indices, which are internal to one session.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,20 +12,22 @@ pub const MAX_ID_LEN: usize = 64;
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        ///
+        /// Shared text: ids are copied into findings, edits and indexes far more often than they
+        /// are made, and a copy only counts a reference.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Checks the id's shape: 1..=64 of `a-z 0-9 _ -`, starting with a letter or digit.
             pub fn new(id: impl Into<String>) -> Result<Self, InvalidId> {
                 let id = id.into();
-                if is_valid_id(&id) { Ok(Self(id)) } else { Err(InvalidId(id)) }
+                if is_valid_id(&id) { Ok(Self(id.into())) } else { Err(InvalidId(id)) }
             }
 
             /// An id derived from `stem` that `taken` does not reject.
             pub fn fresh(stem: &str, taken: impl Fn(&str) -> bool) -> Self {
-                Self(fresh_id(stem, taken))
+                Self(fresh_id(stem, taken).into())
             }
 
             pub fn as_str(&self) -> &str {
@@ -43,6 +46,18 @@ macro_rules! string_id {
                 f.write_str(&self.0)
             }
         }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(|id| Self(id.into()))
+            }
+        }
     };
 }
 
@@ -50,6 +65,14 @@ string_id!(
     /// Identifies a component or container within a design.
     NodeId
 );
+impl NodeId {
+    /// Where the text lives. Copies of an id share it, so within one design (whose mutators
+    /// hand parents and connection ends the node's own copy) equal addresses mean one node.
+    pub(crate) fn address(&self) -> usize {
+        Arc::as_ptr(&self.0).cast::<u8>() as usize
+    }
+}
+
 string_id!(
     /// Identifies a connection within a design.
     ConnectionId
