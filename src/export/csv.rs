@@ -47,7 +47,7 @@ pub fn findings(design: &Design, findings: &Findings) -> String {
                 f.rule.rationale.to_owned(),
                 f.rule.remediation.to_owned(),
                 f.rule.learn.to_owned(),
-                f.fingerprint.clone(),
+                f.fingerprint(),
             ],
         );
     }

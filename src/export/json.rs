@@ -56,7 +56,7 @@ pub fn subject_type(subject: &Subject) -> &'static str {
 
 fn finding(design: &Design, f: &Finding) -> Json {
     json!({
-        "fingerprint": f.fingerprint,
+        "fingerprint": f.fingerprint(),
         "rule": f.rule.id,
         "name": f.rule.name,
         "title": f.rule.title,

@@ -67,7 +67,7 @@ pub fn sarif(designs: &[(&Path, &Design, &Findings)]) -> String {
                     "physicalLocation": { "artifactLocation": { "uri": uri }, "region": { "startLine": 1 } },
                     "logicalLocations": [{ "name": super::json::subject_name(design, &f.subject), "fullyQualifiedName": f.subject.key(), "kind": super::json::subject_type(&f.subject) }],
                 }],
-                "partialFingerprints": { "palisadeFinding/v1": f.fingerprint },
+                "partialFingerprints": { "palisadeFinding/v1": f.fingerprint() },
                 "properties": { "severity": f.severity.as_str() },
             }));
         }

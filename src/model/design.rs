@@ -202,19 +202,26 @@ impl Design {
 
     // ---- mutators: only `Edit::apply` calls these --------------------------------------------
 
-    pub(super) fn insert_node(&mut self, node: Node) -> Result<(), ModelError> {
+    pub(super) fn insert_node(&mut self, mut node: Node) -> Result<(), ModelError> {
         if self.nodes.contains_key(&node.id) {
             return Err(ModelError::DuplicateNode(node.id));
         }
-        if let Some(parent) = &node.parent
-            && !self.nodes.contains_key(parent)
-        {
-            return Err(ModelError::NoSuchNode(parent.clone()));
+        if let Some(parent) = &mut node.parent {
+            *parent = self.shared_id(parent)?;
         }
         let index = self.graph.add_node(node.id.clone());
         self.node_index.insert(node.id.clone(), index);
         self.nodes.insert(node.id.clone(), node);
         Ok(())
+    }
+
+    /// The node's own copy of `id`: parents and connection ends share it, so the rule engine can
+    /// recognise a node by the address of its id instead of hashing the text.
+    fn shared_id(&self, id: &NodeId) -> Result<NodeId, ModelError> {
+        match self.nodes.get_key_value(id) {
+            Some((shared, _)) => Ok(shared.clone()),
+            None => Err(ModelError::NoSuchNode(id.clone())),
+        }
     }
 
     pub(super) fn take_node(&mut self, id: &NodeId) -> Result<Node, ModelError> {
@@ -256,10 +263,8 @@ impl Design {
         if !self.nodes.contains_key(id) {
             return Err(ModelError::NoSuchNode(id.clone()));
         }
+        let parent = parent.map(|p| self.shared_id(&p)).transpose()?;
         if let Some(p) = &parent {
-            if !self.nodes.contains_key(p) {
-                return Err(ModelError::NoSuchNode(p.clone()));
-            }
             if p == id || self.ancestors(p).any(|a| &a.id == id) {
                 return Err(ModelError::ContainmentCycle {
                     child: id.clone(),
@@ -271,18 +276,20 @@ impl Design {
         Ok(std::mem::replace(&mut node.parent, parent))
     }
 
-    pub(super) fn insert_connection(&mut self, connection: Connection) -> Result<(), ModelError> {
+    pub(super) fn insert_connection(&mut self, mut connection: Connection) -> Result<(), ModelError> {
         if self.connections.contains_key(&connection.id) {
             return Err(ModelError::DuplicateConnection(connection.id));
         }
-        let from = *self
+        let (from_id, &from) = self
             .node_index
-            .get(&connection.from)
+            .get_key_value(&connection.from)
             .ok_or_else(|| ModelError::NoSuchNode(connection.from.clone()))?;
-        let to = *self
+        connection.from = from_id.clone();
+        let (to_id, &to) = self
             .node_index
-            .get(&connection.to)
+            .get_key_value(&connection.to)
             .ok_or_else(|| ModelError::NoSuchNode(connection.to.clone()))?;
+        connection.to = to_id.clone();
         let edge = self.graph.add_edge(from, to, connection.id.clone());
         self.edge_index.insert(connection.id.clone(), edge);
         self.connections.insert(connection.id.clone(), connection);

@@ -8,7 +8,7 @@
 //! evaluation, so evaluating every rule stays linear in the size of the design. Queries take a
 //! node or its id ([`NodeRef`]); passing the node skips hashing the id.
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{Cell, OnceCell};
 use std::collections::VecDeque;
 
 use super::hash::{FxHashMap, FxHashSet};
@@ -123,11 +123,45 @@ impl<T: NodeRef + ?Sized> NodeRef for &T {
     }
 }
 
+/// Remembers lookups by name, keyed by the address of a `&'static str`: rules name properties
+/// with string literals, so the address and length identify the text, and a hit costs neither
+/// hashing nor comparing it. Direct-mapped: a colliding name replaces the entry, and its slow
+/// lookup runs again next time.
+struct NameCache<T: Copy> {
+    entries: [Cell<Option<(usize, usize, T)>>; NAME_CACHE_SIZE],
+}
+
+const NAME_CACHE_SIZE: usize = 32;
+
+impl<T: Copy> NameCache<T> {
+    fn new() -> Self {
+        Self {
+            entries: std::array::from_fn(|_| Cell::new(None)),
+        }
+    }
+
+    fn get_or(&self, name: &'static str, lookup: impl FnOnce() -> T) -> T {
+        let address = name.as_ptr() as usize;
+        let entry = &self.entries[(address ^ (address >> 5)) % NAME_CACHE_SIZE];
+        if let Some((at, len, value)) = entry.get()
+            && at == address
+            && len == name.len()
+        {
+            return value;
+        }
+        let value = lookup();
+        entry.set(Some((address, name.len(), value)));
+        value
+    }
+}
+
 /// A catalog kind present in the design, with its nodes.
 struct KindInfo<'a> {
     def: &'a KindDef,
     /// Every property of the kind (its own, then the common ones), by id.
     properties: FxHashMap<&'a str, &'a PropertyDef>,
+    /// `properties` as rules ask for them.
+    property_cache: NameCache<Option<&'a PropertyDef>>,
     /// Nodes of this kind, sorted by id.
     nodes: Vec<&'a Node>,
     /// Each node's position, to merge lists of several kinds.
@@ -144,6 +178,7 @@ impl<'a> KindInfo<'a> {
         Self {
             def,
             properties,
+            property_cache: NameCache::new(),
             nodes: Vec::new(),
             positions: Vec::new(),
         }
@@ -158,9 +193,6 @@ struct Slot {
     kind: u32,
 }
 
-/// A node's kind, and the address and length of a property name.
-type PropertyKey = (u32, usize, usize);
-
 /// No position, no kind.
 const NONE: u32 = u32::MAX;
 
@@ -168,6 +200,8 @@ const NONE: u32 = u32::MAX;
 struct ConnectionKindInfo<'a> {
     flow: bool,
     defaults: FxHashMap<&'a str, &'a Value>,
+    /// `defaults` as rules ask for them.
+    default_cache: NameCache<Option<&'a Value>>,
 }
 
 /// Lists grouped by node position: the entries of position `p` are
@@ -244,15 +278,11 @@ pub struct Context<'a> {
     kind_index: FxHashMap<&'a str, u32>,
     /// Every node, sorted by id: a node's position indexes the per-node tables.
     all: Vec<&'a Node>,
-    /// Node address → slot. Rules pass nodes of this design by reference, so the address finds
-    /// a node's kind and position without hashing its id or kind name.
+    /// Address of a node's id → slot. The design's parents and connection ends share their
+    /// node's id, so its address finds the node's kind and position without hashing the text.
     slots: FxHashMap<usize, Slot>,
     /// The last node looked up: rules ask several things about one node in a row.
     last_slot: Cell<(usize, Slot)>,
-    /// (kind, address and length of a property name) → the property's definition. Property
-    /// names are string literals, whose address identifies them, so a lookup hashes two words
-    /// instead of the name.
-    property_cache: RefCell<FxHashMap<PropertyKey, Option<&'a PropertyDef>>>,
     /// Kind ids and trait names present in the design.
     present: FxHashSet<&'a str>,
     /// Trait name → index in `trait_nodes`.
@@ -325,7 +355,7 @@ impl<'a> Context<'a> {
                 info.nodes.push(node);
                 info.positions.push(position);
             }
-            slots.insert(address(node), Slot { position, kind });
+            slots.insert(node.id.address(), Slot { position, kind });
         }
         let mut present = FxHashSet::default();
         let mut trait_index = FxHashMap::default();
@@ -351,6 +381,7 @@ impl<'a> Context<'a> {
                 ConnectionKindInfo {
                     flow: kind.flow,
                     defaults,
+                    default_cache: NameCache::new(),
                 }
             })
             .collect();
@@ -374,7 +405,6 @@ impl<'a> Context<'a> {
                     kind: NONE,
                 },
             )),
-            property_cache: RefCell::default(),
             present,
             trait_index,
             trait_nodes,
@@ -416,6 +446,10 @@ impl<'a> Context<'a> {
 
     /// A node's position among all nodes sorted by id.
     fn position_of(&self, id: &NodeId) -> Option<u32> {
+        if let Some(slot) = self.slots.get(&id.address()) {
+            return Some(slot.position);
+        }
+        // An id from elsewhere (a test, another design): look it up by its text.
         self.by_id
             .get_or_init(|| {
                 let mut map = FxHashMap::default();
@@ -433,12 +467,20 @@ impl<'a> Context<'a> {
 
     /// Where a node of this design sits; `None` for a node from elsewhere.
     fn slot(&self, node: &Node) -> Option<Slot> {
-        let address = address(node);
+        let address = node.id.address();
         let (last, slot) = self.last_slot.get();
-        if last == address {
+        let holds = |slot: Slot| {
+            self.all
+                .get(slot.position as usize)
+                .is_some_and(|n| std::ptr::eq(*n, node))
+        };
+        if last == address && holds(slot) {
             return Some(slot);
         }
         let slot = *self.slots.get(&address)?;
+        if !holds(slot) {
+            return None;
+        }
         self.last_slot.set((address, slot));
         Some(slot)
     }
@@ -539,13 +581,10 @@ impl<'a> Context<'a> {
             Some(slot) if slot.kind != NONE => slot.kind,
             _ => return Err(()),
         };
-        let key = (kind, property.as_ptr() as usize, property.len());
-        if let Some(&def) = self.property_cache.borrow().get(&key) {
-            return Ok(def);
-        }
-        let def = self.kinds[kind as usize].properties.get(property).copied();
-        self.property_cache.borrow_mut().insert(key, def);
-        Ok(def)
+        let info = &self.kinds[kind as usize];
+        Ok(info
+            .property_cache
+            .get_or(property, || info.properties.get(property).copied()))
     }
 
     /// A boolean property; false when missing.
@@ -596,7 +635,7 @@ impl<'a> Context<'a> {
     fn connection_value<'n, C: ConnectionRef + ?Sized>(
         &self,
         connection: &'n C,
-        property: &str,
+        property: &'static str,
     ) -> Option<&'n Value>
     where
         'a: 'n,
@@ -604,17 +643,15 @@ impl<'a> Context<'a> {
         if let Some(value) = connection.connection().properties.get(property) {
             return Some(value);
         }
-        let kind = connection.kind_in(self)?;
-        self.connection_kinds[kind as usize]
-            .defaults
-            .get(property)
-            .copied()
+        let kind = &self.connection_kinds[connection.kind_in(self)? as usize];
+        kind.default_cache
+            .get_or(property, || kind.defaults.get(property).copied())
     }
 
     pub fn connection_text<'n, C: ConnectionRef + ?Sized>(
         &self,
         connection: &'n C,
-        property: &str,
+        property: &'static str,
     ) -> &'n str
     where
         'a: 'n,
@@ -627,7 +664,7 @@ impl<'a> Context<'a> {
     pub fn connection_bool(
         &self,
         connection: &(impl ConnectionRef + ?Sized),
-        property: &str,
+        property: &'static str,
     ) -> bool {
         self.connection_value(connection, property)
             .and_then(Value::as_bool)
@@ -637,7 +674,7 @@ impl<'a> Context<'a> {
     pub fn connection_int(
         &self,
         connection: &(impl ConnectionRef + ?Sized),
-        property: &str,
+        property: &'static str,
     ) -> i64 {
         self.connection_value(connection, property)
             .and_then(Value::as_int)
@@ -1256,10 +1293,6 @@ impl<'a> Context<'a> {
 }
 
 /// A node's address, which identifies it for as long as the design is borrowed.
-fn address(node: &Node) -> usize {
-    std::ptr::from_ref(node) as usize
-}
-
 /// Nodes sorted by id without repeats.
 fn sorted_unique(mut nodes: Vec<&Node>) -> Vec<&Node> {
     if nodes.len() > 1 {

@@ -145,8 +145,18 @@ pub struct Finding {
     pub related: Vec<NodeId>,
     /// What is wrong with this subject, naming it.
     pub message: String,
+}
+
+impl Finding {
     /// `rule-id@subject-id`: survives moves, renames and reloads.
-    pub fingerprint: String,
+    pub fn fingerprint(&self) -> String {
+        let key = self.subject.key();
+        let mut text = String::with_capacity(self.rule.id.len() + 1 + key.len());
+        text.push_str(self.rule.id);
+        text.push('@');
+        text.push_str(key);
+        text
+    }
 }
 
 impl PartialEq for RuleMeta {
@@ -223,16 +233,6 @@ impl Findings {
     }
 }
 
-/// `rule-id@subject-id`.
-fn fingerprint(rule: &str, subject: &Subject) -> String {
-    let key = subject.key();
-    let mut text = String::with_capacity(rule.len() + 1 + key.len());
-    text.push_str(rule);
-    text.push('@');
-    text.push_str(key);
-    text
-}
-
 /// Evaluates every enabled rule against the design.
 pub fn evaluate(design: &Design, catalog: &Catalog) -> Findings {
     evaluate_rules(design, catalog, registry::all().iter().copied())
@@ -278,7 +278,6 @@ where
             findings.items.push(Finding {
                 rule: &rule.meta,
                 severity,
-                fingerprint: fingerprint(rule.meta.id, &subject),
                 subject,
                 related,
                 message,
@@ -298,7 +297,7 @@ where
     // One finding per fingerprint: a rule that reports a subject twice keeps the first message.
     findings
         .items
-        .dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        .dedup_by(|a, b| a.rule.id == b.rule.id && a.subject == b.subject);
     findings.applicable.sort_unstable();
     findings
 }

@@ -150,32 +150,32 @@ fn check_invariants(design: &Design, findings: &Findings) -> Result<(), String> 
             Subject::Connection(id) => design.connection(id).is_some(),
         };
         if !exists {
-            return Err(format!("{}: subject does not exist", finding.fingerprint));
+            return Err(format!("{}: subject does not exist", finding.fingerprint()));
         }
         if let Some(missing) = finding.related.iter().find(|id| !design.contains_node(id)) {
             return Err(format!(
                 "{}: related {missing} missing",
-                finding.fingerprint
+                finding.fingerprint()
             ));
         }
-        if finding.fingerprint != format!("{}@{}", finding.rule.id, finding.subject.key()) {
-            return Err(format!("{}: fingerprint shape", finding.fingerprint));
+        if finding.fingerprint() != format!("{}@{}", finding.rule.id, finding.subject.key()) {
+            return Err(format!("{}: fingerprint shape", finding.fingerprint()));
         }
-        if !fingerprints.insert(finding.fingerprint.as_str()) {
-            return Err(format!("{}: fingerprint repeated", finding.fingerprint));
+        if !fingerprints.insert(finding.fingerprint()) {
+            return Err(format!("{}: fingerprint repeated", finding.fingerprint()));
         }
         if finding.message.trim().is_empty() {
-            return Err(format!("{}: empty message", finding.fingerprint));
+            return Err(format!("{}: empty message", finding.fingerprint()));
         }
         if !findings.applicable.contains(&finding.rule.id) {
-            return Err(format!("{}: rule not applicable", finding.fingerprint));
+            return Err(format!("{}: rule not applicable", finding.fingerprint()));
         }
     }
     let key = |f: &rules::Finding| (f.severity, f.rule.id, f.subject.clone(), f.message.clone());
     if let Some(pair) = findings.items.windows(2).find(|w| key(&w[0]) > key(&w[1])) {
         return Err(format!(
             "not sorted: {} before {}",
-            pair[0].fingerprint, pair[1].fingerprint
+            pair[0].fingerprint(), pair[1].fingerprint()
         ));
     }
     if !findings.applicable.is_sorted() {
@@ -211,7 +211,7 @@ fn fingerprints(findings: &Findings) -> BTreeSet<String> {
     findings
         .items
         .iter()
-        .map(|f| f.fingerprint.clone())
+        .map(|f| f.fingerprint())
         .collect()
 }
 
@@ -281,7 +281,7 @@ fn findings_text(design: &Design) -> String {
             format!(
                 "{:<8} {:<28} {}",
                 f.severity.as_str(),
-                f.fingerprint,
+                f.fingerprint(),
                 f.message
             )
         })
@@ -319,7 +319,7 @@ fn findings_on_generated_designs_by_rule() {
             entry.0 += 1;
             for byte in format!(
                 "{}{}{:?}",
-                finding.fingerprint, finding.message, finding.related
+                finding.fingerprint(), finding.message, finding.related
             )
             .bytes()
             {
@@ -411,14 +411,14 @@ fn a_large_densely_linked_design_evaluates_and_paths_are_real() {
             .map(|label| {
                 *labels
                     .get(label)
-                    .unwrap_or_else(|| panic!("{}: no node `{label}`", finding.fingerprint))
+                    .unwrap_or_else(|| panic!("{}: no node `{label}`", finding.fingerprint()))
             })
             .collect();
         for pair in nodes.windows(2) {
             assert!(
                 flows.contains(&(&pair[0].id, &pair[1].id)),
                 "{}: no flow {} → {}",
-                finding.fingerprint,
+                finding.fingerprint(),
                 pair[0].id,
                 pair[1].id
             );
@@ -427,7 +427,7 @@ fn a_large_densely_linked_design_evaluates_and_paths_are_real() {
         assert_eq!(Subject::Node(last.id.clone()), finding.subject);
         let on_path: BTreeSet<&NodeId> = nodes[..nodes.len() - 1].iter().map(|n| &n.id).collect();
         let related: BTreeSet<&NodeId> = finding.related.iter().collect();
-        assert!(on_path.is_subset(&related), "{}", finding.fingerprint);
+        assert!(on_path.is_subset(&related), "{}", finding.fingerprint());
         checked += 1;
     }
     assert!(checked > 1_000, "only {checked} paths checked");
@@ -462,7 +462,7 @@ fn a_disabled_rule_raises_nothing_and_stops_counting_in_the_score() {
         f.items
             .iter()
             .filter(|f| f.rule.id != "NET-001")
-            .map(|f| f.fingerprint.clone())
+            .map(|f| f.fingerprint())
             .collect()
     };
     assert_eq!(others(&before), others(&after));
@@ -621,9 +621,9 @@ fn check_writes_json_with_every_finding() {
     let text = json.to_string();
     for finding in &expected.items {
         assert!(
-            text.contains(&finding.fingerprint),
+            text.contains(&finding.fingerprint()),
             "{}",
-            finding.fingerprint
+            finding.fingerprint()
         );
     }
 }
