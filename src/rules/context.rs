@@ -8,7 +8,8 @@
 //! evaluation, so evaluating every rule stays linear in the size of the design. Queries take a
 //! node or its id ([`NodeRef`]); passing the node skips hashing the id.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::Cell;
+use std::sync::{Arc, OnceLock};
 use std::collections::VecDeque;
 
 use super::hash::{FxHashMap, FxHashSet};
@@ -48,6 +49,8 @@ pub struct Link<'a> {
     kind_slot: u32,
     /// Position of `target` among the context's nodes.
     target_position: u32,
+    /// Whether the connection is an RDP or SSH session (see [`Context::is_management_session`]).
+    session: bool,
 }
 
 /// A connection, or a [`Link`], which knows its kind without looking it up: what the connection
@@ -56,6 +59,10 @@ pub trait ConnectionRef {
     fn connection(&self) -> &Connection;
     /// Index of the connection's kind in the context's table.
     fn kind_in(&self, ctx: &Context<'_>) -> Option<u32>;
+    /// Whether it is an RDP or SSH session, when already known.
+    fn known_session(&self) -> Option<bool> {
+        None
+    }
 }
 
 impl ConnectionRef for Connection {
@@ -76,6 +83,10 @@ impl ConnectionRef for Link<'_> {
     fn kind_in(&self, _: &Context<'_>) -> Option<u32> {
         (self.kind_slot != NONE).then_some(self.kind_slot)
     }
+
+    fn known_session(&self) -> Option<bool> {
+        Some(self.session)
+    }
 }
 
 impl<T: ConnectionRef + ?Sized> ConnectionRef for &T {
@@ -85,6 +96,21 @@ impl<T: ConnectionRef + ?Sized> ConnectionRef for &T {
 
     fn kind_in(&self, ctx: &Context<'_>) -> Option<u32> {
         (**self).kind_in(ctx)
+    }
+
+    fn known_session(&self) -> Option<bool> {
+        (**self).known_session()
+    }
+}
+
+impl Link<'_> {
+    /// Whether the connection is of kind `kind`, whose index in the context's table is `slot`
+    /// when the catalog knows it: comparing indexes spares comparing the names.
+    fn is(&self, kind: &str, slot: Option<u32>) -> bool {
+        match slot {
+            Some(slot) => self.kind_slot == slot,
+            None => self.connection.kind == kind,
+        }
     }
 }
 
@@ -160,12 +186,12 @@ struct KindInfo<'a> {
     def: &'a KindDef,
     /// Every property of the kind (its own, then the common ones), by id.
     properties: FxHashMap<&'a str, &'a PropertyDef>,
-    /// `properties` as rules ask for them.
-    property_cache: NameCache<Option<&'a PropertyDef>>,
     /// Nodes of this kind, sorted by id.
     nodes: Vec<&'a Node>,
     /// Each node's position, to merge lists of several kinds.
     positions: Vec<u32>,
+    /// The kind's traits, a bit each by their index in `Shared::trait_index` (the first 64).
+    traits: u64,
 }
 
 impl<'a> KindInfo<'a> {
@@ -178,9 +204,9 @@ impl<'a> KindInfo<'a> {
         Self {
             def,
             properties,
-            property_cache: NameCache::new(),
             nodes: Vec::new(),
             positions: Vec::new(),
+            traits: 0,
         }
     }
 }
@@ -200,8 +226,6 @@ const NONE: u32 = u32::MAX;
 struct ConnectionKindInfo<'a> {
     flow: bool,
     defaults: FxHashMap<&'a str, &'a Value>,
-    /// `defaults` as rules ask for them.
-    default_cache: NameCache<Option<&'a Value>>,
 }
 
 /// Lists grouped by node position: the entries of position `p` are
@@ -269,8 +293,32 @@ enum Exposure {
     Data,
 }
 
-/// Read-only view of a design for rules.
+/// Read-only view of a design for rules: the analyses several rules share, plus caches of this
+/// thread's lookups. [`Context::sibling`] makes another view over the same analyses for another
+/// thread.
 pub struct Context<'a> {
+    shared: Arc<Shared<'a>>,
+    /// Per kind in `Shared::kinds`: its properties as rules ask for them.
+    property_caches: Vec<NameCache<Option<&'a PropertyDef>>>,
+    /// Per connection kind: its property defaults as rules ask for them.
+    default_caches: Vec<NameCache<Option<&'a Value>>>,
+    /// Trait names as rules ask for them → index in `Shared::trait_index`.
+    trait_cache: NameCache<Option<u32>>,
+    /// The last node looked up: rules ask several things about one node in a row.
+    last_slot: Cell<(usize, Slot)>,
+}
+
+impl<'a> std::ops::Deref for Context<'a> {
+    type Target = Shared<'a>;
+
+    fn deref(&self) -> &Shared<'a> {
+        &self.shared
+    }
+}
+
+/// What all views of one design share: the design, its tables, and analyses built on first
+/// use by whichever thread asks first.
+pub struct Shared<'a> {
     pub design: &'a Design,
     pub catalog: &'a Catalog,
     /// The kinds of the design's nodes that the catalog knows, with their nodes.
@@ -281,26 +329,24 @@ pub struct Context<'a> {
     /// Address of a node's id → slot. The design's parents and connection ends share their
     /// node's id, so its address finds the node's kind and position without hashing the text.
     slots: FxHashMap<usize, Slot>,
-    /// The last node looked up: rules ask several things about one node in a row.
-    last_slot: Cell<(usize, Slot)>,
     /// Kind ids and trait names present in the design.
     present: FxHashSet<&'a str>,
     /// Trait name → index in `trait_nodes`.
     trait_index: FxHashMap<&'a str, usize>,
-    trait_nodes: Vec<OnceCell<Vec<&'a Node>>>,
+    trait_nodes: Vec<OnceLock<Vec<&'a Node>>>,
     connection_kinds: Vec<ConnectionKindInfo<'a>>,
     connection_kind_index: FxHashMap<&'a str, u32>,
     // Built on first use.
-    by_id: OnceCell<FxHashMap<&'a NodeId, u32>>,
-    containment: OnceCell<Containment>,
-    adjacency: OnceCell<Adjacency<'a>>,
-    environments: OnceCell<Vec<&'a str>>,
-    governs_into: OnceCell<FxHashMap<u32, Vec<&'a Node>>>,
-    internet_sources: OnceCell<Vec<u32>>,
-    open_nodes: OnceCell<Vec<&'a Node>>,
-    reach_network: OnceCell<Reach>,
-    reach_web: OnceCell<Reach>,
-    reach_data: OnceCell<Reach>,
+    by_id: OnceLock<FxHashMap<&'a NodeId, u32>>,
+    containment: OnceLock<Containment>,
+    adjacency: OnceLock<Adjacency<'a>>,
+    environments: OnceLock<Vec<&'a str>>,
+    governs_into: OnceLock<FxHashMap<u32, Vec<&'a Node>>>,
+    internet_sources: OnceLock<Vec<u32>>,
+    open_nodes: OnceLock<Vec<&'a Node>>,
+    reach_network: OnceLock<Reach>,
+    reach_web: OnceLock<Reach>,
+    reach_data: OnceLock<Reach>,
 }
 
 /// Kinds whose public endpoint [`Context::publicly_accessible`] decides by more than the
@@ -321,6 +367,53 @@ const EXPOSURE_KINDS: [&str; 11] = [
 
 impl<'a> Context<'a> {
     pub fn new(design: &'a Design, catalog: &'a Catalog) -> Self {
+        Self::over(Arc::new(Shared::new(design, catalog)))
+    }
+
+    /// Another view over the same design and analyses, for another thread.
+    pub fn sibling(&self) -> Self {
+        Self::over(Arc::clone(&self.shared))
+    }
+
+    fn over(shared: Arc<Shared<'a>>) -> Self {
+        Self {
+            property_caches: shared.kinds.iter().map(|_| NameCache::new()).collect(),
+            default_caches: shared
+                .connection_kinds
+                .iter()
+                .map(|_| NameCache::new())
+                .collect(),
+            trait_cache: NameCache::new(),
+            last_slot: Cell::new((
+                0,
+                Slot {
+                    position: NONE,
+                    kind: NONE,
+                },
+            )),
+            shared,
+        }
+    }
+}
+
+impl<'a> Shared<'a> {
+    /// Whether a connection of the kind at `kind` is an RDP or SSH session: traffic by protocol,
+    /// or to port 22 or 3389.
+    fn is_session(&self, connection: &Connection, kind: Option<u32>) -> bool {
+        if connection.kind != "traffic" {
+            return false;
+        }
+        let value = |property: &str| {
+            connection.properties.get(property).or_else(|| {
+                let defaults = &self.connection_kinds.get(kind? as usize)?.defaults;
+                defaults.get(property).copied()
+            })
+        };
+        matches!(value("protocol").and_then(Value::as_text), Some("RDP" | "SSH"))
+            || matches!(value("port").and_then(Value::as_int), Some(22 | 3389))
+    }
+
+    fn new(design: &'a Design, catalog: &'a Catalog) -> Self {
         let size = design.nodes().len();
         let mut kinds: Vec<KindInfo<'a>> = Vec::new();
         let mut kind_index: FxHashMap<&'a str, u32> = FxHashMap::default();
@@ -359,15 +452,18 @@ impl<'a> Context<'a> {
         }
         let mut present = FxHashSet::default();
         let mut trait_index = FxHashMap::default();
-        for info in &kinds {
+        for info in &mut kinds {
             present.insert(info.def.id.as_str());
             for name in &info.def.traits {
                 present.insert(name.as_str());
                 let next = trait_index.len();
-                trait_index.entry(name.as_str()).or_insert(next);
+                let index = *trait_index.entry(name.as_str()).or_insert(next);
+                if index < u64::BITS as usize {
+                    info.traits |= 1 << index;
+                }
             }
         }
-        let trait_nodes = (0..trait_index.len()).map(|_| OnceCell::new()).collect();
+        let trait_nodes = (0..trait_index.len()).map(|_| OnceLock::new()).collect();
         let connection_kinds: Vec<ConnectionKindInfo<'a>> = catalog
             .connection_kinds()
             .iter()
@@ -381,7 +477,6 @@ impl<'a> Context<'a> {
                 ConnectionKindInfo {
                     flow: kind.flow,
                     defaults,
-                    default_cache: NameCache::new(),
                 }
             })
             .collect();
@@ -398,30 +493,26 @@ impl<'a> Context<'a> {
             kind_index,
             all,
             slots,
-            last_slot: Cell::new((
-                0,
-                Slot {
-                    position: NONE,
-                    kind: NONE,
-                },
-            )),
             present,
             trait_index,
             trait_nodes,
             connection_kinds,
             connection_kind_index,
-            by_id: OnceCell::new(),
-            containment: OnceCell::new(),
-            adjacency: OnceCell::new(),
-            environments: OnceCell::new(),
-            governs_into: OnceCell::new(),
-            internet_sources: OnceCell::new(),
-            open_nodes: OnceCell::new(),
-            reach_network: OnceCell::new(),
-            reach_web: OnceCell::new(),
-            reach_data: OnceCell::new(),
+            by_id: OnceLock::new(),
+            containment: OnceLock::new(),
+            adjacency: OnceLock::new(),
+            environments: OnceLock::new(),
+            governs_into: OnceLock::new(),
+            internet_sources: OnceLock::new(),
+            open_nodes: OnceLock::new(),
+            reach_network: OnceLock::new(),
+            reach_web: OnceLock::new(),
+            reach_data: OnceLock::new(),
         }
     }
+}
+
+impl<'a> Context<'a> {
 
     /// Whether the design holds any node of one of these kinds or traits (empty: always).
     pub fn in_scope(&self, scope: &[&str]) -> bool {
@@ -537,13 +628,25 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn has_trait(&self, node: &Node, name: &str) -> bool {
-        self.kind(node).is_some_and(|k| k.has_trait(name))
+    pub fn has_trait(&self, node: &Node, name: &'static str) -> bool {
+        let Some(info) = self.kind_info(node) else {
+            return self.catalog.kind(&node.kind).is_some_and(|k| k.has_trait(name));
+        };
+        // A trait no kind of the design has is not in the table.
+        match self
+            .trait_cache
+            .get_or(name, || self.trait_index.get(name).map(|&i| i as u32))
+        {
+            Some(bit) if bit < u64::BITS => info.traits & (1 << bit) != 0,
+            Some(_) => info.def.has_trait(name),
+            None => false,
+        }
     }
 
     /// How a node is named in messages: its name, or its id when unnamed.
     pub fn label<'n>(&self, node: &'n Node) -> &'n str {
-        if node.name.trim().is_empty() {
+        // Stops at the first visible character, where `trim` would scan the name from both ends.
+        if node.name.chars().all(char::is_whitespace) {
             node.id.as_str()
         } else {
             &node.name
@@ -582,8 +685,7 @@ impl<'a> Context<'a> {
             _ => return Err(()),
         };
         let info = &self.kinds[kind as usize];
-        Ok(info
-            .property_cache
+        Ok(self.property_caches[kind as usize]
             .get_or(property, || info.properties.get(property).copied()))
     }
 
@@ -643,9 +745,10 @@ impl<'a> Context<'a> {
         if let Some(value) = connection.connection().properties.get(property) {
             return Some(value);
         }
-        let kind = &self.connection_kinds[connection.kind_in(self)? as usize];
-        kind.default_cache
-            .get_or(property, || kind.defaults.get(property).copied())
+        let kind = connection.kind_in(self)? as usize;
+        self.default_caches[kind].get_or(property, || {
+            self.connection_kinds[kind].defaults.get(property).copied()
+        })
     }
 
     pub fn connection_text<'n, C: ConnectionRef + ?Sized>(
@@ -814,7 +917,7 @@ impl<'a> Context<'a> {
     }
 
     /// Whether `node` is inside a container with this trait (at any depth).
-    pub fn inside_trait(&self, node: &(impl NodeRef + ?Sized), name: &str) -> bool {
+    pub fn inside_trait(&self, node: &(impl NodeRef + ?Sized), name: &'static str) -> bool {
         self.ancestors(node).any(|a| self.has_trait(a, name))
     }
 
@@ -912,6 +1015,7 @@ impl<'a> Context<'a> {
                         .is_some_and(|k| k.flow),
                     kind_slot: *kind,
                     target_position: to,
+                    session: self.is_session(connection, (*kind != NONE).then_some(*kind)),
                 };
                 list.push(link);
                 leaving.push((from, link));
@@ -964,27 +1068,34 @@ impl<'a> Context<'a> {
 
     /// Nodes reached from `node` by connections of `kind` (outgoing), sorted by id.
     pub fn targets(&self, node: &(impl NodeRef + ?Sized), kind: &str) -> Vec<&'a Node> {
-        let ends = self.outgoing(node).iter().filter(|c| c.kind == kind);
+        let slot = self.connection_kind_index.get(kind).copied();
+        let ends = self.outgoing(node).iter().filter(|c| c.is(kind, slot));
         sorted_unique(ends.map(|c| c.target).collect())
     }
 
     /// Nodes with connections of `kind` into `node`, sorted by id.
     pub fn sources(&self, node: &(impl NodeRef + ?Sized), kind: &str) -> Vec<&'a Node> {
-        let ends = self.incoming(node).iter().filter(|c| c.kind == kind);
+        let slot = self.connection_kind_index.get(kind).copied();
+        let ends = self.incoming(node).iter().filter(|c| c.is(kind, slot));
         sorted_unique(ends.map(|c| c.source).collect())
     }
 
     /// Whether the node sends diagnostics to a log sink (Log Analytics, or a storage account or
     /// event hub used as an archive).
     pub fn sends_diagnostics(&self, node: &(impl NodeRef + ?Sized)) -> bool {
-        self.outgoing(node).iter().any(|c| c.kind == "diagnostics")
+        let slot = self.connection_kind_index.get("diagnostics").copied();
+        self.outgoing(node).iter().any(|c| c.is("diagnostics", slot))
     }
 
     // ---- governance ---------------------------------------------------------------------------
 
     /// Governing nodes (Defender, Policy, Sentinel: nodes with `governor_trait`) that have a
     /// `governs` connection to the node or to a container around it, sorted by id.
-    pub fn governors(&self, node: &(impl NodeRef + ?Sized), governor_trait: &str) -> Vec<&'a Node> {
+    pub fn governors(
+        &self,
+        node: &(impl NodeRef + ?Sized),
+        governor_trait: &'static str,
+    ) -> Vec<&'a Node> {
         let governs_into = self.governs_into.get_or_init(|| {
             let mut index: FxHashMap<u32, Vec<&'a Node>> = FxHashMap::default();
             for link in self.connections_of_kind("governs") {
@@ -1011,7 +1122,11 @@ impl<'a> Context<'a> {
 
     /// Whether a governing node with `governor_trait` has a `governs` connection to the node or
     /// to a container around it.
-    pub fn governed_by(&self, node: &(impl NodeRef + ?Sized), governor_trait: &str) -> bool {
+    pub fn governed_by(
+        &self,
+        node: &(impl NodeRef + ?Sized),
+        governor_trait: &'static str,
+    ) -> bool {
         !self.governors(node, governor_trait).is_empty()
     }
 
@@ -1174,9 +1289,10 @@ impl<'a> Context<'a> {
 
     /// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
     pub fn is_management_session(&self, connection: &(impl ConnectionRef + ?Sized)) -> bool {
-        connection.connection().kind == "traffic"
-            && (matches!(self.connection_text(connection, "protocol"), "RDP" | "SSH")
-                || matches!(self.connection_int(connection, "port"), 22 | 3389))
+        connection.known_session().unwrap_or_else(|| {
+            let kind = connection.kind_in(self);
+            self.shared.is_session(connection.connection(), kind)
+        })
     }
 
     /// What the internet reaches along data flows (those `follows` accepts), from the internet

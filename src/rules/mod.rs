@@ -21,6 +21,8 @@ mod network;
 mod process;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use context::Context;
 pub use process::ATTESTATIONS;
@@ -233,6 +235,69 @@ impl Findings {
     }
 }
 
+/// Designs with fewer nodes are checked on one thread: starting another costs more than it saves.
+const PARALLEL_FROM_NODES: usize = 500;
+
+/// Runs each rule's check, in parallel on large designs, and returns the reports in the order
+/// of `runs`. Threads take the next rule as they finish one, graph rules first: they are the
+/// longest, and the analyses they build are shared by the property rules that follow.
+fn check_all(context: &Context, runs: &[(Severity, &'static Rule)]) -> Vec<Report> {
+    let check = |context: &Context, rule: &Rule| {
+        let mut report = Report::default();
+        (rule.check)(context, &mut report);
+        report
+    };
+    let threads = if context.design.nodes().len() >= PARALLEL_FROM_NODES {
+        worker_threads()
+    } else {
+        1
+    };
+    if threads < 2 || runs.len() < 2 {
+        return runs.iter().map(|(_, rule)| check(context, rule)).collect();
+    }
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by_key(|&i| runs[i].1.meta.kind != RuleKind::Topology);
+    let next = AtomicUsize::new(0);
+    let work = |context: &Context| {
+        let mut done = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push((i, check(context, runs[i].1)));
+        }
+        done
+    };
+    let mut reports: Vec<Option<Report>> = runs.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| {
+                let sibling = context.sibling();
+                scope.spawn(move || work(&sibling))
+            })
+            .collect();
+        let mut done = work(context);
+        for helper in helpers {
+            match helper.join() {
+                Ok(more) => done.extend(more),
+                // A rule that panics on a helper panics the evaluation, as it would on one thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        for (i, report) in done {
+            reports[i] = Some(report);
+        }
+    });
+    reports.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// How many threads evaluation uses on a large design: the machine's cores, up to four.
+fn worker_threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(4)
+    })
+}
+
 /// Evaluates every enabled rule against the design.
 pub fn evaluate(design: &Design, catalog: &Catalog) -> Findings {
     evaluate_rules(design, catalog, registry::all().iter().copied())
@@ -265,9 +330,8 @@ where
     }
     runs.sort_by_key(|(severity, rule)| (*severity, rule.meta.id));
     let distinct_rules = runs.windows(2).all(|w| w[0].1.meta.id != w[1].1.meta.id);
-    for (severity, rule) in runs {
-        let mut report = Report::default();
-        (rule.check)(&context, &mut report);
+    let reports = check_all(&context, &runs);
+    for ((severity, rule), report) in runs.into_iter().zip(reports) {
         let start = findings.items.len();
         findings.items.reserve(report.raised.len());
         for (subject, message, mut related) in report.raised {
