@@ -166,6 +166,7 @@ impl<T: Copy> NameCache<T> {
         }
     }
 
+    #[inline]
     fn get_or(&self, name: &'static str, lookup: impl FnOnce() -> T) -> T {
         let address = name.as_ptr() as usize;
         let entry = &self.entries[(address ^ (address >> 5)) % NAME_CACHE_SIZE];
@@ -557,6 +558,7 @@ impl<'a> Context<'a> {
     }
 
     /// Where a node of this design sits; `None` for a node from elsewhere.
+    #[inline]
     fn slot(&self, node: &Node) -> Option<Slot> {
         let address = node.id.address();
         let (last, slot) = self.last_slot.get();
@@ -613,6 +615,7 @@ impl<'a> Context<'a> {
         merge_by_position(&infos)
     }
 
+    #[inline]
     fn kind_info(&self, node: &Node) -> Option<&KindInfo<'a>> {
         let kind = match self.slot(node) {
             Some(slot) => slot.kind,
@@ -621,6 +624,7 @@ impl<'a> Context<'a> {
         self.kinds.get(kind as usize)
     }
 
+    #[inline]
     pub fn kind(&self, node: &Node) -> Option<&'a KindDef> {
         match self.kind_info(node) {
             Some(info) => Some(info.def),
@@ -628,6 +632,7 @@ impl<'a> Context<'a> {
         }
     }
 
+    #[inline]
     pub fn has_trait(&self, node: &Node, name: &'static str) -> bool {
         let Some(info) = self.kind_info(node) else {
             return self.catalog.kind(&node.kind).is_some_and(|k| k.has_trait(name));
@@ -660,6 +665,7 @@ impl<'a> Context<'a> {
 
     // ---- properties (explicit value, else the catalog default) -------------------------------
 
+    #[inline]
     pub fn value<'n>(&self, node: &'n Node, property: &'static str) -> Option<&'n Value>
     where
         'a: 'n,
@@ -675,6 +681,7 @@ impl<'a> Context<'a> {
 
     /// The catalog definition of a node's property; `Err` when the node is not of this design
     /// or its kind is unknown.
+    #[inline]
     fn property_def(
         &self,
         node: &Node,
@@ -690,6 +697,7 @@ impl<'a> Context<'a> {
     }
 
     /// A boolean property; false when missing.
+    #[inline]
     pub fn bool(&self, node: &Node, property: &'static str) -> bool {
         self.value(node, property)
             .and_then(Value::as_bool)
@@ -697,6 +705,7 @@ impl<'a> Context<'a> {
     }
 
     /// A text or enum property; empty when missing.
+    #[inline]
     pub fn text<'n>(&self, node: &'n Node, property: &'static str) -> &'n str
     where
         'a: 'n,
@@ -1397,7 +1406,7 @@ impl<'a> Context<'a> {
 
     /// Path text for messages: `Internet → Front Door → Web app`.
     pub fn describe_path(&self, path: &[&Node]) -> String {
-        let mut text = String::new();
+        let mut text = String::with_capacity(path.iter().map(|n| n.name.len() + 5).sum());
         for (i, node) in path.iter().enumerate() {
             if i > 0 {
                 text.push_str(" → ");
@@ -1418,23 +1427,27 @@ fn sorted_unique(mut nodes: Vec<&Node>) -> Vec<&Node> {
     nodes
 }
 
-/// The nodes of several kinds in one list sorted by id.
+/// The nodes of several kinds in one list sorted by id: a merge of the kinds' lists, which are
+/// each sorted already.
 fn merge_by_position<'a>(infos: &[&KindInfo<'a>]) -> Vec<&'a Node> {
     match infos {
         [] => Vec::new(),
         [one] => one.nodes.clone(),
         _ => {
-            let mut all: Vec<(u32, &'a Node)> = infos
+            let total = infos.iter().map(|info| info.nodes.len()).sum();
+            let mut merged = Vec::with_capacity(total);
+            let mut next = vec![0; infos.len()];
+            // A handful of kinds: finding the smallest head by scanning them beats a heap.
+            while let Some((kind, _)) = infos
                 .iter()
-                .flat_map(|info| {
-                    info.positions
-                        .iter()
-                        .copied()
-                        .zip(info.nodes.iter().copied())
-                })
-                .collect();
-            all.sort_unstable_by_key(|(position, _)| *position);
-            all.into_iter().map(|(_, n)| n).collect()
+                .enumerate()
+                .filter_map(|(k, info)| info.positions.get(next[k]).map(|&p| (k, p)))
+                .min_by_key(|&(_, position)| position)
+            {
+                merged.push(infos[kind].nodes[next[kind]]);
+                next[kind] += 1;
+            }
+            merged
         }
     }
 }

@@ -331,9 +331,11 @@ where
     runs.sort_by_key(|(severity, rule)| (*severity, rule.meta.id));
     let distinct_rules = runs.windows(2).all(|w| w[0].1.meta.id != w[1].1.meta.id);
     let reports = check_all(&context, &runs);
+    findings
+        .items
+        .reserve_exact(reports.iter().map(|r| r.raised.len()).sum());
     for ((severity, rule), report) in runs.into_iter().zip(reports) {
         let start = findings.items.len();
-        findings.items.reserve(report.raised.len());
         for (subject, message, mut related) in report.raised {
             if related.len() > 1 {
                 related.sort();
