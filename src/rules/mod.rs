@@ -172,33 +172,63 @@ impl Eq for RuleMeta {}
 #[derive(Default)]
 pub struct Report {
     raised: Vec<(Subject, String, Vec<NodeId>)>,
+    /// Where formatted messages are written before they are copied out at their final size.
+    scratch: String,
+}
+
+/// A finding's message as a rule gives it: finished text, or `format_args!` written into the
+/// report's buffer, so that each message is allocated once and never regrown.
+pub trait MessageText {
+    fn into_text(self, scratch: &mut String) -> String;
+}
+
+impl MessageText for String {
+    fn into_text(self, _: &mut String) -> String {
+        self
+    }
+}
+
+impl MessageText for &str {
+    fn into_text(self, _: &mut String) -> String {
+        self.to_owned()
+    }
+}
+
+impl MessageText for std::fmt::Arguments<'_> {
+    fn into_text(self, scratch: &mut String) -> String {
+        use std::fmt::Write as _;
+        scratch.clear();
+        // Writing to a String cannot fail.
+        let _ = scratch.write_fmt(self);
+        scratch.as_str().to_owned()
+    }
 }
 
 impl Report {
     /// Raises a finding on a node.
-    pub fn node(&mut self, node: &NodeId, message: impl Into<String>) {
+    pub fn node(&mut self, node: &NodeId, message: impl MessageText) {
+        let message = message.into_text(&mut self.scratch);
         self.raised
-            .push((Subject::Node(node.clone()), message.into(), Vec::new()));
+            .push((Subject::Node(node.clone()), message, Vec::new()));
     }
 
     /// Raises a finding on a node that involves other nodes.
-    pub fn node_with(&mut self, node: &NodeId, related: Vec<NodeId>, message: impl Into<String>) {
+    pub fn node_with(&mut self, node: &NodeId, related: Vec<NodeId>, message: impl MessageText) {
+        let message = message.into_text(&mut self.scratch);
         self.raised
-            .push((Subject::Node(node.clone()), message.into(), related));
+            .push((Subject::Node(node.clone()), message, related));
     }
 
-    pub fn connection(&mut self, connection: &ConnectionId, message: impl Into<String>) {
-        self.raised.push((
-            Subject::Connection(connection.clone()),
-            message.into(),
-            Vec::new(),
-        ));
+    pub fn connection(&mut self, connection: &ConnectionId, message: impl MessageText) {
+        let message = message.into_text(&mut self.scratch);
+        self.raised
+            .push((Subject::Connection(connection.clone()), message, Vec::new()));
     }
 
     /// Raises a finding on the design as a whole.
-    pub fn design(&mut self, message: impl Into<String>) {
-        self.raised
-            .push((Subject::Design, message.into(), Vec::new()));
+    pub fn design(&mut self, message: impl MessageText) {
+        let message = message.into_text(&mut self.scratch);
+        self.raised.push((Subject::Design, message, Vec::new()));
     }
 }
 

@@ -56,7 +56,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !gaps.is_empty() {
             report.node(
                 &cluster.id,
-                format!(
+                format_args!(
                     "AKS cluster `{}` is not isolated: {}",
                     ctx.label(cluster),
                     join_list(&gaps)

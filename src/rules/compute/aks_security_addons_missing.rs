@@ -74,7 +74,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !gaps.is_empty() {
             report.node(
                 &cluster.id,
-                format!(
+                format_args!(
                     "AKS cluster `{}` lacks security add-ons: {}",
                     ctx.label(cluster),
                     join_list(&gaps)

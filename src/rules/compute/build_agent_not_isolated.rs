@@ -84,7 +84,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !gaps.is_empty() {
             report.node(
                 &agent.id,
-                format!(
+                format_args!(
                     "Build agent `{}` is not isolated: {}",
                     ctx.label(agent),
                     join_list(&gaps)

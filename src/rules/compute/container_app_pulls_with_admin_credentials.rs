@@ -34,7 +34,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.text(app, "registry_auth") == "AdminCredentials" {
             report.node(
                 &app.id,
-                format!(
+                format_args!(
                     "Container app `{}` pulls images with the registry's admin credentials",
                     ctx.label(app)
                 ),

@@ -38,7 +38,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         report.node(
             &registry.id,
-            format!(
+            format_args!(
                 "Images in container registry `{}` are not scanned for vulnerabilities",
                 ctx.label(registry)
             ),

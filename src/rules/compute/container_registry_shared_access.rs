@@ -42,7 +42,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.node(
             &registry.id,
-            format!(
+            format_args!(
                 "Container registry `{}` allows access without a personal identity: {problem}",
                 ctx.label(registry)
             ),

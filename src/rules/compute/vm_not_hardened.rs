@@ -66,7 +66,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !gaps.is_empty() {
             report.node(
                 &vm.id,
-                format!(
+                format_args!(
                     "Virtual machine `{}` misses baseline hardening: {}",
                     ctx.label(vm),
                     join_list(&gaps)

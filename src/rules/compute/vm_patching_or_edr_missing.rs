@@ -59,7 +59,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !gaps.is_empty() {
             report.node(
                 &vm.id,
-                format!(
+                format_args!(
                     "Virtual machine `{}` is left exposed to known vulnerabilities: {}",
                     ctx.label(vm),
                     join_list(&gaps)

@@ -74,7 +74,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !found.is_empty() {
             report.node(
                 &node.id,
-                format!(
+                format_args!(
                     "{} `{}` accepts insecure connections: {}",
                     ctx.kind_name(node),
                     ctx.label(node),

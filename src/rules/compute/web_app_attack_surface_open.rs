@@ -63,7 +63,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !doors.is_empty() {
             report.node(
                 &app.id,
-                format!(
+                format_args!(
                     "{} `{}` keeps unneeded access open: {}",
                     ctx.kind_name(app),
                     ctx.label(app),

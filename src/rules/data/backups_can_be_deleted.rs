@@ -46,7 +46,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.node(
             &vault.id,
-            format!("Recovery Services vault `{}` {what}", ctx.label(vault)),
+            format_args!("Recovery Services vault `{}` {what}", ctx.label(vault)),
         );
     }
 }

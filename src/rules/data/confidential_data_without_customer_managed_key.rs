@@ -58,7 +58,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !cmk {
             report.node(
                 &store.id,
-                format!(
+                format_args!(
                     "{kind} `{label}` holds {classification} data but encrypts it with \
                      Microsoft-managed keys"
                 ),
@@ -80,7 +80,7 @@ fn check(ctx: &Context, report: &mut Report) {
             report.node_with(
                 &store.id,
                 vec![vault.id.clone()],
-                format!(
+                format_args!(
                     "{kind} `{label}` holds highly confidential data but its key sits in Key Vault \
                      `{}` (Standard), which protects keys in software rather than in an HSM",
                     ctx.label(vault)

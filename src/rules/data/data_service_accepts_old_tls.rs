@@ -47,7 +47,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if matches!(version, "1.0" | "1.1") {
             report.node(
                 &store.id,
-                format!(
+                format_args!(
                     "{} `{}` accepts TLS {version}",
                     kind_label(ctx, store),
                     ctx.label(store)

@@ -42,7 +42,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.text(store, "data_classification") == "Unset" {
             report.node(
                 &store.id,
-                format!(
+                format_args!(
                     "{} `{}` has no data classification",
                     kind_label(ctx, store),
                     ctx.label(store)

@@ -33,7 +33,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(db, "auditing") {
             report.node(
                 &db.id,
-                format!(
+                format_args!(
                     "{} `{}` does not audit its activity",
                     ctx.kind_name(db),
                     ctx.label(db)

@@ -52,7 +52,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if public_endpoint_on(ctx, db) {
             report.node(
                 &db.id,
-                format!(
+                format_args!(
                     "{} `{}` lets any Azure service, including other customers', through its \
                      firewall",
                     kind_label(ctx, db),

@@ -45,7 +45,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.sources(node, "backup").is_empty() {
             report.node(
                 &node.id,
-                format!(
+                format_args!(
                     "{} `{}` holds {classification} production data but nothing backs it up",
                     ctx.kind_name(node),
                     ctx.label(node)

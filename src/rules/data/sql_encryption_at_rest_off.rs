@@ -32,7 +32,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(db, "tde") {
             report.node(
                 &db.id,
-                format!(
+                format_args!(
                     "{} `{}` has transparent data encryption off, so its files and backups are \
                      stored in clear",
                     ctx.kind_name(db),

@@ -44,7 +44,7 @@ fn check(ctx: &Context, report: &mut Report) {
             .unwrap_or_default();
         report.node(
             &account.id,
-            format!(
+            format_args!(
                 "Storage account `{}` allows anonymous read access to blobs{holding}",
                 ctx.label(account)
             ),

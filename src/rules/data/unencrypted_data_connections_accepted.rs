@@ -58,7 +58,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if let Some(what) = plaintext_setting(ctx, store) {
             report.node(
                 &store.id,
-                format!("{} `{}` {what}", kind_label(ctx, store), ctx.label(store)),
+                format_args!("{} `{}` {what}", kind_label(ctx, store), ctx.label(store)),
             );
         }
     }
@@ -75,7 +75,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if unencrypted {
             report.connection(
                 &traffic.id,
-                format!(
+                format_args!(
                     "`{}` sends data to {} `{}` unencrypted",
                     ctx.label(from),
                     kind_label(ctx, to),

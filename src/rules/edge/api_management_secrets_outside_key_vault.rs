@@ -40,7 +40,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.node(
             &apim.id,
-            format!(
+            format_args!(
                 "API Management `{}` keeps secrets outside Key Vault: {problem}",
                 ctx.label(apim)
             ),

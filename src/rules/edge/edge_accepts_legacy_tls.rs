@@ -65,7 +65,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if let Some(weakness) = weakness(ctx, node) {
             report.node(
                 &node.id,
-                format!(
+                format_args!(
                     "{} `{}` accepts outdated TLS: {weakness}",
                     ctx.kind_name(node),
                     ctx.label(node)

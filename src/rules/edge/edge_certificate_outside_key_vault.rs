@@ -36,7 +36,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if serves_tls && ctx.text(gateway, "certificate_source") != "KeyVault" {
             report.node(
                 &gateway.id,
-                format!(
+                format_args!(
                     "Application Gateway `{}` uses an uploaded TLS certificate instead of one from Key Vault",
                     ctx.label(gateway)
                 ),

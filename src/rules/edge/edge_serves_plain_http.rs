@@ -47,7 +47,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if serves_plain_http(ctx, node) {
             report.node(
                 &node.id,
-                format!(
+                format_args!(
                     "{} `{}` serves clients over plain HTTP",
                     ctx.kind_name(node),
                     ctx.label(node)

@@ -62,7 +62,7 @@ fn check(ctx: &Context, report: &mut Report) {
                     .iter()
                     .map(|n| n.id.clone())
                     .collect(),
-                format!(
+                format_args!(
                     "{} `{}` sends traffic to its backends unencrypted: {setting}",
                     ctx.kind_name(gateway),
                     ctx.label(gateway)
@@ -82,7 +82,7 @@ fn check(ctx: &Context, report: &mut Report) {
             if plain {
                 report.connection(
                     &flow.id,
-                    format!(
+                    format_args!(
                         "`{}` forwards traffic to `{}` unencrypted",
                         ctx.label(gateway),
                         ctx.label(backend)

@@ -56,7 +56,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         report.node(
             &gateway.id,
-            format!(
+            format_args!(
                 "{} `{}` does not filter web attacks: {}",
                 ctx.kind_name(gateway),
                 ctx.label(gateway),

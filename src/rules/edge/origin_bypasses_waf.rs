@@ -52,7 +52,7 @@ fn check(ctx: &Context, report: &mut Report) {
             report.node_with(
                 origin_id,
                 gateway_ids.chain(path).collect(),
-                format!(
+                format_args!(
                     "`{}` sits behind {} but the internet can also reach it directly: {how}",
                     ctx.label(origin),
                     join_labels(ctx, gateways),
@@ -68,7 +68,7 @@ fn check(ctx: &Context, report: &mut Report) {
             report.node_with(
                 origin_id,
                 gateway_ids.collect(),
-                format!(
+                format_args!(
                     "`{}` trusts Front Door by IP address only, so any Front Door profile can reach it around {}",
                     ctx.label(origin),
                     join_labels(ctx, gateways)

@@ -36,7 +36,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.is_active_waf(gateway) && ctx.text(gateway, "waf_mode") != "Prevention" {
             report.node(
                 &gateway.id,
-                format!(
+                format_args!(
                     "Web application firewall on {} `{}` logs attacks but lets them through",
                     ctx.kind_name(gateway),
                     ctx.label(gateway)

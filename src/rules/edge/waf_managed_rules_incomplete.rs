@@ -78,7 +78,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !gaps.is_empty() {
             report.node(
                 &gateway.id,
-                format!(
+                format_args!(
                     "Web application firewall on {} `{}` leaves gaps: {}",
                     ctx.kind_name(gateway),
                     ctx.label(gateway),

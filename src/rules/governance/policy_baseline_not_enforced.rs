@@ -37,7 +37,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.text(assignment, "enforcement_mode") == "DoNotEnforce" {
             report.node(
                 &assignment.id,
-                format!(
+                format_args!(
                     "Azure Policy assignment `{label}` is in DoNotEnforce mode, so none of its \
                      effects apply"
                 ),
@@ -45,7 +45,7 @@ fn check(ctx: &Context, report: &mut Report) {
         } else if ctx.text(assignment, "effect_profile") == "Audit" {
             report.node(
                 &assignment.id,
-                format!(
+                format_args!(
                     "Azure Policy assignment `{label}` only audits: it never blocks or fixes a \
                      non-compliant resource"
                 ),

@@ -48,7 +48,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &subscription.id,
             vec![production.id.clone(), other.id.clone()],
-            format!(
+            format_args!(
                 "Subscription `{}` holds production resources such as `{}` next to non-production \
                  ones such as `{}`",
                 ctx.label(subscription),

@@ -33,7 +33,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.text(segment, "owner").trim().is_empty() {
             report.node(
                 &segment.id,
-                format!(
+                format_args!(
                     "{} `{}` has no owner",
                     ctx.kind_name(segment),
                     ctx.label(segment)

@@ -52,7 +52,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         report.node(
             &operator.id,
-            format!(
+            format_args!(
                 "Operator `{}` signs in {}",
                 ctx.label(operator),
                 gaps.join(" and ")

@@ -37,7 +37,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(cluster, "entra_integration") {
             report.node(
                 &cluster.id,
-                format!(
+                format_args!(
                     "AKS cluster `{label}` has no Entra ID integration, so people sign in with \
                      static cluster credentials"
                 ),
@@ -45,7 +45,7 @@ fn check(ctx: &Context, report: &mut Report) {
         } else if !ctx.bool(cluster, "local_accounts_disabled") {
             report.node(
                 &cluster.id,
-                format!("AKS cluster `{label}` keeps its local cluster-admin account"),
+                format_args!("AKS cluster `{label}` keeps its local cluster-admin account"),
             );
         }
     }

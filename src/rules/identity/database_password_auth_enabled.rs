@@ -78,7 +78,7 @@ fn check(ctx: &Context, report: &mut Report) {
         } else {
             ctx.kind_name(db).to_owned()
         };
-        report.node(&db.id, format!("{kind} `{}` {problem}", ctx.label(db)));
+        report.node(&db.id, format_args!("{kind} `{}` {problem}", ctx.label(db)));
     }
 }
 

@@ -83,7 +83,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if let Some(keys) = accepted_keys(ctx, node) {
             report.node(
                 &node.id,
-                format!(
+                format_args!(
                     "{} `{}` accepts {keys}",
                     ctx.kind_name(node),
                     ctx.label(node)

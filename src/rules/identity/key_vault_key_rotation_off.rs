@@ -51,7 +51,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &vault.id,
             consumers,
-            format!(
+            format_args!(
                 "Key Vault `{}` holds keys for `{}`{others} but does not rotate them automatically",
                 ctx.label(vault),
                 ctx.label(first)

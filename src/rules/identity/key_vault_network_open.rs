@@ -35,7 +35,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.publicly_accessible(vault) {
             report.node(
                 &vault.id,
-                format!(
+                format_args!(
                     "{} `{}` accepts traffic from any network on its public endpoint",
                     ctx.kind_name(vault),
                     ctx.label(vault)

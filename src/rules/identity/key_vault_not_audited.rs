@@ -49,7 +49,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.node(
             &vault.id,
-            format!("{} `{}` {what}", ctx.kind_name(vault), ctx.label(vault)),
+            format_args!("{} `{}` {what}", ctx.kind_name(vault), ctx.label(vault)),
         );
     }
 }

@@ -33,7 +33,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(vault, "purge_protection") {
             report.node(
                 &vault.id,
-                format!(
+                format_args!(
                     "{} `{}` has purge protection off",
                     ctx.kind_name(vault),
                     ctx.label(vault)

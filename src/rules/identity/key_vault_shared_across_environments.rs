@@ -66,7 +66,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &vault.id,
             related,
-            format!(
+            format_args!(
                 "Key Vault `{}` serves both {} components",
                 ctx.label(vault),
                 names.join(" and ")

@@ -34,7 +34,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(vault, "rbac_authorization") {
             report.node(
                 &vault.id,
-                format!(
+                format_args!(
                     "Key Vault `{}` grants data access through access policies rather than Azure RBAC",
                     ctx.label(vault)
                 ),

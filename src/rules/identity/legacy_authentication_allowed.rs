@@ -35,7 +35,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !blocked_by_defaults && !ctx.bool(tenant, "legacy_auth_blocked") {
             report.node(
                 &tenant.id,
-                format!(
+                format_args!(
                     "Entra ID `{}` still accepts legacy authentication, which skips MFA",
                     ctx.label(tenant)
                 ),

@@ -51,7 +51,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if let Some(gap) = gap(ctx, tenant) {
             report.node(
                 &tenant.id,
-                format!("Entra ID `{}` {gap}", ctx.label(tenant)),
+                format_args!("Entra ID `{}` {gap}", ctx.label(tenant)),
             );
         }
     }

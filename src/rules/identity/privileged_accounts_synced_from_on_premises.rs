@@ -35,7 +35,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.bool(tenant, "hybrid_sync") && ctx.bool(tenant, "sync_privileged_onprem_accounts") {
             report.node(
                 &tenant.id,
-                format!(
+                format_args!(
                     "Entra ID `{}` synchronises privileged on-premises accounts, so a compromised \
                      Active Directory reaches the cloud",
                     ctx.label(tenant)

@@ -46,7 +46,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.connection(
             &assignment.id,
-            format!(
+            format_args!(
                 "`{}` holds {role} on `{}` as an individual rather than through a group",
                 ctx.label(who),
                 ctx.label(target)

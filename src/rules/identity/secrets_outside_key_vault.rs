@@ -69,7 +69,7 @@ fn check(ctx: &Context, report: &mut Report) {
         {
             report.node(
                 &principal.id,
-                format!(
+                format_args!(
                     "Service principal `{}` keeps its credential outside Key Vault{no_vault}",
                     ctx.label(principal)
                 ),
@@ -103,7 +103,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &node.id,
             vec![target.id.clone()],
-            format!(
+            format_args!(
                 "{} `{}` uses {secret} for `{}` but does not read it from Key Vault{no_vault}",
                 ctx.kind_name(node),
                 ctx.label(node),

@@ -36,7 +36,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         report.node(
             &principal.id,
-            format!(
+            format_args!(
                 "Service principal `{}` authenticates with a client secret valid for {} days",
                 ctx.label(principal),
                 ctx.int(principal, "secret_lifetime_days")

@@ -54,7 +54,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.connection_bool(assignment, "pim_eligible") {
             report.connection(
                 &assignment.id,
-                format!(
+                format_args!(
                     "`{}` holds {role} on `{}` permanently",
                     ctx.label(who),
                     ctx.label(target)
@@ -63,7 +63,7 @@ fn check(ctx: &Context, report: &mut Report) {
         } else if let Some(tenant) = tenant_without_pim {
             report.connection(
                 &assignment.id,
-                format!(
+                format_args!(
                     "`{}` is eligible for {role} on `{}`, but Entra ID `{}` does not run \
                      Privileged Identity Management (it needs PIM on and a P2 licence)",
                     ctx.label(who),

@@ -64,7 +64,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.node(
             &subscription.id,
-            format!("Subscription `{}` has {joined}", ctx.label(subscription)),
+            format_args!("Subscription `{}` has {joined}", ctx.label(subscription)),
         );
     }
 }

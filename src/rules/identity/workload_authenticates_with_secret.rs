@@ -50,7 +50,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.connection(
             &traffic.id,
-            format!(
+            format_args!(
                 "`{}` reaches {} `{}` with {secret} instead of a managed identity",
                 ctx.label(from),
                 ctx.kind_name(to),

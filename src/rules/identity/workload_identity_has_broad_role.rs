@@ -58,7 +58,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.connection(
             &assignment.id,
-            format!(
+            format_args!(
                 "Workload identity `{}` holds {role} on {scope}",
                 ctx.label(who)
             ),

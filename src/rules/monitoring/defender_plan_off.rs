@@ -107,7 +107,7 @@ fn check(ctx: &Context, report: &mut Report) {
         {
             report.node(
                 &defender.id,
-                format!(
+                format_args!(
                     "Defender for Cloud `{}` has Defender for Resource Manager off, so suspicious \
                      management operations go unnoticed",
                     ctx.label(defender)
@@ -132,7 +132,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &node.id,
             defenders.iter().map(|d| d.id.clone()).collect(),
-            format!(
+            format_args!(
                 "{} `{}` is covered by Defender for Cloud without {plan}",
                 ctx.kind_name(node),
                 ctx.label(node)

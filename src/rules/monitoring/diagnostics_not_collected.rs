@@ -46,7 +46,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !sends_logs(ctx, node) {
             report.node(
                 &node.id,
-                format!(
+                format_args!(
                     "{} `{}` sends no logs to a workspace",
                     ctx.kind_name(node),
                     ctx.label(node)

@@ -53,7 +53,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         report.node(
             &tenant.id,
-            format!("Entra ID `{}` {}", ctx.label(tenant), gaps.join(", and ")),
+            format_args!("Entra ID `{}` {}", ctx.label(tenant), gaps.join(", and ")),
         );
     }
 }

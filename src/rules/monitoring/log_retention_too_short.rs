@@ -39,7 +39,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if days < BASELINE_DAYS && !ctx.bool(workspace, "immutable_export") {
             report.node(
                 &workspace.id,
-                format!(
+                format_args!(
                     "Log Analytics workspace `{}` keeps logs for {days} days and archives them \
                      nowhere",
                     ctx.label(workspace)

@@ -41,7 +41,7 @@ fn check(ctx: &Context, report: &mut Report) {
         {
             report.node(
                 &defender.id,
-                format!(
+                format_args!(
                     "Defender for Cloud `{}` has no security contact, so its alerts reach nobody",
                     ctx.label(defender)
                 ),

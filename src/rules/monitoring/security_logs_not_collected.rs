@@ -42,7 +42,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if is_security_critical(ctx, node) && !sends_logs(ctx, node) {
             report.node(
                 &node.id,
-                format!(
+                format_args!(
                     "{} `{}` sends no logs to a workspace, so attacks on it leave no record",
                     ctx.kind_name(node),
                     ctx.label(node)

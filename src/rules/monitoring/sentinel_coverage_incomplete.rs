@@ -85,7 +85,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         report.node(
             &siem.id,
-            format!(
+            format_args!(
                 "Microsoft Sentinel `{}` has {}",
                 ctx.label(siem),
                 gaps.join("; ")

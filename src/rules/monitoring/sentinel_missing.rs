@@ -44,7 +44,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if attached_workspaces(ctx, siem).is_empty() {
             report.node(
                 &siem.id,
-                format!(
+                format_args!(
                     "Microsoft Sentinel `{}` is not attached to a Log Analytics workspace",
                     ctx.label(siem)
                 ),

@@ -34,7 +34,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(vnet, "flow_logs") {
             report.node(
                 &vnet.id,
-                format!("Virtual network `{}` records no flow logs", ctx.label(vnet)),
+                format_args!("Virtual network `{}` records no flow logs", ctx.label(vnet)),
             );
         }
     }

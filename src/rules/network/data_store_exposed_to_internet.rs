@@ -68,7 +68,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &store.id,
             path,
-            format!(
+            format_args!(
                 "{} `{}` is reachable from the internet: {how}{note}",
                 ctx.kind_name(store),
                 ctx.label(store),

@@ -120,7 +120,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             subnet_id,
             workloads.iter().map(|n| n.id.clone()).collect(),
-            format!(
+            format_args!(
                 "Internet traffic from subnet `{}` bypasses the firewall: {problem}",
                 ctx.label(subnet)
             ),
@@ -140,7 +140,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if in_routed_network {
             report.connection(
                 &integration.id,
-                format!(
+                format_args!(
                     "VNet integration of `{}` routes only private ranges, so its internet traffic skips the firewall",
                     ctx.label(app)
                 ),

@@ -57,7 +57,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !gaps.is_empty() {
             report.node(
                 &firewall.id,
-                format!(
+                format_args!(
                     "Azure Firewall `{}` lets threats through: {}",
                     ctx.label(firewall),
                     join_list(&gaps)

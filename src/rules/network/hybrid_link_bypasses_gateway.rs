@@ -54,7 +54,7 @@ fn check(ctx: &Context, report: &mut Report) {
             if from.kind != "vnet_gateway" && to.kind != "vnet_gateway" {
                 report.connection(
                     &connection.id,
-                    format!(
+                    format_args!(
                         "Hybrid link between `{}` and `{}` does not end at a VPN or ExpressRoute gateway",
                         ctx.label(from),
                         ctx.label(to)
@@ -72,7 +72,7 @@ fn check(ctx: &Context, report: &mut Report) {
         {
             report.connection(
                 &connection.id,
-                format!(
+                format_args!(
                     "`{}` reaches {} `{}` over its public endpoint instead of through the hybrid gateway",
                     ctx.label(from),
                     ctx.kind_name(to),

@@ -57,7 +57,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.connection(
             &link.id,
-            format!(
+            format_args!(
                 "{} link between `{}` and `{}` is not encrypted",
                 ctx.connection_text(link, "type").replace('_', " "),
                 ctx.label(from),

@@ -46,7 +46,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &nsg.id,
             applied_to.iter().map(|n| n.id.clone()).collect(),
-            format!(
+            format_args!(
                 "Network security group `{}` allows RDP or SSH from the internet{scope}",
                 ctx.label(nsg)
             ),
@@ -68,7 +68,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if session_from_internet(ctx, reach, from) {
             report.connection(
                 &session.id,
-                format!(
+                format_args!(
                     "`{}` is managed over RDP or SSH straight from the internet (through `{}`)",
                     ctx.label(to),
                     ctx.label(from)

@@ -156,23 +156,26 @@ pub(super) fn join_labels(ctx: &Context, nodes: &[&Node]) -> String {
         .iter()
         .map(|n| format!("`{}`", ctx.label(n)))
         .collect();
-    join_list(&labels)
+    join_list(&labels).to_string()
 }
 
-/// Joins phrases for messages: "a", "a and b", "a, b and c".
-pub(super) fn join_list<S: AsRef<str>>(items: &[S]) -> String {
-    let mut out = String::new();
-    push_list(&mut out, items);
-    out
+/// Joins phrases for messages: "a", "a and b", "a, b and c". Written straight into the
+/// message that shows it.
+pub(super) fn join_list<S: AsRef<str>>(items: &[S]) -> JoinedList<'_, S> {
+    JoinedList(items)
 }
 
-/// Appends phrases joined as by [`join_list`] to a message.
-pub(super) fn push_list<S: AsRef<str>>(out: &mut String, items: &[S]) {
-    out.reserve(items.iter().map(|i| i.as_ref().len() + 5).sum());
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(if i + 1 == items.len() { " and " } else { ", " });
+/// Phrases shown joined, as [`join_list`] describes.
+pub(super) struct JoinedList<'s, S>(&'s [S]);
+
+impl<S: AsRef<str>> std::fmt::Display for JoinedList<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(if i + 1 == self.0.len() { " and " } else { ", " })?;
+            }
+            f.write_str(item.as_ref())?;
         }
-        out.push_str(item.as_ref());
+        Ok(())
     }
 }

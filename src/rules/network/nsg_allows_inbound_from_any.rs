@@ -49,7 +49,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.bool(nsg, "allows_inbound_from_any") && !guards_only_internet_gateways(ctx, nsg) {
             report.node(
                 &nsg.id,
-                format!(
+                format_args!(
                     "Network security group `{}` allows inbound traffic from any source",
                     ctx.label(nsg)
                 ),

@@ -100,7 +100,7 @@ fn check(ctx: &Context, report: &mut Report) {
             if let Some(gap) = integration_gap(ctx, source) {
                 report.connection(
                     &connection.id,
-                    format!(
+                    format_args!(
                         "{} `{}` calls private endpoint `{}`, but {gap}, so the call goes to the public endpoint",
                         ctx.kind_name(source),
                         ctx.label(source),
@@ -113,7 +113,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if needs_private_link(ctx, target) {
             report.connection(
                 &connection.id,
-                format!(
+                format_args!(
                     "`{}` reaches {} `{}` over its public endpoint, not through a private endpoint",
                     ctx.label(source),
                     ctx.kind_name(target),
@@ -126,7 +126,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !ctx.bool(endpoint, "dns_zone_group") {
             report.node(
                 &endpoint.id,
-                format!(
+                format_args!(
                     "Private endpoint `{}` registers no private DNS record, so clients resolve the service's public address",
                     ctx.label(endpoint)
                 ),

@@ -53,7 +53,7 @@ fn check(ctx: &Context, report: &mut Report) {
         };
         report.connection(
             &connection.id,
-            format!(
+            format_args!(
                 "`{}` ({}) {what} `{}` ({})",
                 ctx.label(from),
                 environments.0,

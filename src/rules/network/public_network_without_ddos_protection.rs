@@ -105,7 +105,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             network_id,
             entry_points.iter().map(|n| n.id.clone()).collect(),
-            format!(
+            format_args!(
                 "Virtual network `{}` holds public entry points ({}) but has no DDoS Network Protection",
                 ctx.label(network),
                 join_labels(ctx, &entry_points)

@@ -52,7 +52,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if ctx.bool(subnet, "default_outbound_access") {
             report.node(
                 &subnet.id,
-                format!(
+                format_args!(
                     "Subnet `{}` still gives its machines default outbound internet access",
                     ctx.label(subnet)
                 ),

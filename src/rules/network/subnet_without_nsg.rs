@@ -40,7 +40,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if nsgs_of(ctx, subnet).is_empty() {
             report.node(
                 &subnet.id,
-                format!(
+                format_args!(
                     "Subnet `{}` has no network security group",
                     ctx.label(subnet)
                 ),

@@ -67,7 +67,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !covered {
             report.node(
                 &vm.id,
-                format!(
+                format_args!(
                     "Virtual machine `{}` is administered interactively, but no Azure Bastion serves its network",
                     ctx.label(vm)
                 ),
@@ -92,7 +92,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
         report.connection(
             &session.id,
-            format!(
+            format_args!(
                 "`{}` opens RDP or SSH to `{}` directly instead of through Azure Bastion",
                 ctx.label(from),
                 ctx.label(to)

@@ -45,7 +45,7 @@ fn check(ctx: &Context, report: &mut Report) {
             report.node_with(
                 &vm.id,
                 attached.iter().map(|n| n.id.clone()).collect(),
-                format!(
+                format_args!(
                     "Virtual machine `{}` has its own public IP address",
                     ctx.label(vm)
                 ),

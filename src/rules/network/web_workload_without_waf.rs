@@ -57,7 +57,7 @@ fn check(ctx: &Context, report: &mut Report) {
         report.node_with(
             &node.id,
             path,
-            format!(
+            format_args!(
                 "{} `{}` is reachable from the internet without a web application firewall: {how}",
                 ctx.kind_name(node),
                 ctx.label(node),
