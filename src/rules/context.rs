@@ -157,7 +157,8 @@ struct NameCache<T: Copy> {
     entries: [Cell<Option<(usize, usize, T)>>; NAME_CACHE_SIZE],
 }
 
-const NAME_CACHE_SIZE: usize = 32;
+const NAME_CACHE_BITS: u32 = 6;
+const NAME_CACHE_SIZE: usize = 1 << NAME_CACHE_BITS;
 
 impl<T: Copy> NameCache<T> {
     fn new() -> Self {
@@ -169,7 +170,9 @@ impl<T: Copy> NameCache<T> {
     #[inline]
     fn get_or(&self, name: &'static str, lookup: impl FnOnce() -> T) -> T {
         let address = name.as_ptr() as usize;
-        let entry = &self.entries[(address ^ (address >> 5)) % NAME_CACHE_SIZE];
+        // Fibonacci hashing spreads literals that sit next to each other in the binary.
+        let slot = address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (usize::BITS - NAME_CACHE_BITS);
+        let entry = &self.entries[slot];
         if let Some((at, len, value)) = entry.get()
             && at == address
             && len == name.len()
@@ -246,18 +249,22 @@ impl<T: Copy> Packed<T> {
         for i in 0..size {
             start[i + 1] += start[i];
         }
-        // Where each entry goes, then the entries in that order.
+        // Each entry goes to the next free place of its position; the first entry fills the
+        // list until then.
+        let Some(&(_, filler)) = entries.first() else {
+            return Self {
+                items: Vec::new(),
+                start,
+            };
+        };
+        let mut items = vec![filler; entries.len()];
         let mut next = start.clone();
-        let mut order = vec![0u32; entries.len()];
-        for (i, (position, _)) in entries.iter().enumerate() {
-            let slot = &mut next[*position as usize];
-            order[*slot as usize] = i as u32;
+        for &(position, item) in entries {
+            let slot = &mut next[position as usize];
+            items[*slot as usize] = item;
             *slot += 1;
         }
-        Self {
-            items: order.into_iter().map(|i| entries[i as usize].1).collect(),
-            start,
-        }
+        Self { items, start }
     }
 
     fn get(&self, position: u32) -> &[T] {
@@ -337,6 +344,8 @@ pub struct Shared<'a> {
     trait_nodes: Vec<OnceLock<Vec<&'a Node>>>,
     connection_kinds: Vec<ConnectionKindInfo<'a>>,
     connection_kind_index: FxHashMap<&'a str, u32>,
+    /// Index of the `traffic` connection kind, or `NONE`.
+    traffic_kind: u32,
     // Built on first use.
     by_id: OnceLock<FxHashMap<&'a NodeId, u32>>,
     containment: OnceLock<Containment>,
@@ -401,7 +410,11 @@ impl<'a> Shared<'a> {
     /// Whether a connection of the kind at `kind` is an RDP or SSH session: traffic by protocol,
     /// or to port 22 or 3389.
     fn is_session(&self, connection: &Connection, kind: Option<u32>) -> bool {
-        if connection.kind != "traffic" {
+        let traffic = match kind {
+            Some(kind) => kind == self.traffic_kind,
+            None => connection.kind == "traffic",
+        };
+        if !traffic {
             return false;
         }
         let value = |property: &str| {
@@ -481,12 +494,16 @@ impl<'a> Shared<'a> {
                 }
             })
             .collect();
-        let connection_kind_index = catalog
+        let connection_kind_index: FxHashMap<&'a str, u32> = catalog
             .connection_kinds()
             .iter()
             .enumerate()
             .map(|(i, kind)| (kind.id.as_str(), i as u32))
             .collect();
+        let traffic_kind = connection_kind_index
+            .get("traffic")
+            .copied()
+            .unwrap_or(NONE);
         Self {
             design,
             catalog,
@@ -499,6 +516,7 @@ impl<'a> Shared<'a> {
             trait_nodes,
             connection_kinds,
             connection_kind_index,
+            traffic_kind,
             by_id: OnceLock::new(),
             containment: OnceLock::new(),
             adjacency: OnceLock::new(),

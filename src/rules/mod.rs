@@ -205,6 +205,30 @@ impl MessageText for std::fmt::Arguments<'_> {
 }
 
 impl Report {
+    /// The findings raised, sorted by subject (then message).
+    fn into_findings(self, rule: &'static Rule, severity: Severity) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
+            .raised
+            .into_iter()
+            .map(|(subject, message, mut related)| {
+                if related.len() > 1 {
+                    related.sort();
+                    related.dedup();
+                }
+                Finding {
+                    rule: &rule.meta,
+                    severity,
+                    subject,
+                    related,
+                    message,
+                }
+            })
+            .collect();
+        // Rules mostly report in subject order already, which this sort finds in one pass.
+        findings.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
+        findings
+    }
+
     /// Raises a finding on a node.
     pub fn node(&mut self, node: &NodeId, message: impl MessageText) {
         let message = message.into_text(&mut self.scratch);
@@ -271,11 +295,11 @@ const PARALLEL_FROM_NODES: usize = 500;
 /// Runs each rule's check, in parallel on large designs, and returns the reports in the order
 /// of `runs`. Threads take the next rule as they finish one, graph rules first: they are the
 /// longest, and the analyses they build are shared by the property rules that follow.
-fn check_all(context: &Context, runs: &[(Severity, &'static Rule)]) -> Vec<Report> {
-    let check = |context: &Context, rule: &Rule| {
+fn check_all(context: &Context, runs: &[(Severity, &'static Rule)]) -> Vec<Vec<Finding>> {
+    let check = |context: &Context, &(severity, rule): &(Severity, &'static Rule)| {
         let mut report = Report::default();
         (rule.check)(context, &mut report);
-        report
+        report.into_findings(rule, severity)
     };
     let threads = if context.design.nodes().len() >= PARALLEL_FROM_NODES {
         worker_threads()
@@ -283,7 +307,7 @@ fn check_all(context: &Context, runs: &[(Severity, &'static Rule)]) -> Vec<Repor
         1
     };
     if threads < 2 || runs.len() < 2 {
-        return runs.iter().map(|(_, rule)| check(context, rule)).collect();
+        return runs.iter().map(|run| check(context, run)).collect();
     }
     let mut order: Vec<usize> = (0..runs.len()).collect();
     order.sort_by_key(|&i| runs[i].1.meta.kind != RuleKind::Topology);
@@ -291,11 +315,11 @@ fn check_all(context: &Context, runs: &[(Severity, &'static Rule)]) -> Vec<Repor
     let work = |context: &Context| {
         let mut done = Vec::new();
         while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-            done.push((i, check(context, runs[i].1)));
+            done.push((i, check(context, &runs[i])));
         }
         done
     };
-    let mut reports: Vec<Option<Report>> = runs.iter().map(|_| None).collect();
+    let mut per_rule: Vec<Vec<Finding>> = runs.iter().map(|_| Vec::new()).collect();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads)
             .map(|_| {
@@ -311,11 +335,11 @@ fn check_all(context: &Context, runs: &[(Severity, &'static Rule)]) -> Vec<Repor
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        for (i, report) in done {
-            reports[i] = Some(report);
+        for (i, found) in done {
+            per_rule[i] = found;
         }
     });
-    reports.into_iter().map(Option::unwrap_or_default).collect()
+    per_rule
 }
 
 /// How many threads evaluation uses on a large design: the machine's cores, up to four.
@@ -360,28 +384,12 @@ where
     }
     runs.sort_by_key(|(severity, rule)| (*severity, rule.meta.id));
     let distinct_rules = runs.windows(2).all(|w| w[0].1.meta.id != w[1].1.meta.id);
-    let reports = check_all(&context, &runs);
+    let per_rule = check_all(&context, &runs);
     findings
         .items
-        .reserve_exact(reports.iter().map(|r| r.raised.len()).sum());
-    for ((severity, rule), report) in runs.into_iter().zip(reports) {
-        let start = findings.items.len();
-        for (subject, message, mut related) in report.raised {
-            if related.len() > 1 {
-                related.sort();
-                related.dedup();
-            }
-            findings.items.push(Finding {
-                rule: &rule.meta,
-                severity,
-                subject,
-                related,
-                message,
-            });
-        }
-        // Rules mostly report in subject order already, which this sort finds in one pass.
-        findings.items[start..]
-            .sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
+        .reserve_exact(per_rule.iter().map(Vec::len).sum());
+    for found in per_rule {
+        findings.items.extend(found);
     }
     if !distinct_rules {
         // The same rule given twice: its findings interleave.
