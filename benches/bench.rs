@@ -101,6 +101,9 @@ fn main() {
         bench("evaluate (all rules)", size, || {
             rules::evaluate(&design, catalog)
         });
+        bench("evaluate (all rules), one thread", size, || {
+            rules::evaluate_on_threads(&design, catalog, rules::registry::all().iter().copied(), 1)
+        });
         if size == 10_000 && wanted("slowest rules") {
             slowest_rules(&design, catalog);
         }

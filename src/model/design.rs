@@ -276,7 +276,10 @@ impl Design {
         Ok(std::mem::replace(&mut node.parent, parent))
     }
 
-    pub(super) fn insert_connection(&mut self, mut connection: Connection) -> Result<(), ModelError> {
+    pub(super) fn insert_connection(
+        &mut self,
+        mut connection: Connection,
+    ) -> Result<(), ModelError> {
         if self.connections.contains_key(&connection.id) {
             return Err(ModelError::DuplicateConnection(connection.id));
         }

@@ -9,8 +9,8 @@
 //! node or its id ([`NodeRef`]); passing the node skips hashing the id.
 
 use std::cell::Cell;
-use std::sync::{Arc, OnceLock};
 use std::collections::VecDeque;
+use std::sync::{Arc, OnceLock};
 
 use super::hash::{FxHashMap, FxHashSet};
 use crate::model::{Catalog, Connection, Design, KindDef, Node, NodeId, PropertyDef, Value};
@@ -423,8 +423,10 @@ impl<'a> Shared<'a> {
                 defaults.get(property).copied()
             })
         };
-        matches!(value("protocol").and_then(Value::as_text), Some("RDP" | "SSH"))
-            || matches!(value("port").and_then(Value::as_int), Some(22 | 3389))
+        matches!(
+            value("protocol").and_then(Value::as_text),
+            Some("RDP" | "SSH")
+        ) || matches!(value("port").and_then(Value::as_int), Some(22 | 3389))
     }
 
     fn new(design: &'a Design, catalog: &'a Catalog) -> Self {
@@ -532,7 +534,6 @@ impl<'a> Shared<'a> {
 }
 
 impl<'a> Context<'a> {
-
     /// Whether the design holds any node of one of these kinds or traits (empty: always).
     pub fn in_scope(&self, scope: &[&str]) -> bool {
         scope.is_empty() || scope.iter().any(|s| self.present.contains(s))
@@ -653,7 +654,10 @@ impl<'a> Context<'a> {
     #[inline]
     pub fn has_trait(&self, node: &Node, name: &'static str) -> bool {
         let Some(info) = self.kind_info(node) else {
-            return self.catalog.kind(&node.kind).is_some_and(|k| k.has_trait(name));
+            return self
+                .catalog
+                .kind(&node.kind)
+                .is_some_and(|k| k.has_trait(name));
         };
         // A trait no kind of the design has is not in the table.
         match self
@@ -1111,7 +1115,9 @@ impl<'a> Context<'a> {
     /// event hub used as an archive).
     pub fn sends_diagnostics(&self, node: &(impl NodeRef + ?Sized)) -> bool {
         let slot = self.connection_kind_index.get("diagnostics").copied();
-        self.outgoing(node).iter().any(|c| c.is("diagnostics", slot))
+        self.outgoing(node)
+            .iter()
+            .any(|c| c.is("diagnostics", slot))
     }
 
     // ---- governance ---------------------------------------------------------------------------
@@ -1354,11 +1360,7 @@ impl<'a> Context<'a> {
             }
             for link in adjacency.outgoing.get(position) {
                 let target = link.target_position;
-                if !link.flow
-                    || visited[target as usize]
-                    || blocks(link.target)
-                    || !follows(link)
-                {
+                if !link.flow || visited[target as usize] || blocks(link.target) || !follows(link) {
                     continue;
                 }
                 visited[target as usize] = true;
@@ -1401,7 +1403,11 @@ impl<'a> Context<'a> {
     }
 
     /// The chain of nodes by which the internet reaches `node`, entry first, for messages.
-    pub fn path_from_internet(&self, reach: &Reach, node: &(impl NodeRef + ?Sized)) -> Vec<&'a Node> {
+    pub fn path_from_internet(
+        &self,
+        reach: &Reach,
+        node: &(impl NodeRef + ?Sized),
+    ) -> Vec<&'a Node> {
         let mut path = Vec::new();
         let mut current = self
             .position(node)

@@ -295,16 +295,15 @@ const PARALLEL_FROM_NODES: usize = 500;
 /// Runs each rule's check, in parallel on large designs, and returns the reports in the order
 /// of `runs`. Threads take the next rule as they finish one, graph rules first: they are the
 /// longest, and the analyses they build are shared by the property rules that follow.
-fn check_all(context: &Context, runs: &[(Severity, &'static Rule)]) -> Vec<Vec<Finding>> {
+fn check_all(
+    context: &Context,
+    runs: &[(Severity, &'static Rule)],
+    threads: usize,
+) -> Vec<Vec<Finding>> {
     let check = |context: &Context, &(severity, rule): &(Severity, &'static Rule)| {
         let mut report = Report::default();
         (rule.check)(context, &mut report);
         report.into_findings(rule, severity)
-    };
-    let threads = if context.design.nodes().len() >= PARALLEL_FROM_NODES {
-        worker_threads()
-    } else {
-        1
     };
     if threads < 2 || runs.len() < 2 {
         return runs.iter().map(|run| check(context, run)).collect();
@@ -366,6 +365,25 @@ pub fn evaluate_rules<'r>(
 where
     'r: 'static,
 {
+    let threads = if design.nodes().len() >= PARALLEL_FROM_NODES {
+        worker_threads()
+    } else {
+        1
+    };
+    evaluate_on_threads(design, catalog, rules, threads)
+}
+
+/// [`evaluate_rules`] on up to `threads` threads, whatever the design's size: the benchmark
+/// compares one thread with several.
+pub fn evaluate_on_threads<'r>(
+    design: &Design,
+    catalog: &Catalog,
+    rules: impl IntoIterator<Item = &'r Rule>,
+    threads: usize,
+) -> Findings
+where
+    'r: 'static,
+{
     let context = Context::new(design, catalog);
     let mut findings = Findings::default();
     // The enabled rules that apply, with their severities, in the order findings are sorted:
@@ -384,7 +402,7 @@ where
     }
     runs.sort_by_key(|(severity, rule)| (*severity, rule.meta.id));
     let distinct_rules = runs.windows(2).all(|w| w[0].1.meta.id != w[1].1.meta.id);
-    let per_rule = check_all(&context, &runs);
+    let per_rule = check_all(&context, &runs, threads);
     findings
         .items
         .reserve_exact(per_rule.iter().map(Vec::len).sum());
@@ -404,4 +422,31 @@ where
         .dedup_by(|a, b| a.rule.id == b.rule.id && a.subject == b.subject);
     findings.applicable.sort_unstable();
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{evaluate_on_threads, registry};
+    use crate::model::{catalog, generate};
+    use crate::templates;
+
+    #[test]
+    fn threads_find_what_one_thread_finds() {
+        let catalog = catalog::builtin();
+        let mut designs: Vec<_> = templates::builtin()
+            .iter()
+            .filter_map(|template| template.load(catalog).ok())
+            .collect();
+        designs.push(generate::design(700));
+        assert!(designs.len() > 2, "templates load");
+        for design in &designs {
+            let rules = || registry::all().iter().copied();
+            let alone = evaluate_on_threads(design, catalog, rules(), 1);
+            assert!(!alone.items.is_empty());
+            for threads in [2, 3] {
+                let together = evaluate_on_threads(design, catalog, rules(), threads);
+                assert_eq!(together, alone, "{} on {threads} threads", design.meta.name);
+            }
+        }
+    }
 }

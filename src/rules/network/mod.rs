@@ -56,11 +56,7 @@ pub(super) const PLATFORM_SUBNETS: [&str; 4] = [
 
 /// How the internet gets to a reached node, for a finding: the other nodes on the path (its
 /// related nodes), and the path in words, or that the node is open by itself.
-pub(super) fn exposure<'a>(
-    ctx: &Context<'a>,
-    reach: &Reach,
-    node: &Node,
-) -> (Vec<NodeId>, String) {
+pub(super) fn exposure<'a>(ctx: &Context<'a>, reach: &Reach, node: &Node) -> (Vec<NodeId>, String) {
     let path = ctx.path_from_internet(reach, node);
     let related = path
         .iter()
