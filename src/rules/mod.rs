@@ -21,8 +21,8 @@ mod network;
 mod process;
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::VecDeque;
+use std::sync::{Mutex, OnceLock};
 
 pub use context::Context;
 pub use process::ATTESTATIONS;
@@ -226,6 +226,8 @@ impl Report {
             .collect();
         // Rules mostly report in subject order already, which this sort finds in one pass.
         findings.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
+        // One finding per fingerprint: a subject reported twice keeps the first message.
+        findings.dedup_by(|a, b| a.subject == b.subject);
         findings
     }
 
@@ -308,12 +310,26 @@ fn check_all(
     if threads < 2 || runs.len() < 2 {
         return runs.iter().map(|run| check(context, run)).collect();
     }
-    let mut order: Vec<usize> = (0..runs.len()).collect();
-    order.sort_by_key(|&i| runs[i].1.meta.kind != RuleKind::Topology);
-    let next = AtomicUsize::new(0);
-    let work = |context: &Context| {
+    // Graph rules first, property rules last. Even workers take from the front, odd ones from
+    // the back: one builds the connection index the graph rules need while another checks
+    // properties, which mostly do without it.
+    let mut order: VecDeque<usize> = (0..runs.len()).collect();
+    order
+        .make_contiguous()
+        .sort_by_key(|&i| runs[i].1.meta.kind != RuleKind::Topology);
+    let order = Mutex::new(order);
+    let work = |context: &Context, from_back: bool| {
         let mut done = Vec::new();
-        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+        loop {
+            // A poisoned queue means another worker panicked; its join reports that.
+            let next = match order.lock() {
+                Ok(mut order) if from_back => order.pop_back(),
+                Ok(mut order) => order.pop_front(),
+                Err(_) => None,
+            };
+            let Some(i) = next else {
+                break;
+            };
             done.push((i, check(context, &runs[i])));
         }
         done
@@ -321,12 +337,12 @@ fn check_all(
     let mut per_rule: Vec<Vec<Finding>> = runs.iter().map(|_| Vec::new()).collect();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads)
-            .map(|_| {
+            .map(|worker| {
                 let sibling = context.sibling();
-                scope.spawn(move || work(&sibling))
+                scope.spawn(move || work(&sibling, worker % 2 == 1))
             })
             .collect();
-        let mut done = work(context);
+        let mut done = work(context, false);
         for helper in helpers {
             match helper.join() {
                 Ok(more) => done.extend(more),
@@ -410,16 +426,15 @@ where
         findings.items.extend(found);
     }
     if !distinct_rules {
-        // The same rule given twice: its findings interleave.
+        // The same rule given twice: its findings interleave, and repeat.
         findings.items.sort_by(|a, b| {
             (a.severity, a.rule.id, &a.subject, &a.message)
                 .cmp(&(b.severity, b.rule.id, &b.subject, &b.message))
         });
+        findings
+            .items
+            .dedup_by(|a, b| a.rule.id == b.rule.id && a.subject == b.subject);
     }
-    // One finding per fingerprint: a rule that reports a subject twice keeps the first message.
-    findings
-        .items
-        .dedup_by(|a, b| a.rule.id == b.rule.id && a.subject == b.subject);
     findings.applicable.sort_unstable();
     findings
 }

@@ -175,7 +175,8 @@ fn check_invariants(design: &Design, findings: &Findings) -> Result<(), String> 
     if let Some(pair) = findings.items.windows(2).find(|w| key(&w[0]) > key(&w[1])) {
         return Err(format!(
             "not sorted: {} before {}",
-            pair[0].fingerprint(), pair[1].fingerprint()
+            pair[0].fingerprint(),
+            pair[1].fingerprint()
         ));
     }
     if !findings.applicable.is_sorted() {
@@ -208,11 +209,7 @@ proptest! {
 // ---- fingerprints --------------------------------------------------------------------------
 
 fn fingerprints(findings: &Findings) -> BTreeSet<String> {
-    findings
-        .items
-        .iter()
-        .map(|f| f.fingerprint())
-        .collect()
+    findings.items.iter().map(|f| f.fingerprint()).collect()
 }
 
 fn template(id: &str) -> Design {
@@ -319,7 +316,9 @@ fn findings_on_generated_designs_by_rule() {
             entry.0 += 1;
             for byte in format!(
                 "{}{}{:?}",
-                finding.fingerprint(), finding.message, finding.related
+                finding.fingerprint(),
+                finding.message,
+                finding.related
             )
             .bytes()
             {
