@@ -240,31 +240,35 @@ struct Packed<T> {
 }
 
 impl<T: Copy> Packed<T> {
-    /// Groups `(position, item)` pairs by position, keeping their order within a position.
-    fn new(size: usize, entries: &[(u32, T)]) -> Self {
+    /// Groups `items` by their `keys` (one each, below `size`), keeping their order within a
+    /// group: a counting sort, one pass to count and one to place.
+    fn new(size: usize, keys: &[u32], items: &[T]) -> Self {
         let mut start = vec![0u32; size + 1];
-        for (position, _) in entries {
-            start[*position as usize + 1] += 1;
+        for &key in keys {
+            start[key as usize + 1] += 1;
         }
         for i in 0..size {
             start[i + 1] += start[i];
         }
-        // Each entry goes to the next free place of its position; the first entry fills the
-        // list until then.
-        let Some(&(_, filler)) = entries.first() else {
+        // Each item goes to the next free place of its group; the first item fills the list
+        // until then.
+        let Some(&filler) = items.first() else {
             return Self {
                 items: Vec::new(),
                 start,
             };
         };
-        let mut items = vec![filler; entries.len()];
+        let mut placed = vec![filler; items.len()];
         let mut next = start.clone();
-        for &(position, item) in entries {
-            let slot = &mut next[position as usize];
-            items[*slot as usize] = item;
+        for (&key, &item) in keys.iter().zip(items) {
+            let slot = &mut next[key as usize];
+            placed[*slot as usize] = item;
             *slot += 1;
         }
-        Self { items, start }
+        Self {
+            items: placed,
+            start,
+        }
     }
 
     fn get(&self, position: u32) -> &[T] {
@@ -281,7 +285,9 @@ impl<T: Copy> Packed<T> {
 struct Adjacency<'a> {
     outgoing: Packed<Link<'a>>,
     incoming: Packed<Link<'a>>,
-    by_kind: Vec<(&'a str, Vec<Link<'a>>)>,
+    /// Connection kind names, in the order `by_kind` groups them.
+    kinds: Vec<&'a str>,
+    by_kind: Packed<Link<'a>>,
 }
 
 /// Containment by position: each node's parent (`NONE` at the top level) and children.
@@ -895,7 +901,8 @@ impl<'a> Context<'a> {
     fn containment(&self) -> &Containment {
         self.containment.get_or_init(|| {
             let mut parent = vec![NONE; self.all.len()];
-            let mut entries: Vec<(u32, u32)> = Vec::new();
+            let mut parents: Vec<u32> = Vec::new();
+            let mut children: Vec<u32> = Vec::new();
             // Siblings often come in runs: the last parent looked up is checked first.
             let mut last: Option<(&NodeId, u32)> = None;
             for (position, node) in self.all.iter().enumerate() {
@@ -909,10 +916,11 @@ impl<'a> Context<'a> {
                 if let Some(p) = found {
                     last = Some((id, p));
                     parent[position] = p;
-                    entries.push((p, position as u32));
+                    parents.push(p);
+                    children.push(position as u32);
                 }
             }
-            let children = Packed::new(self.all.len(), &entries);
+            let children = Packed::new(self.all.len(), &parents, &children);
             Containment { parent, children }
         })
     }
@@ -1012,10 +1020,12 @@ impl<'a> Context<'a> {
     fn adjacency(&self) -> &Adjacency<'a> {
         self.adjacency.get_or_init(|| {
             let count = self.design.connections().len();
-            let mut leaving: Vec<(u32, Link<'a>)> = Vec::with_capacity(count);
-            let mut arriving: Vec<(u32, Link<'a>)> = Vec::with_capacity(count);
+            let mut links: Vec<Link<'a>> = Vec::with_capacity(count);
+            let mut sources: Vec<u32> = Vec::with_capacity(count);
+            let mut targets: Vec<u32> = Vec::with_capacity(count);
+            let mut groups: Vec<u32> = Vec::with_capacity(count);
             // A handful of kinds: a list searched from the last kind found beats hashing.
-            let mut by_kind: Vec<(&'a str, u32, Vec<Link<'a>>)> = Vec::new();
+            let mut kinds: Vec<(&'a str, u32)> = Vec::new();
             let mut last = 0;
             for connection in self.design.connections() {
                 let (Some(from), Some(to)) = (
@@ -1024,41 +1034,40 @@ impl<'a> Context<'a> {
                 ) else {
                     continue;
                 };
-                let kind = connection.kind.as_str();
-                if by_kind.get(last).is_none_or(|(name, _, _)| *name != kind) {
-                    last = match by_kind.iter().position(|(name, _, _)| *name == kind) {
+                let name = connection.kind.as_str();
+                if kinds.get(last).is_none_or(|(known, _)| *known != name) {
+                    last = match kinds.iter().position(|(known, _)| *known == name) {
                         Some(found) => found,
                         None => {
-                            let index = self.connection_kind_index.get(kind).copied();
-                            by_kind.push((kind, index.unwrap_or(NONE), Vec::new()));
-                            by_kind.len() - 1
+                            let index = self.connection_kind_index.get(name).copied();
+                            kinds.push((name, index.unwrap_or(NONE)));
+                            kinds.len() - 1
                         }
                     };
                 }
-                let (_, kind, list) = &mut by_kind[last];
-                let link = Link {
+                let kind = kinds[last].1;
+                links.push(Link {
                     connection,
                     source: self.all[from as usize],
                     target: self.all[to as usize],
                     flow: self
                         .connection_kinds
-                        .get(*kind as usize)
+                        .get(kind as usize)
                         .is_some_and(|k| k.flow),
-                    kind_slot: *kind,
+                    kind_slot: kind,
                     target_position: to,
-                    session: self.is_session(connection, (*kind != NONE).then_some(*kind)),
-                };
-                list.push(link);
-                leaving.push((from, link));
-                arriving.push((to, link));
+                    session: self.is_session(connection, (kind != NONE).then_some(kind)),
+                });
+                sources.push(from);
+                targets.push(to);
+                groups.push(last as u32);
             }
+            let size = self.all.len();
             Adjacency {
-                outgoing: Packed::new(self.all.len(), &leaving),
-                incoming: Packed::new(self.all.len(), &arriving),
-                by_kind: by_kind
-                    .into_iter()
-                    .map(|(kind, _, list)| (kind, list))
-                    .collect(),
+                outgoing: Packed::new(size, &sources, &links),
+                incoming: Packed::new(size, &targets, &links),
+                by_kind: Packed::new(kinds.len(), &groups, &links),
+                kinds: kinds.into_iter().map(|(name, _)| name).collect(),
             }
         })
     }
@@ -1081,20 +1090,20 @@ impl<'a> Context<'a> {
 
     /// Connections of one kind, sorted by id.
     pub fn connections_of_kind(&self, kind: &str) -> &[Link<'a>] {
-        self.adjacency()
-            .by_kind
-            .iter()
-            .find(|(name, _)| *name == kind)
-            .map_or(&[], |(_, list)| list.as_slice())
+        let adjacency = self.adjacency();
+        match adjacency.kinds.iter().position(|name| *name == kind) {
+            Some(group) => adjacency.by_kind.get(group as u32),
+            None => &[],
+        }
     }
 
     /// Connections that carry data-plane traffic, grouped by kind.
     pub fn flows(&self) -> impl Iterator<Item = &Link<'a>> + '_ {
-        self.adjacency()
-            .by_kind
-            .iter()
-            .filter(|(_, list)| list.first().is_some_and(|l| l.flow))
-            .flat_map(|(_, list)| list)
+        let adjacency = self.adjacency();
+        (0..adjacency.kinds.len() as u32)
+            .map(|group| adjacency.by_kind.get(group))
+            .filter(|list| list.first().is_some_and(|l| l.flow))
+            .flatten()
     }
 
     /// Nodes reached from `node` by connections of `kind` (outgoing), sorted by id.
