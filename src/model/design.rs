@@ -264,13 +264,13 @@ impl Design {
             return Err(ModelError::NoSuchNode(id.clone()));
         }
         let parent = parent.map(|p| self.shared_id(&p)).transpose()?;
-        if let Some(p) = &parent {
-            if p == id || self.ancestors(p).any(|a| &a.id == id) {
-                return Err(ModelError::ContainmentCycle {
-                    child: id.clone(),
-                    parent: p.clone(),
-                });
-            }
+        if let Some(p) = &parent
+            && (p == id || self.ancestors(p).any(|a| &a.id == id))
+        {
+            return Err(ModelError::ContainmentCycle {
+                child: id.clone(),
+                parent: p.clone(),
+            });
         }
         let node = self.node_mut(id)?;
         Ok(std::mem::replace(&mut node.parent, parent))
