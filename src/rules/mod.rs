@@ -169,9 +169,11 @@ impl PartialEq for RuleMeta {
 impl Eq for RuleMeta {}
 
 /// Collects what one rule finds.
-#[derive(Default)]
 pub struct Report {
-    raised: Vec<(Subject, String, Vec<NodeId>)>,
+    rule: &'static RuleMeta,
+    /// The rule's severity, or the design's override of it.
+    severity: Severity,
+    found: Vec<Finding>,
     /// Where formatted messages are written before they are copied out at their final size.
     scratch: String,
 }
@@ -205,56 +207,58 @@ impl MessageText for std::fmt::Arguments<'_> {
 }
 
 impl Report {
-    /// The findings raised, sorted by subject (then message).
-    fn into_findings(self, rule: &'static Rule, severity: Severity) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = self
-            .raised
-            .into_iter()
-            .map(|(subject, message, mut related)| {
-                if related.len() > 1 {
-                    related.sort();
-                    related.dedup();
-                }
-                Finding {
-                    rule: &rule.meta,
-                    severity,
-                    subject,
-                    related,
-                    message,
-                }
-            })
-            .collect();
+    /// An empty report for one rule's check, whose findings get `severity`.
+    pub fn new(rule: &'static RuleMeta, severity: Severity) -> Self {
+        Self {
+            rule,
+            severity,
+            found: Vec::new(),
+            scratch: String::new(),
+        }
+    }
+
+    /// The findings raised, sorted by subject (then message), one per subject.
+    fn into_findings(mut self) -> Vec<Finding> {
         // Rules mostly report in subject order already, which this sort finds in one pass.
-        findings.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
+        self.found
+            .sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
         // One finding per fingerprint: a subject reported twice keeps the first message.
-        findings.dedup_by(|a, b| a.subject == b.subject);
-        findings
+        self.found.dedup_by(|a, b| a.subject == b.subject);
+        self.found
+    }
+
+    fn raise(&mut self, subject: Subject, message: impl MessageText, mut related: Vec<NodeId>) {
+        if related.len() > 1 {
+            related.sort();
+            related.dedup();
+        }
+        let message = message.into_text(&mut self.scratch);
+        self.found.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            subject,
+            related,
+            message,
+        });
     }
 
     /// Raises a finding on a node.
     pub fn node(&mut self, node: &NodeId, message: impl MessageText) {
-        let message = message.into_text(&mut self.scratch);
-        self.raised
-            .push((Subject::Node(node.clone()), message, Vec::new()));
+        self.raise(Subject::Node(node.clone()), message, Vec::new());
     }
 
     /// Raises a finding on a node that involves other nodes.
     pub fn node_with(&mut self, node: &NodeId, related: Vec<NodeId>, message: impl MessageText) {
-        let message = message.into_text(&mut self.scratch);
-        self.raised
-            .push((Subject::Node(node.clone()), message, related));
+        self.raise(Subject::Node(node.clone()), message, related);
     }
 
     pub fn connection(&mut self, connection: &ConnectionId, message: impl MessageText) {
-        let message = message.into_text(&mut self.scratch);
-        self.raised
-            .push((Subject::Connection(connection.clone()), message, Vec::new()));
+        self.raise(Subject::Connection(connection.clone()), message, Vec::new());
     }
 
     /// Raises a finding on the design as a whole.
     pub fn design(&mut self, message: impl MessageText) {
-        let message = message.into_text(&mut self.scratch);
-        self.raised.push((Subject::Design, message, Vec::new()));
+        self.raise(Subject::Design, message, Vec::new());
     }
 }
 
@@ -303,9 +307,9 @@ fn check_all(
     threads: usize,
 ) -> Vec<Vec<Finding>> {
     let check = |context: &Context, &(severity, rule): &(Severity, &'static Rule)| {
-        let mut report = Report::default();
+        let mut report = Report::new(&rule.meta, severity);
         (rule.check)(context, &mut report);
-        report.into_findings(rule, severity)
+        report.into_findings()
     };
     if threads < 2 || runs.len() < 2 {
         return runs.iter().map(|run| check(context, run)).collect();
