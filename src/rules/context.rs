@@ -386,12 +386,14 @@ impl<'a> Context<'a> {
         Self::over(Arc::new(Shared::new(design, catalog)))
     }
 
-    /// Another view over the same design and analyses, for another thread.
-    pub fn sibling(&self) -> Self {
-        Self::over(Arc::clone(&self.shared))
+    /// What every view of this design shares, to make views on other threads with
+    /// [`Context::over`].
+    pub fn shared(&self) -> Arc<Shared<'a>> {
+        Arc::clone(&self.shared)
     }
 
-    fn over(shared: Arc<Shared<'a>>) -> Self {
+    /// A view over analyses another view has (or will have) built.
+    pub fn over(shared: Arc<Shared<'a>>) -> Self {
         Self {
             property_caches: shared.kinds.iter().map(|_| NameCache::new()).collect(),
             default_caches: shared

@@ -22,7 +22,7 @@ mod process;
 
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use context::Context;
 pub use process::ATTESTATIONS;
@@ -338,27 +338,24 @@ fn check_all(
         }
         done
     };
-    let mut per_rule: Vec<Vec<Finding>> = runs.iter().map(|_| Vec::new()).collect();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads)
-            .map(|worker| {
-                let sibling = context.sibling();
-                scope.spawn(move || work(&sibling, worker % 2 == 1))
-            })
-            .collect();
-        let mut done = work(context, false);
-        for helper in helpers {
-            match helper.join() {
-                Ok(more) => done.extend(more),
-                // A rule that panics on a helper panics the evaluation, as it would on one thread.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        for (i, found) in done {
-            per_rule[i] = found;
+    let per_rule: Mutex<Vec<Vec<Finding>>> = Mutex::new(runs.iter().map(|_| Vec::new()).collect());
+    let shared = context.shared();
+    // The pool's threads persist between evaluations; a panicking rule panics the scope.
+    rayon_core::scope(|scope| {
+        for worker in 0..threads {
+            let shared = Arc::clone(&shared);
+            let (work, per_rule) = (&work, &per_rule);
+            scope.spawn(move |_| {
+                let done = work(&Context::over(shared), worker % 2 == 1);
+                if let Ok(mut per_rule) = per_rule.lock() {
+                    for (i, found) in done {
+                        per_rule[i] = found;
+                    }
+                }
+            });
         }
     });
-    per_rule
+    per_rule.into_inner().unwrap_or_default()
 }
 
 /// How many threads evaluation uses on a large design: the machine's cores, up to four.
