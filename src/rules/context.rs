@@ -318,6 +318,8 @@ pub struct Context<'a> {
     default_caches: Vec<NameCache<Option<&'a Value>>>,
     /// Trait names as rules ask for them → index in `Shared::trait_index`.
     trait_cache: NameCache<Option<u32>>,
+    /// Connection kind names as rules ask for them → index in `Shared::connection_kinds`.
+    connection_kind_cache: NameCache<Option<u32>>,
     /// The last node looked up: rules ask several things about one node in a row.
     last_slot: Cell<(usize, Slot)>,
 }
@@ -402,6 +404,7 @@ impl<'a> Context<'a> {
                 .map(|_| NameCache::new())
                 .collect(),
             trait_cache: NameCache::new(),
+            connection_kind_cache: NameCache::new(),
             last_slot: Cell::new((
                 0,
                 Slot {
@@ -1072,6 +1075,15 @@ impl<'a> Context<'a> {
                 kinds: kinds.into_iter().map(|(name, _)| name).collect(),
             }
         })
+    }
+
+    /// Whether a link is of connection kind `kind`. Compares the kind's index: the connection's
+    /// own text is not read.
+    pub fn link_is(&self, link: &Link, kind: &'static str) -> bool {
+        let slot = self
+            .connection_kind_cache
+            .get_or(kind, || self.connection_kind_index.get(kind).copied());
+        link.is(kind, slot)
     }
 
     /// Connections leaving a node, sorted by connection id.

@@ -72,7 +72,7 @@ fn check(ctx: &Context, report: &mut Report) {
         let software_vault = ctx
             .outgoing(store)
             .iter()
-            .filter(|c| c.kind == "secret_reference")
+            .filter(|c| ctx.link_is(c, "secret_reference"))
             .filter(|c| ctx.connection_text(c, "purpose") == "Key")
             .filter_map(|c| ctx.node(&c.to))
             .find(|v| v.kind == "key_vault" && ctx.text(v, "sku") == "Standard");

@@ -71,7 +71,7 @@ fn check(ctx: &Context, report: &mut Report) {
             continue;
         }
         for flow in ctx.outgoing(gateway) {
-            if flow.kind != "traffic" {
+            if !ctx.link_is(flow, "traffic") {
                 continue;
             }
             let plain = ctx.connection_text(flow, "protocol") == "HTTP"

@@ -36,7 +36,7 @@ fn check(ctx: &Context, report: &mut Report) {
         let consumers: Vec<NodeId> = ctx
             .incoming(vault)
             .iter()
-            .filter(|c| c.kind == "secret_reference")
+            .filter(|c| ctx.link_is(c, "secret_reference"))
             .filter(|c| ctx.connection_text(c, "purpose") == "Key")
             .map(|c| c.from.clone())
             .collect();

@@ -34,7 +34,7 @@ fn check(ctx: &Context, report: &mut Report) {
         let settings: Vec<_> = ctx
             .outgoing(vault)
             .iter()
-            .filter(|c| c.kind == "diagnostics")
+            .filter(|c| ctx.link_is(c, "diagnostics"))
             .collect();
         let audited = settings
             .iter()

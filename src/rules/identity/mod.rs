@@ -1,7 +1,8 @@
 //! Identity, access, secrets and keys (SE:05, SE:09).
 
 use super::{Context, Rule};
-use crate::model::{Connection, Node};
+use crate::model::Node;
+use crate::rules::context::Link;
 
 mod admin_sign_in_not_hardened;
 mod aks_local_accounts_enabled;
@@ -64,9 +65,8 @@ enum Assignee {
 /// The kind of principal behind an `rbac` connection. The source node decides when it is a
 /// principal kind; otherwise (a resource drawn as holding the role through its system-assigned
 /// identity, say) the connection's `principal_type` does.
-fn assignee(ctx: &Context, assignment: &Connection) -> Assignee {
-    let source = ctx.node(&assignment.from).map_or("", |n| n.kind.as_str());
-    match source {
+fn assignee(ctx: &Context, assignment: &Link) -> Assignee {
+    match assignment.source.kind.as_str() {
         "operator" => Assignee::User,
         "entra_group" => Assignee::Group,
         "managed_identity" | "service_principal" => Assignee::Workload,
@@ -97,18 +97,19 @@ fn is_scope_control_role(role: &str) -> bool {
 
 /// Whether a role assignment reaches a whole subscription or management group: by its target
 /// container or by its `scope` property.
-fn is_broad_assignment(ctx: &Context, assignment: &Connection) -> bool {
-    let target = ctx.node(&assignment.to).map_or("", |n| n.kind.as_str());
-    matches!(target, "subscription" | "management_group")
-        || matches!(
-            ctx.connection_text(assignment, "scope"),
-            "Subscription" | "ManagementGroup"
-        )
+fn is_broad_assignment(ctx: &Context, assignment: &Link) -> bool {
+    matches!(
+        assignment.target.kind.as_str(),
+        "subscription" | "management_group"
+    ) || matches!(
+        ctx.connection_text(assignment, "scope"),
+        "Subscription" | "ManagementGroup"
+    )
 }
 
 /// `rbac` connections, in id order.
-fn role_assignments<'a, 's>(ctx: &'s Context<'a>) -> impl Iterator<Item = &'a Connection> + 's {
-    ctx.connections_of_kind("rbac").iter().map(|l| l.connection)
+fn role_assignments<'s, 'a>(ctx: &'s Context<'a>) -> &'s [Link<'a>] {
+    ctx.connections_of_kind("rbac")
 }
 
 /// Ways of authenticating that put a long-lived secret in the caller's hands.

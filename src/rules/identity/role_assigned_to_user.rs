@@ -34,10 +34,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if assignee(ctx, assignment) != Assignee::User {
             continue;
         }
-        let (Some(who), Some(target)) = (ctx.node(&assignment.from), ctx.node(&assignment.to))
-        else {
-            continue;
-        };
+        let (who, target) = (assignment.source, assignment.target);
         let role = ctx.connection_text(assignment, "role");
         let role = if role.trim().is_empty() {
             "a role"

@@ -85,9 +85,7 @@ fn check(ctx: &Context, report: &mut Report) {
         let Some(secret) = secret_auth(ctx, traffic) else {
             continue;
         };
-        if let Some(target) = ctx.node(&traffic.to) {
-            secret_uses.insert(&traffic.from, (secret, target));
-        }
+        secret_uses.insert(&traffic.from, (secret, traffic.target));
     }
     for (caller, (secret, target)) in secret_uses {
         let Some(node) = ctx.node(caller) else {

@@ -47,10 +47,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !is_privileged_role(role) {
             continue;
         }
-        let (Some(who), Some(target)) = (ctx.node(&assignment.from), ctx.node(&assignment.to))
-        else {
-            continue;
-        };
+        let (who, target) = (assignment.source, assignment.target);
         if !ctx.connection_bool(assignment, "pim_eligible") {
             report.connection(
                 &assignment.id,

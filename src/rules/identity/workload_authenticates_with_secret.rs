@@ -39,9 +39,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, report: &mut Report) {
     for traffic in ctx.connections_of_kind("traffic") {
-        let (Some(from), Some(to)) = (ctx.node(&traffic.from), ctx.node(&traffic.to)) else {
-            continue;
-        };
+        let (from, to) = (traffic.source, traffic.target);
         if !ctx.has_trait(to, "data_store") || is_outside_actor(ctx, from) {
             continue;
         }

@@ -42,10 +42,7 @@ fn check(ctx: &Context, report: &mut Report) {
         {
             continue;
         }
-        let (Some(who), Some(target)) = (ctx.node(&assignment.from), ctx.node(&assignment.to))
-        else {
-            continue;
-        };
+        let (who, target) = (assignment.source, assignment.target);
         let scope = match target.kind.as_str() {
             "subscription" | "management_group" => {
                 format!(

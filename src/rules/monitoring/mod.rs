@@ -35,7 +35,7 @@ pub(super) static RULES: &[&Rule] = &[
 fn sends_logs(ctx: &Context, node: &Node) -> bool {
     ctx.outgoing(node)
         .iter()
-        .any(|c| c.kind == "diagnostics" && ctx.connection_text(c, "categories") != "metrics")
+        .any(|c| ctx.link_is(c, "diagnostics") && ctx.connection_text(c, "categories") != "metrics")
 }
 
 /// Kinds whose logs an investigation cannot do without: the edge and its WAF, firewalls,
@@ -68,9 +68,8 @@ fn attached_workspaces<'a>(ctx: &Context<'a>, siem: &Node) -> Vec<&'a Node> {
     let mut out: Vec<&Node> = ctx
         .outgoing(siem)
         .iter()
-        .map(|c| &c.to)
-        .chain(ctx.incoming(siem).iter().map(|c| &c.from))
-        .filter_map(|id| ctx.node(id))
+        .map(|c| c.target)
+        .chain(ctx.incoming(siem).iter().map(|c| c.source))
         .filter(|n| ctx.has_trait(n, "log_sink"))
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));

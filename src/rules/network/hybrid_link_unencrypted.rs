@@ -52,9 +52,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if encrypted(ctx, link) {
             continue;
         }
-        let (Some(from), Some(to)) = (ctx.node(&link.from), ctx.node(&link.to)) else {
-            continue;
-        };
+        let (from, to) = (link.source, link.target);
         report.connection(
             &link.id,
             format_args!(

@@ -59,9 +59,7 @@ fn check(ctx: &Context, report: &mut Report) {
     }
     let reach = ctx.internet_reachable();
     for session in sessions {
-        let (Some(from), Some(to)) = (ctx.node(&session.from), ctx.node(&session.to)) else {
-            continue;
-        };
+        let (from, to) = (session.source, session.target);
         if to.kind == "bastion" {
             continue;
         }

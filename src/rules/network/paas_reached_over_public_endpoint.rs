@@ -89,10 +89,7 @@ fn integration_gap(ctx: &Context, app: &Node) -> Option<&'static str> {
 
 fn check(ctx: &Context, report: &mut Report) {
     for connection in ctx.connections_of_kind("traffic") {
-        let (Some(source), Some(target)) = (ctx.node(&connection.from), ctx.node(&connection.to))
-        else {
-            continue;
-        };
+        let (source, target) = (connection.source, connection.target);
         if !(ctx.has_trait(source, "compute") || ctx.has_trait(source, "web_workload")) {
             continue;
         }

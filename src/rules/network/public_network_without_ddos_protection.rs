@@ -70,8 +70,11 @@ fn check(ctx: &Context, report: &mut Report) {
         .filter(|n| public_entry(ctx, n))
         .collect();
     for ip in ctx.nodes_of_kind("public_ip") {
-        let fed = ctx.outgoing(ip).iter().filter(|c| c.kind == "traffic");
-        candidates.extend(fed.filter_map(|c| ctx.node(&c.to)));
+        let fed = ctx
+            .outgoing(ip)
+            .iter()
+            .filter(|c| ctx.link_is(c, "traffic"));
+        candidates.extend(fed.map(|c| c.target));
     }
     candidates.sort_by(|a, b| a.id.cmp(&b.id));
     candidates.dedup_by(|a, b| a.id == b.id);

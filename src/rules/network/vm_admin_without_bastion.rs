@@ -81,9 +81,7 @@ fn check(ctx: &Context, report: &mut Report) {
     }
     let reach = ctx.internet_reachable();
     for session in sessions {
-        let (Some(from), Some(to)) = (ctx.node(&session.from), ctx.node(&session.to)) else {
-            continue;
-        };
+        let (from, to) = (session.source, session.target);
         if matches!(from.kind.as_str(), "bastion" | "vnet_gateway")
             || to.kind == "bastion"
             || session_from_internet(ctx, reach, from)
