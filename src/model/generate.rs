@@ -1,7 +1,7 @@
 //! Synthetic designs of any size, for benchmarks and stress tests: virtual networks of five
 //! subnets, each holding ten components (virtual machines, AKS clusters and private endpoints)
 //! chained by traffic flows that loop back, every component sending diagnostics to one
-//! workspace, and internet users reaching the first subnet through Front Door.
+//! workspace, and internet users reaching the first subnet of each network through Front Door.
 
 use super::{Connection, Design, Edit, Node, NodeId, Rect, Value};
 
