@@ -316,11 +316,13 @@ fn check_all(
     }
     // Graph rules first, property rules last. Even workers take from the front, odd ones from
     // the back: one builds the connection index the graph rules need while another checks
-    // properties, which mostly do without it.
+    // properties, which mostly do without it. Rules about the same kinds run one after
+    // another, while those nodes are still in the worker's cache.
     let mut order: VecDeque<usize> = (0..runs.len()).collect();
-    order
-        .make_contiguous()
-        .sort_by_key(|&i| runs[i].1.meta.kind != RuleKind::Topology);
+    order.make_contiguous().sort_by_key(|&i| {
+        let meta = &runs[i].1.meta;
+        (meta.kind != RuleKind::Topology, meta.scope.first().copied())
+    });
     let order = Mutex::new(order);
     let work = |context: &Context, from_back: bool| {
         let mut done = Vec::new();
