@@ -162,7 +162,7 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Findings>) ->
     };
     for node in design.nodes() {
         let kind = catalog.kind(&node.kind);
-        let kind_name = kind.map_or_else(|| node.kind.clone(), |k| k.name.clone());
+        let kind_name = kind.map_or_else(|| node.kind.to_string(), |k| k.name.clone());
         let icon = kind.map_or_else(String::new, |k| k.icon.clone());
         let badge = badges.get(&node.id).copied();
         if kind.is_some_and(|k| k.container) {

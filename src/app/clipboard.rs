@@ -113,7 +113,7 @@ mod tests {
         ] {
             let node = Node {
                 id: NodeId::new(id).unwrap_or_else(|e| panic!("{e}")),
-                kind: kind.to_owned(),
+                kind: kind.into(),
                 name: id.to_owned(),
                 rect: Rect::new(0.0, 0.0, 100.0, 50.0),
                 parent: parent.map(|p| NodeId::new(p).unwrap_or_else(|e| panic!("{e}"))),
@@ -126,7 +126,7 @@ mod tests {
         }
         let connection = Connection {
             id: design.fresh_connection_id(),
-            kind: "traffic".to_owned(),
+            kind: "traffic".into(),
             from: NodeId::new("a").unwrap_or_else(|e| panic!("{e}")),
             to: NodeId::new("b").unwrap_or_else(|e| panic!("{e}")),
             label: String::new(),

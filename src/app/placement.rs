@@ -67,7 +67,7 @@ pub fn add_node(
     let name = unique_name(design, &kind.name);
     let node = Node {
         id: id.clone(),
-        kind: kind.id.clone(),
+        kind: kind.id.as_str().into(),
         name,
         rect: Rect::new(x, y, w, h),
         parent: None,

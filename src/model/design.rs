@@ -1,6 +1,6 @@
 //! A design: nodes (components and containers), connections between them, and metadata.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, KindDef};
 use super::geometry::Rect;
-use super::ids::{ConnectionId, NodeId};
+use super::ids::{ConnectionId, KindName, NodeId};
 use super::value::Value;
 
 /// A component (a card on the canvas) or a container (a region holding other nodes).
@@ -18,7 +18,7 @@ use super::value::Value;
 pub struct Node {
     pub id: NodeId,
     /// A kind id from the catalog.
-    pub kind: String,
+    pub kind: KindName,
     pub name: String,
     /// Position and size on the canvas, in canvas units.
     pub rect: Rect,
@@ -36,7 +36,7 @@ pub struct Node {
 pub struct Connection {
     pub id: ConnectionId,
     /// A connection kind id from the catalog.
-    pub kind: String,
+    pub kind: KindName,
     pub from: NodeId,
     pub to: NodeId,
     /// Optional label; the canvas shows protocol and port when empty.
@@ -143,6 +143,8 @@ pub struct Design {
     graph: StableDiGraph<NodeId, ConnectionId>,
     node_index: HashMap<NodeId, NodeIndex>,
     edge_index: HashMap<ConnectionId, EdgeIndex>,
+    /// One copy of each kind name in use, handed to every node and connection of that kind.
+    kinds: BTreeSet<KindName>,
 }
 
 impl PartialEq for Design {
@@ -206,6 +208,7 @@ impl Design {
         if self.nodes.contains_key(&node.id) {
             return Err(ModelError::DuplicateNode(node.id));
         }
+        node.kind = self.shared_kind(&node.kind);
         if let Some(parent) = &mut node.parent {
             *parent = self.shared_id(parent)?;
         }
@@ -222,6 +225,17 @@ impl Design {
             Some((shared, _)) => Ok(shared.clone()),
             None => Err(ModelError::NoSuchNode(id.clone())),
         }
+    }
+
+    /// The design's copy of a kind name, made on first use: elements of one kind share it, so
+    /// comparing kinds stays in cache.
+    pub(super) fn shared_kind(&mut self, kind: &str) -> KindName {
+        if let Some(shared) = self.kinds.get(kind) {
+            return shared.clone();
+        }
+        let shared = KindName::from(kind);
+        self.kinds.insert(shared.clone());
+        shared
     }
 
     pub(super) fn take_node(&mut self, id: &NodeId) -> Result<Node, ModelError> {
@@ -293,6 +307,7 @@ impl Design {
             .get_key_value(&connection.to)
             .ok_or_else(|| ModelError::NoSuchNode(connection.to.clone()))?;
         connection.to = to_id.clone();
+        connection.kind = self.shared_kind(&connection.kind);
         let edge = self.graph.add_edge(from, to, connection.id.clone());
         self.edge_index.insert(connection.id.clone(), edge);
         self.connections.insert(connection.id.clone(), connection);
@@ -514,5 +529,46 @@ impl Connection {
                 .find(|p| p.id == property)
                 .map(|p| &p.default)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::generate;
+
+    #[test]
+    fn parents_connection_ends_and_kinds_share_one_copy() {
+        let catalog = super::super::catalog::builtin();
+        let loaded = crate::templates::builtin()
+            .iter()
+            .map(|template| template.load(catalog))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        for design in loaded.iter().chain([&generate::design(40)]) {
+            shares_one_copy(design);
+        }
+    }
+
+    fn shares_one_copy(design: &super::Design) {
+        let own_id = |id: &super::NodeId| design.nodes[id].id.address();
+        for connection in design.connections() {
+            assert_eq!(connection.from.address(), own_id(&connection.from));
+            assert_eq!(connection.to.address(), own_id(&connection.to));
+        }
+        let mut kinds: BTreeMap<&str, *const u8> = BTreeMap::new();
+        for node in design.nodes() {
+            if let Some(parent) = &node.parent {
+                assert_eq!(parent.address(), own_id(parent));
+            }
+            let text = node.kind.as_str();
+            assert_eq!(*kinds.entry(text).or_insert(text.as_ptr()), text.as_ptr());
+        }
+        for connection in design.connections() {
+            let text = connection.kind.as_str();
+            assert_eq!(*kinds.entry(text).or_insert(text.as_ptr()), text.as_ptr());
+        }
+        assert!(kinds.len() > 5, "{kinds:?}");
     }
 }

@@ -112,10 +112,11 @@ impl Edit {
             }
             Self::Disconnect(id) => Self::Connect(design.take_connection(&id)?),
             Self::SetConnectionKind { connection, kind } => {
+                let kind = design.shared_kind(kind.as_str());
                 let old = std::mem::replace(&mut design.connection_mut(&connection)?.kind, kind);
                 Self::SetConnectionKind {
                     connection,
-                    kind: old,
+                    kind: old.to_string(),
                 }
             }
             Self::SetConnectionLabel { connection, label } => {

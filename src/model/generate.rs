@@ -17,7 +17,7 @@ pub fn design(components: usize) -> Design {
         let id = NodeId::new(id).unwrap_or_else(|_| NodeId::fresh("n", |_| false));
         edits.push(Edit::AddNode(Node {
             id: id.clone(),
-            kind: kind.to_owned(),
+            kind: kind.into(),
             name: format!("{kind} {id}"),
             rect,
             parent: None,
@@ -154,7 +154,7 @@ pub fn design(components: usize) -> Design {
         }
         edits.push(Edit::Connect(Connection {
             id: super::ConnectionId::fresh(&format!("c{i}"), |_| false),
-            kind: kind.to_owned(),
+            kind: kind.into(),
             from,
             to,
             label: String::new(),

@@ -360,7 +360,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         let (x, y, w, h) = dto.rect;
         let node = Node {
             id: id.clone(),
-            kind: dto.kind,
+            kind: dto.kind.into(),
             name: dto.name,
             rect: Rect::new(x, y, w, h),
             parent: None,
@@ -412,7 +412,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         };
         let connection = Connection {
             id: id.clone(),
-            kind: dto.kind,
+            kind: dto.kind.into(),
             from,
             to,
             label: dto.label,
@@ -464,7 +464,7 @@ fn locate(text: &str, id: &str) -> Option<usize> {
 pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError> {
     let node = |n: &Node| NodeV1 {
         id: n.id.to_string(),
-        kind: n.kind.clone(),
+        kind: n.kind.to_string(),
         name: n.name.clone(),
         rect: (n.rect.x, n.rect.y, n.rect.w, n.rect.h),
         parent: n.parent.as_ref().map(ToString::to_string),
@@ -523,7 +523,7 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
             .connections()
             .map(|c| ConnectionV1 {
                 id: c.id.to_string(),
-                kind: c.kind.clone(),
+                kind: c.kind.to_string(),
                 from: c.from.to_string(),
                 to: c.to.to_string(),
                 label: c.label.clone(),

@@ -34,7 +34,7 @@ impl DesignBuilder {
         let x = self.design.nodes().len() as f32 * 200.0;
         let node = Node {
             id: id(node_id),
-            kind: kind.to_owned(),
+            kind: kind.into(),
             name: node_id.to_owned(),
             rect: Rect::new(x, 0.0, size.0, size.1),
             parent: None,
@@ -86,7 +86,7 @@ impl DesignBuilder {
     ) -> Self {
         let connection = Connection {
             id: self.design.fresh_connection_id(),
-            kind: kind.to_owned(),
+            kind: kind.into(),
             from: id(from),
             to: id(to),
             label: String::new(),

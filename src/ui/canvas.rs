@@ -614,7 +614,7 @@ pub fn canvas_ui(
                     Some(to) if &to != from => {
                         let connection = Connection {
                             id: design.fresh_connection_id(),
-                            kind: "traffic".to_owned(),
+                            kind: "traffic".into(),
                             from: from.clone(),
                             to: to.clone(),
                             label: String::new(),

@@ -203,10 +203,10 @@ fn connection_ui(
                 .show_ui(ui, |ui| {
                     for kind in catalog.connection_kinds() {
                         if ui
-                            .selectable_label(kind.id == connection.kind, &kind.name)
+                            .selectable_label(connection.kind == kind.id, &kind.name)
                             .on_hover_text(&kind.summary)
                             .clicked()
-                            && kind.id != connection.kind
+                            && connection.kind != kind.id
                         {
                             // Properties of the old kind do not apply to the new one.
                             let mut edits = vec![Edit::SetConnectionKind {

@@ -54,7 +54,7 @@ fn edit_for(design: &Design, op: Op) -> Option<Edit> {
             let kind = kinds[kind % kinds.len()];
             Edit::AddNode(Node {
                 id: design.fresh_node_id(&kind.id),
-                kind: kind.id.clone(),
+                kind: kind.id.as_str().into(),
                 name: kind.name.clone(),
                 rect: Rect::new(10.0, 10.0, kind.size.0, kind.size.1),
                 parent: None,
@@ -90,7 +90,7 @@ fn edit_for(design: &Design, op: Op) -> Option<Edit> {
         }
         Op::Connect(a, b) => Edit::Connect(Connection {
             id: design.fresh_connection_id(),
-            kind: "traffic".to_owned(),
+            kind: "traffic".into(),
             from: nth_node(design, a)?,
             to: nth_node(design, b)?,
             label: String::new(),

@@ -17,7 +17,7 @@ fn id(text: &str) -> NodeId {
 fn node(i: &str, kind: &str, name: &str, rect: Rect, parent: Option<&str>) -> Edit {
     Edit::AddNode(Node {
         id: id(i),
-        kind: kind.to_owned(),
+        kind: kind.into(),
         name: name.to_owned(),
         rect,
         parent: parent.map(id),
@@ -29,7 +29,7 @@ fn node(i: &str, kind: &str, name: &str, rect: Rect, parent: Option<&str>) -> Ed
 fn connect(i: &str, kind: &str, from: &str, to: &str, label: &str) -> Edit {
     Edit::Connect(Connection {
         id: ConnectionId::new(i).unwrap_or_else(|e| panic!("{e}")),
-        kind: kind.to_owned(),
+        kind: kind.into(),
         from: id(from),
         to: id(to),
         label: label.to_owned(),

@@ -19,7 +19,7 @@ fn harness(design: Design) -> Harness<'static, PalisadeApp> {
 fn node(id: &str, kind: &str, x: f32, y: f32) -> Edit {
     Edit::AddNode(Node {
         id: NodeId::new(id).unwrap_or_else(|e| panic!("{e}")),
-        kind: kind.to_owned(),
+        kind: kind.into(),
         name: id.to_owned(),
         rect: Rect::new(x, y, 170.0, 56.0),
         parent: None,

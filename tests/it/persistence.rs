@@ -16,7 +16,7 @@ pub fn sample() -> Design {
     design.meta.description = "A web app and its vault".to_owned();
     let node = |i: &str, kind: &str, name: &str, rect: Rect, parent: Option<&str>| Node {
         id: id(i),
-        kind: kind.to_owned(),
+        kind: kind.into(),
         name: name.to_owned(),
         rect,
         parent: parent.map(id),
@@ -52,7 +52,7 @@ pub fn sample() -> Design {
         },
         Edit::Connect(Connection {
             id: ConnectionId::new("c-1").unwrap_or_else(|e| panic!("{e}")),
-            kind: "secret_reference".to_owned(),
+            kind: "secret_reference".into(),
             from: id("web"),
             to: id("kv"),
             label: String::new(),
@@ -272,7 +272,7 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                 }
                 let node = Node {
                     id: id.clone(),
-                    kind,
+                    kind: kind.into(),
                     name,
                     rect: Rect::new(x, y, 170.0, 56.0),
                     parent: None,
@@ -289,7 +289,7 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                 {
                     let connection = Connection {
                         id: design.fresh_connection_id(),
-                        kind: "traffic".to_owned(),
+                        kind: "traffic".into(),
                         from: from.clone(),
                         to: to.clone(),
                         label: String::new(),

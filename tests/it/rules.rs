@@ -99,7 +99,7 @@ fn random_design(seed: u64, nodes: usize, connections: usize) -> Design {
         };
         let node = Node {
             id: id.clone(),
-            kind: kind.id.clone(),
+            kind: kind.id.as_str().into(),
             name,
             rect: Rect::new(i as f32 * 10.0, 0.0, 100.0, 50.0),
             parent,
@@ -127,7 +127,7 @@ fn random_design(seed: u64, nodes: usize, connections: usize) -> Design {
         }
         let connection = Connection {
             id: ConnectionId::new(format!("c{j}")).unwrap_or_else(|e| panic!("{e}")),
-            kind: kind.id.clone(),
+            kind: kind.id.as_str().into(),
             from: placed[from].0.clone(),
             to: placed[to].0.clone(),
             label: String::new(),
@@ -361,7 +361,7 @@ fn a_large_densely_linked_design_evaluates_and_paths_are_real() {
         let protocol = ["HTTPS", "TCP", "SQL"][rng.below(3)];
         links.push(Edit::Connect(Connection {
             id: ConnectionId::new(format!("x{i}")).unwrap_or_else(|e| panic!("{e}")),
-            kind: "traffic".to_owned(),
+            kind: "traffic".into(),
             from: from.clone(),
             to: to.clone(),
             label: String::new(),
@@ -370,7 +370,7 @@ fn a_large_densely_linked_design_evaluates_and_paths_are_real() {
         if rng.chance(3) {
             links.push(Edit::Connect(Connection {
                 id: ConnectionId::new(format!("y{i}")).unwrap_or_else(|e| panic!("{e}")),
-                kind: "traffic".to_owned(),
+                kind: "traffic".into(),
                 from: to,
                 to: from,
                 label: String::new(),
