@@ -40,7 +40,7 @@ pub fn findings(design: &Design, findings: &Findings) -> String {
                 subject_type(&f.subject).to_owned(),
                 f.subject.key().to_owned(),
                 subject_name(design, &f.subject),
-                f.message.clone(),
+                f.message.to_string(),
                 f.rule.se.join(" "),
                 f.rule.mcsb.join(" "),
                 f.rule.stride.as_str().to_owned(),

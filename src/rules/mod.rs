@@ -5,6 +5,7 @@
 //! Evaluation is pure: the same design gives the same findings in the same order.
 
 pub mod context;
+mod message;
 pub mod registry;
 pub mod score;
 #[cfg(test)]
@@ -25,6 +26,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use context::Context;
+pub use message::{Message, MessageText};
 pub use process::ATTESTATIONS;
 pub use score::{Coverage, Score};
 
@@ -146,7 +148,7 @@ pub struct Finding {
     /// Other nodes involved (the path's entry point, the peered network ...), sorted.
     pub related: Vec<NodeId>,
     /// What is wrong with this subject, naming it.
-    pub message: String,
+    pub message: Message,
 }
 
 impl Finding {
@@ -173,37 +175,16 @@ pub struct Report {
     rule: &'static RuleMeta,
     /// The rule's severity, or the design's override of it.
     severity: Severity,
-    found: Vec<Finding>,
-    /// Where formatted messages are written before they are copied out at their final size.
-    scratch: String,
+    raised: Vec<Raised>,
+    /// Every message raised, one after another; findings share it.
+    text: String,
 }
 
-/// A finding's message as a rule gives it: finished text, or `format_args!` written into the
-/// report's buffer, so that each message is allocated once and never regrown.
-pub trait MessageText {
-    fn into_text(self, scratch: &mut String) -> String;
-}
-
-impl MessageText for String {
-    fn into_text(self, _: &mut String) -> String {
-        self
-    }
-}
-
-impl MessageText for &str {
-    fn into_text(self, _: &mut String) -> String {
-        self.to_owned()
-    }
-}
-
-impl MessageText for std::fmt::Arguments<'_> {
-    fn into_text(self, scratch: &mut String) -> String {
-        use std::fmt::Write as _;
-        scratch.clear();
-        // Writing to a String cannot fail.
-        let _ = scratch.write_fmt(self);
-        scratch.as_str().to_owned()
-    }
+/// A finding as raised: its message is a range of the report's text.
+struct Raised {
+    subject: Subject,
+    related: Vec<NodeId>,
+    message: std::ops::Range<u32>,
 }
 
 impl Report {
@@ -212,19 +193,32 @@ impl Report {
         Self {
             rule,
             severity,
-            found: Vec::new(),
-            scratch: String::new(),
+            raised: Vec::new(),
+            text: String::new(),
         }
     }
 
     /// The findings raised, sorted by subject (then message), one per subject.
-    fn into_findings(mut self) -> Vec<Finding> {
+    fn into_findings(self) -> Vec<Finding> {
+        let ranges: Vec<_> = self.raised.iter().map(|r| r.message.clone()).collect();
+        let messages = Message::share(self.text, &ranges);
+        let mut found: Vec<Finding> = self
+            .raised
+            .into_iter()
+            .zip(messages)
+            .map(|(raised, message)| Finding {
+                rule: self.rule,
+                severity: self.severity,
+                subject: raised.subject,
+                related: raised.related,
+                message,
+            })
+            .collect();
         // Rules mostly report in subject order already, which this sort finds in one pass.
-        self.found
-            .sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
+        found.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
         // One finding per fingerprint: a subject reported twice keeps the first message.
-        self.found.dedup_by(|a, b| a.subject == b.subject);
-        self.found
+        found.dedup_by(|a, b| a.subject == b.subject);
+        found
     }
 
     fn raise(&mut self, subject: Subject, message: impl MessageText, mut related: Vec<NodeId>) {
@@ -232,13 +226,13 @@ impl Report {
             related.sort();
             related.dedup();
         }
-        let message = message.into_text(&mut self.scratch);
-        self.found.push(Finding {
-            rule: self.rule,
-            severity: self.severity,
+        let start = self.text.len() as u32;
+        message.write_to(&mut self.text);
+        let end = self.text.len() as u32;
+        self.raised.push(Raised {
             subject,
             related,
-            message,
+            message: start..end,
         });
     }
 

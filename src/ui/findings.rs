@@ -194,7 +194,11 @@ fn finding_row_ui(
         .horizontal(|ui| {
             ui.set_height(ROW_HEIGHT);
             severity_chip_ui(ui, finding.severity);
-            ui.add(egui::Button::new(&finding.message).frame(false).truncate())
+            ui.add(
+                egui::Button::new(finding.message.as_str())
+                    .frame(false)
+                    .truncate(),
+            )
         })
         .inner;
     let response = response.on_hover_ui(|ui| {

@@ -410,7 +410,7 @@ pub fn findings_list_ui(ui: &mut egui::Ui, findings: &[&Finding]) {
                 ui.label(RichText::new(finding.rule.id).monospace().weak());
                 ui.label(RichText::new(finding.rule.title).strong());
             });
-            ui.label(&finding.message);
+            ui.label(finding.message.as_str());
             ui.label(RichText::new(format!("Fix: {}", finding.rule.remediation)).weak());
             ui.horizontal_wrapped(|ui| {
                 ui.label(
