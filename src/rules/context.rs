@@ -51,6 +51,9 @@ pub struct Link<'a> {
     target_position: u32,
     /// Whether the connection is an RDP or SSH session (see [`Context::is_management_session`]).
     session: bool,
+    /// Whether the connection sets any property: when it does not, its defaults answer without
+    /// reading the connection again.
+    sets_properties: bool,
 }
 
 /// A connection, or a [`Link`], which knows its kind without looking it up: what the connection
@@ -62,6 +65,11 @@ pub trait ConnectionRef {
     /// Whether it is an RDP or SSH session, when already known.
     fn known_session(&self) -> Option<bool> {
         None
+    }
+
+    /// Whether it may set properties of its own (false: every property has its default).
+    fn may_set_properties(&self) -> bool {
+        true
     }
 }
 
@@ -87,6 +95,10 @@ impl ConnectionRef for Link<'_> {
     fn known_session(&self) -> Option<bool> {
         Some(self.session)
     }
+
+    fn may_set_properties(&self) -> bool {
+        self.sets_properties
+    }
 }
 
 impl<T: ConnectionRef + ?Sized> ConnectionRef for &T {
@@ -100,6 +112,10 @@ impl<T: ConnectionRef + ?Sized> ConnectionRef for &T {
 
     fn known_session(&self) -> Option<bool> {
         (**self).known_session()
+    }
+
+    fn may_set_properties(&self) -> bool {
+        (**self).may_set_properties()
     }
 }
 
@@ -784,7 +800,9 @@ impl<'a> Context<'a> {
     where
         'a: 'n,
     {
-        if let Some(value) = connection.connection().properties.get(property) {
+        if connection.may_set_properties()
+            && let Some(value) = connection.connection().properties.get(property)
+        {
             return Some(value);
         }
         let kind = connection.kind_in(self)? as usize;
@@ -1062,6 +1080,7 @@ impl<'a> Context<'a> {
                     kind_slot: kind,
                     target_position: to,
                     session: self.is_session(connection, (kind != NONE).then_some(kind)),
+                    sets_properties: !connection.properties.is_empty(),
                 });
                 sources.push(from);
                 targets.push(to);
