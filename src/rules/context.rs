@@ -651,6 +651,18 @@ impl<'a> Context<'a> {
         self.trait_nodes[index].get_or_init(|| self.nodes_with_traits(&[name]))
     }
 
+    /// The kinds of the design's nodes that have a trait, each with its nodes sorted by id: for
+    /// rules that decide by kind once, not per node.
+    pub fn kinds_with_trait<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Iterator<Item = (&'a KindDef, &'s [&'a Node])> + 's {
+        self.kinds
+            .iter()
+            .filter(move |info| info.def.has_trait(name))
+            .map(|info| (info.def, info.nodes.as_slice()))
+    }
+
     /// Nodes whose kind has any of these traits, sorted by id.
     pub fn nodes_with_traits(&self, names: &[&str]) -> Vec<&'a Node> {
         let infos: Vec<&KindInfo<'a>> = self

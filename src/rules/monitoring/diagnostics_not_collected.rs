@@ -35,10 +35,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for node in ctx.nodes_with_trait("diagnostics_capable") {
-        if is_security_critical(ctx, node) || is_checked_elsewhere(ctx, node) {
-            continue;
-        }
+    let others = ctx
+        .kinds_with_trait("diagnostics_capable")
+        .filter(|(kind, _)| !is_security_critical(kind) && !is_checked_elsewhere(kind));
+    for node in others.flat_map(|(_, nodes)| nodes) {
         // Workspace-based Application Insights already stores its telemetry in a workspace.
         if node.kind == "application_insights" && ctx.bool(node, "workspace_based") {
             continue;

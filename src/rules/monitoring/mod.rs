@@ -2,7 +2,7 @@
 //! (SE:10, SE:12).
 
 use super::{Context, Rule};
-use crate::model::Node;
+use crate::model::{KindDef, Node};
 
 mod defender_for_cloud_missing;
 mod defender_plan_off;
@@ -40,24 +40,23 @@ fn sends_logs(ctx: &Context, node: &Node) -> bool {
 
 /// Kinds whose logs an investigation cannot do without: the edge and its WAF, firewalls,
 /// gateways, Bastion sessions, databases, Kubernetes audit and API gateways.
-fn is_security_critical(ctx: &Context, node: &Node) -> bool {
-    ctx.has_trait(node, "waf_capable")
-        || ctx.has_trait(node, "firewall")
-        || ctx.has_trait(node, "gateway")
-        || ctx.has_trait(node, "database")
+fn is_security_critical(kind: &KindDef) -> bool {
+    ["waf_capable", "firewall", "gateway", "database"]
+        .iter()
+        .any(|name| kind.has_trait(name))
         || matches!(
-            node.kind.as_str(),
+            kind.id.as_str(),
             "bastion" | "aks_cluster" | "api_management"
         )
 }
 
 /// Kinds whose log collection another rule checks: Key Vault audit (KV-005), Entra sign-in logs
 /// (MON-007) and virtual networks, whose useful record is their flow logs (MON-010).
-fn is_checked_elsewhere(ctx: &Context, node: &Node) -> bool {
-    ctx.has_trait(node, "secret_store")
-        || ctx.has_trait(node, "identity_provider")
+fn is_checked_elsewhere(kind: &KindDef) -> bool {
+    kind.has_trait("secret_store")
+        || kind.has_trait("identity_provider")
         || matches!(
-            node.kind.as_str(),
+            kind.id.as_str(),
             "key_vault_managed_hsm" | "virtual_network"
         )
 }

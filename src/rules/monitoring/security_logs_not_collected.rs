@@ -38,8 +38,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for node in ctx.nodes_with_trait("diagnostics_capable") {
-        if is_security_critical(ctx, node) && !sends_logs(ctx, node) {
+    let critical = ctx
+        .kinds_with_trait("diagnostics_capable")
+        .filter(|(kind, _)| is_security_critical(kind));
+    for node in critical.flat_map(|(_, nodes)| nodes) {
+        if !sends_logs(ctx, node) {
             report.node(
                 &node.id,
                 format_args!(
