@@ -1,6 +1,7 @@
 //! A design: nodes (components and containers), connections between them, and metadata.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
 
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, KindDef};
 use super::geometry::Rect;
-use super::ids::{ConnectionId, KindName, NodeId};
+use super::ids::{ConnectionId, KindName, NodeId, PropertyName};
 use super::value::Value;
 
 /// A component (a card on the canvas) or a container (a region holding other nodes).
@@ -25,7 +26,7 @@ pub struct Node {
     /// The container this node sits in; `None` at the top level.
     pub parent: Option<NodeId>,
     /// Properties set explicitly; anything absent has the catalog default.
-    pub properties: BTreeMap<String, Value>,
+    pub properties: BTreeMap<PropertyName, Value>,
     /// Free-text notes shown in the inspector and reports.
     pub notes: String,
 }
@@ -41,7 +42,7 @@ pub struct Connection {
     pub to: NodeId,
     /// Optional label; the canvas shows protocol and port when empty.
     pub label: String,
-    pub properties: BTreeMap<String, Value>,
+    pub properties: BTreeMap<PropertyName, Value>,
 }
 
 /// How serious a finding is.
@@ -143,8 +144,9 @@ pub struct Design {
     graph: StableDiGraph<NodeId, ConnectionId>,
     node_index: HashMap<NodeId, NodeIndex>,
     edge_index: HashMap<ConnectionId, EdgeIndex>,
-    /// One copy of each kind name in use, handed to every node and connection of that kind.
-    kinds: BTreeSet<KindName>,
+    /// One copy of each kind and property name in use, handed to every node and connection
+    /// that names it.
+    names: BTreeSet<Arc<str>>,
 }
 
 impl PartialEq for Design {
@@ -209,6 +211,7 @@ impl Design {
             return Err(ModelError::DuplicateNode(node.id));
         }
         node.kind = self.shared_kind(&node.kind);
+        node.properties = self.share_properties(std::mem::take(&mut node.properties));
         if let Some(parent) = &mut node.parent {
             *parent = self.shared_id(parent)?;
         }
@@ -227,15 +230,34 @@ impl Design {
         }
     }
 
-    /// The design's copy of a kind name, made on first use: elements of one kind share it, so
-    /// comparing kinds stays in cache.
-    pub(super) fn shared_kind(&mut self, kind: &str) -> KindName {
-        if let Some(shared) = self.kinds.get(kind) {
-            return shared.clone();
+    /// The design's copy of a name, made on first use: elements naming the same kind or
+    /// property share it, so comparing names stays in cache.
+    fn shared_name(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.names.get(text) {
+            return Arc::clone(shared);
         }
-        let shared = KindName::from(kind);
-        self.kinds.insert(shared.clone());
+        let shared: Arc<str> = Arc::from(text);
+        self.names.insert(Arc::clone(&shared));
         shared
+    }
+
+    pub(super) fn shared_kind(&mut self, kind: &str) -> KindName {
+        KindName::shared(self.shared_name(kind))
+    }
+
+    pub(super) fn shared_property(&mut self, property: &str) -> PropertyName {
+        PropertyName::shared(self.shared_name(property))
+    }
+
+    /// The same properties, keyed by the design's copies of their names.
+    fn share_properties(
+        &mut self,
+        properties: BTreeMap<PropertyName, Value>,
+    ) -> BTreeMap<PropertyName, Value> {
+        properties
+            .into_iter()
+            .map(|(name, value)| (self.shared_property(&name), value))
+            .collect()
     }
 
     pub(super) fn take_node(&mut self, id: &NodeId) -> Result<Node, ModelError> {
@@ -308,6 +330,7 @@ impl Design {
             .ok_or_else(|| ModelError::NoSuchNode(connection.to.clone()))?;
         connection.to = to_id.clone();
         connection.kind = self.shared_kind(&connection.kind);
+        connection.properties = self.share_properties(std::mem::take(&mut connection.properties));
         let edge = self.graph.add_edge(from, to, connection.id.clone());
         self.edge_index.insert(connection.id.clone(), edge);
         self.connections.insert(connection.id.clone(), connection);
@@ -539,7 +562,7 @@ mod tests {
     use super::super::generate;
 
     #[test]
-    fn parents_connection_ends_and_kinds_share_one_copy() {
+    fn parents_connection_ends_kinds_and_property_names_share_one_copy() {
         let catalog = super::super::catalog::builtin();
         let loaded = crate::templates::builtin()
             .iter()
@@ -562,12 +585,16 @@ mod tests {
             if let Some(parent) = &node.parent {
                 assert_eq!(parent.address(), own_id(parent));
             }
-            let text = node.kind.as_str();
-            assert_eq!(*kinds.entry(text).or_insert(text.as_ptr()), text.as_ptr());
+            let names = node.properties.keys().map(|k| k.as_str());
+            for text in names.chain([node.kind.as_str()]) {
+                assert_eq!(*kinds.entry(text).or_insert(text.as_ptr()), text.as_ptr());
+            }
         }
         for connection in design.connections() {
-            let text = connection.kind.as_str();
-            assert_eq!(*kinds.entry(text).or_insert(text.as_ptr()), text.as_ptr());
+            let names = connection.properties.keys().map(|k| k.as_str());
+            for text in names.chain([connection.kind.as_str()]) {
+                assert_eq!(*kinds.entry(text).or_insert(text.as_ptr()), text.as_ptr());
+            }
         }
         assert!(kinds.len() > 5, "{kinds:?}");
     }

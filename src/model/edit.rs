@@ -1,6 +1,7 @@
 //! Edits: the only way a design changes. Applying an edit returns its inverse, which is all
 //! undo and redo need.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use super::design::{Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting};
@@ -93,8 +94,9 @@ impl Edit {
                 property,
                 value,
             } => {
+                let key = design.shared_property(&property);
                 let properties = &mut design.node_mut(&node)?.properties;
-                let old = set_or_clear(properties, &property, value);
+                let old = set_or_clear(properties, key, value);
                 Self::SetProperty {
                     node,
                     property,
@@ -131,8 +133,9 @@ impl Edit {
                 property,
                 value,
             } => {
+                let key = design.shared_property(&property);
                 let properties = &mut design.connection_mut(&connection)?.properties;
-                let old = set_or_clear(properties, &property, value);
+                let old = set_or_clear(properties, key, value);
                 Self::SetConnectionProperty {
                     connection,
                     property,
@@ -144,11 +147,11 @@ impl Edit {
                 Self::SetMetadata(Box::new(old))
             }
             Self::SetRuleSetting { rule, setting } => {
-                let old = set_or_clear(&mut design.meta.rule_settings, &rule, setting);
+                let old = set_or_clear(&mut design.meta.rule_settings, rule.clone(), setting);
                 Self::SetRuleSetting { rule, setting: old }
             }
             Self::SetAttestation { item, attestation } => {
-                let old = set_or_clear(&mut design.meta.attestations, &item, attestation);
+                let old = set_or_clear(&mut design.meta.attestations, item.clone(), attestation);
                 Self::SetAttestation {
                     item,
                     attestation: old,
@@ -230,9 +233,13 @@ impl Edit {
     }
 }
 
-fn set_or_clear<V>(map: &mut BTreeMap<String, V>, key: &str, value: Option<V>) -> Option<V> {
+fn set_or_clear<K: Ord + Borrow<str>, V>(
+    map: &mut BTreeMap<K, V>,
+    key: K,
+    value: Option<V>,
+) -> Option<V> {
     match value {
-        Some(value) => map.insert(key.to_owned(), value),
-        None => map.remove(key),
+        Some(value) => map.insert(key, value),
+        None => map.remove(key.borrow()),
     }
 }

@@ -150,7 +150,7 @@ pub fn design(components: usize) -> Design {
         }
         let mut properties = std::collections::BTreeMap::new();
         if let Some(protocol) = protocol {
-            properties.insert("protocol".to_owned(), Value::Text(protocol.to_owned()));
+            properties.insert("protocol".into(), Value::Text(protocol.to_owned()));
         }
         edits.push(Edit::Connect(Connection {
             id: super::ConnectionId::fresh(&format!("c{i}"), |_| false),

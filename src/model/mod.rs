@@ -15,5 +15,5 @@ pub use design::{
 };
 pub use edit::Edit;
 pub use geometry::{Point, Rect};
-pub use ids::{ConnectionId, KindName, NodeId};
+pub use ids::{ConnectionId, KindName, NodeId, PropertyName};
 pub use value::{PropertyType, Value};

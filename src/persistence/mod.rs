@@ -367,7 +367,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
             properties: dto
                 .properties
                 .into_iter()
-                .map(|(k, v)| (k, v.into()))
+                .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
             notes: dto.notes,
         };
@@ -419,7 +419,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
             properties: dto
                 .properties
                 .into_iter()
-                .map(|(k, v)| (k, v.into()))
+                .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
         };
         if let Err(e) = Edit::Connect(connection).apply(&mut design) {
@@ -471,7 +471,7 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
         properties: n
             .properties
             .iter()
-            .map(|(k, v)| (k.clone(), v.into()))
+            .map(|(k, v)| (k.to_string(), v.into()))
             .collect(),
         notes: n.notes.clone(),
     };
@@ -530,7 +530,7 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
                 properties: c
                     .properties
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.into()))
+                    .map(|(k, v)| (k.to_string(), v.into()))
                     .collect(),
             })
             .collect(),

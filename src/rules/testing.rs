@@ -92,7 +92,7 @@ impl DesignBuilder {
             label: String::new(),
             properties: properties
                 .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .map(|(k, v)| ((*k).into(), v.clone()))
                 .collect(),
         };
         Edit::Connect(connection)

@@ -216,7 +216,7 @@ fn connection_ui(
                             for property in connection.properties.keys() {
                                 edits.push(Edit::SetConnectionProperty {
                                     connection: connection.id.clone(),
-                                    property: property.clone(),
+                                    property: property.to_string(),
                                     value: None,
                                 });
                             }

@@ -268,7 +268,7 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                         .and_then(|k| catalog().node_properties(k).next()),
                 ) && def.ty.check(&value).is_ok()
                 {
-                    properties.insert(def.id.clone(), value);
+                    properties.insert(def.id.as_str().into(), value);
                 }
                 let node = Node {
                     id: id.clone(),

@@ -89,7 +89,7 @@ fn random_design(seed: u64, nodes: usize, connections: usize) -> Design {
         let mut properties = BTreeMap::new();
         for def in catalog.node_properties(kind) {
             if rng.chance(3) {
-                properties.insert(def.id.clone(), random_value(&mut rng, def));
+                properties.insert(def.id.as_str().into(), random_value(&mut rng, def));
             }
         }
         let name = if rng.chance(5) {
@@ -122,7 +122,7 @@ fn random_design(seed: u64, nodes: usize, connections: usize) -> Design {
         let mut properties = BTreeMap::new();
         for def in &kind.properties {
             if rng.chance(2) {
-                properties.insert(def.id.clone(), random_value(&mut rng, def));
+                properties.insert(def.id.as_str().into(), random_value(&mut rng, def));
             }
         }
         let connection = Connection {
@@ -365,7 +365,7 @@ fn a_large_densely_linked_design_evaluates_and_paths_are_real() {
             from: from.clone(),
             to: to.clone(),
             label: String::new(),
-            properties: [("protocol".to_owned(), Value::Text(protocol.to_owned()))].into(),
+            properties: [("protocol".into(), Value::Text(protocol.to_owned()))].into(),
         }));
         if rng.chance(3) {
             links.push(Edit::Connect(Connection {
