@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use context::Context;
 pub use message::{Message, MessageText};
+use message::{Messages, Span};
 pub use process::ATTESTATIONS;
 pub use score::{Coverage, Score};
 
@@ -177,14 +178,14 @@ pub struct Report {
     severity: Severity,
     raised: Vec<Raised>,
     /// Every message raised, one after another; findings share it.
-    text: String,
+    text: Messages,
 }
 
-/// A finding as raised: its message is a range of the report's text.
+/// A finding as raised: its message is a span of the report's messages.
 struct Raised {
     subject: Subject,
     related: Vec<NodeId>,
-    message: std::ops::Range<u32>,
+    message: Span,
 }
 
 impl Report {
@@ -194,14 +195,14 @@ impl Report {
             rule,
             severity,
             raised: Vec::new(),
-            text: String::new(),
+            text: Messages::default(),
         }
     }
 
     /// The findings raised, sorted by subject (then message), one per subject.
     fn into_findings(self) -> Vec<Finding> {
-        let ranges: Vec<_> = self.raised.iter().map(|r| r.message.clone()).collect();
-        let messages = Message::share(self.text, &ranges);
+        let spans: Vec<Span> = self.raised.iter().map(|r| r.message).collect();
+        let messages = self.text.share(&spans);
         let mut found: Vec<Finding> = self
             .raised
             .into_iter()
@@ -226,13 +227,11 @@ impl Report {
             related.sort();
             related.dedup();
         }
-        let start = self.text.len() as u32;
-        message.write_to(&mut self.text);
-        let end = self.text.len() as u32;
+        let message = self.text.write(message);
         self.raised.push(Raised {
             subject,
             related,
-            message: start..end,
+            message,
         });
     }
 
