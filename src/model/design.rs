@@ -210,11 +210,11 @@ impl Design {
         if self.nodes.contains_key(&node.id) {
             return Err(ModelError::DuplicateNode(node.id));
         }
-        node.kind = self.shared_kind(&node.kind);
-        node.properties = self.share_properties(std::mem::take(&mut node.properties));
         if let Some(parent) = &mut node.parent {
             *parent = self.shared_id(parent)?;
         }
+        node.kind = self.shared_kind(&node.kind);
+        node.properties = self.share_properties(std::mem::take(&mut node.properties));
         let index = self.graph.add_node(node.id.clone());
         self.node_index.insert(node.id.clone(), index);
         self.nodes.insert(node.id.clone(), node);

@@ -108,7 +108,7 @@ fn connection_problems(catalog: &Catalog, connection: &Connection, out: &mut Vec
         out.push(problem("connects a node to itself".to_owned()));
     }
     for (property, value) in &connection.properties {
-        match kind.properties.iter().find(|p| *property == p.id) {
+        match kind.properties.iter().find(|p| property.as_str() == p.id) {
             None => out.push(problem(format!(
                 "a {} connection has no property `{property}`",
                 kind.name

@@ -5,8 +5,10 @@
 //! position in id order and grouped by kind when the context is made; the tables rules share
 //! (nodes by trait, parents and children, connections with their ends by endpoint and by kind,
 //! environments, governance, internet reach) are built on first use and kept for the rest of the
-//! evaluation, so evaluating every rule stays linear in the size of the design. Queries take a
-//! node or its id ([`NodeRef`]); passing the node skips hashing the id.
+//! evaluation, so evaluating every rule stays linear in the size of the design. Those tables are
+//! [`Shared`] by the threads of one evaluation; each thread's [`Context`] adds its own lookup
+//! caches. Queries take a node or its id ([`NodeRef`]); either is found by the address of its
+//! id, which the design shares between a node and everything that names it.
 
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -27,6 +29,13 @@ impl Reach {
     /// Whether the internet reaches no node at all.
     pub fn is_empty(&self) -> bool {
         self.count == 0
+    }
+
+    /// Whether the internet reaches the node at `position`.
+    fn contains(&self, position: u32) -> bool {
+        self.from
+            .get(position as usize)
+            .is_some_and(|&f| f != UNREACHED)
     }
 }
 
@@ -235,7 +244,7 @@ impl<'a> KindInfo<'a> {
 #[derive(Clone, Copy)]
 struct Slot {
     position: u32,
-    /// Index into `Context::kinds`, or `NONE` when the catalog does not know the kind.
+    /// Index into `Shared::kinds`, or `NONE` when the catalog does not know the kind.
     kind: u32,
 }
 
@@ -324,7 +333,7 @@ enum Exposure {
 }
 
 /// Read-only view of a design for rules: the analyses several rules share, plus caches of this
-/// thread's lookups. [`Context::sibling`] makes another view over the same analyses for another
+/// thread's lookups. [`Context::over`] makes another view over the same analyses for another
 /// thread.
 pub struct Context<'a> {
     shared: Arc<Shared<'a>>,
@@ -406,12 +415,12 @@ impl<'a> Context<'a> {
 
     /// What every view of this design shares, to make views on other threads with
     /// [`Context::over`].
-    pub fn shared(&self) -> Arc<Shared<'a>> {
+    pub(super) fn shared(&self) -> Arc<Shared<'a>> {
         Arc::clone(&self.shared)
     }
 
     /// A view over analyses another view has (or will have) built.
-    pub fn over(shared: Arc<Shared<'a>>) -> Self {
+    pub(super) fn over(shared: Arc<Shared<'a>>) -> Self {
         Self {
             property_caches: shared.kinds.iter().map(|_| NameCache::new()).collect(),
             default_caches: shared
@@ -469,7 +478,7 @@ impl<'a> Shared<'a> {
             let position = position as u32;
             all.push(node);
             let kind = match last {
-                Some((name, kind)) if name == node.kind => kind,
+                Some((name, kind)) if name == node.kind.as_str() => kind,
                 _ => {
                     let kind = match kind_index.get(node.kind.as_str()) {
                         Some(&kind) => kind,
@@ -1168,10 +1177,9 @@ impl<'a> Context<'a> {
     /// Whether the node sends diagnostics to a log sink (Log Analytics, or a storage account or
     /// event hub used as an archive).
     pub fn sends_diagnostics(&self, node: &(impl NodeRef + ?Sized)) -> bool {
-        let slot = self.connection_kind_index.get("diagnostics").copied();
         self.outgoing(node)
             .iter()
-            .any(|c| c.is("diagnostics", slot))
+            .any(|c| self.link_is(c, "diagnostics"))
     }
 
     // ---- governance ---------------------------------------------------------------------------
@@ -1186,9 +1194,10 @@ impl<'a> Context<'a> {
         let governs_into = self.governs_into.get_or_init(|| {
             let mut index: FxHashMap<u32, Vec<&'a Node>> = FxHashMap::default();
             for link in self.connections_of_kind("governs") {
-                if let Some(scope) = self.position(link.target) {
-                    index.entry(scope).or_default().push(link.source);
-                }
+                index
+                    .entry(link.target_position)
+                    .or_default()
+                    .push(link.source);
             }
             index
         });
@@ -1333,9 +1342,9 @@ impl<'a> Context<'a> {
     }
 
     /// Nodes the internet reaches along data flows, from the internet zone and from publicly
-    /// accessible nodes. Each maps to the node it was reached from (`None` for a node that is
-    /// public by itself). Azure Bastion is reached but ends the path: it terminates the session
-    /// and opens its own to the machines behind it.
+    /// accessible nodes, each with the node it was reached from ([`Self::reached_from`]). Azure
+    /// Bastion is reached but ends the path: it terminates the session and opens its own to the
+    /// machines behind it.
     pub fn internet_reachable(&self) -> &Reach {
         self.reach_network
             .get_or_init(|| self.exposure(Exposure::Network))
@@ -1437,8 +1446,7 @@ impl<'a> Context<'a> {
 
     /// Whether the internet reaches the node in this analysis.
     pub fn reaches(&self, reach: &Reach, node: &(impl NodeRef + ?Sized)) -> bool {
-        self.position(node)
-            .is_some_and(|p| reach.from.get(p as usize).is_some_and(|&f| f != UNREACHED))
+        self.position(node).is_some_and(|p| reach.contains(p))
     }
 
     /// How the internet reaches the node: `None` when it does not, `Some(None)` when the node is
@@ -1463,9 +1471,7 @@ impl<'a> Context<'a> {
         node: &(impl NodeRef + ?Sized),
     ) -> Vec<&'a Node> {
         let mut path = Vec::new();
-        let mut current = self
-            .position(node)
-            .filter(|&p| reach.from.get(p as usize).is_some_and(|&f| f != UNREACHED));
+        let mut current = self.position(node).filter(|&p| reach.contains(p));
         while let Some(position) = current {
             // Each step goes one node nearer the entry; more steps than nodes would be a loop.
             if path.len() > reach.count {
@@ -1495,7 +1501,6 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A node's address, which identifies it for as long as the design is borrowed.
 /// Nodes sorted by id without repeats.
 fn sorted_unique(mut nodes: Vec<&Node>) -> Vec<&Node> {
     if nodes.len() > 1 {

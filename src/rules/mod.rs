@@ -201,18 +201,16 @@ impl Report {
 
     /// The findings raised, sorted by subject (then message), one per subject.
     fn into_findings(self) -> Vec<Finding> {
-        let spans: Vec<Span> = self.raised.iter().map(|r| r.message).collect();
-        let messages = self.text.share(&spans);
+        let chunks = self.text.finish();
         let mut found: Vec<Finding> = self
             .raised
             .into_iter()
-            .zip(messages)
-            .map(|(raised, message)| Finding {
+            .map(|raised| Finding {
                 rule: self.rule,
                 severity: self.severity,
                 subject: raised.subject,
                 related: raised.related,
-                message,
+                message: Message::at(&chunks, raised.message),
             })
             .collect();
         // Rules mostly report in subject order already, which this sort finds in one pass.
@@ -291,9 +289,8 @@ impl Findings {
 /// Designs with fewer nodes are checked on one thread: starting another costs more than it saves.
 const PARALLEL_FROM_NODES: usize = 500;
 
-/// Runs each rule's check, in parallel on large designs, and returns the reports in the order
-/// of `runs`. Threads take the next rule as they finish one, graph rules first: they are the
-/// longest, and the analyses they build are shared by the property rules that follow.
+/// Runs each rule's check, on up to `threads` workers, and returns each rule's findings in the
+/// order of `runs`. Workers take the next rule as they finish one.
 fn check_all(
     context: &Context,
     runs: &[(Severity, &'static Rule)],
@@ -333,24 +330,21 @@ fn check_all(
         }
         done
     };
-    let per_rule: Mutex<Vec<Vec<Finding>>> = Mutex::new(runs.iter().map(|_| Vec::new()).collect());
     let shared = context.shared();
+    let mut done: Vec<Vec<(usize, Vec<Finding>)>> = (0..threads).map(|_| Vec::new()).collect();
     // The pool's threads persist between evaluations; a panicking rule panics the scope.
     rayon_core::scope(|scope| {
-        for worker in 0..threads {
+        for (worker, done) in done.iter_mut().enumerate() {
             let shared = Arc::clone(&shared);
-            let (work, per_rule) = (&work, &per_rule);
-            scope.spawn(move |_| {
-                let done = work(&Context::over(shared), worker % 2 == 1);
-                if let Ok(mut per_rule) = per_rule.lock() {
-                    for (i, found) in done {
-                        per_rule[i] = found;
-                    }
-                }
-            });
+            let work = &work;
+            scope.spawn(move |_| *done = work(&Context::over(shared), worker % 2 == 1));
         }
     });
-    per_rule.into_inner().unwrap_or_default()
+    let mut per_rule: Vec<Vec<Finding>> = vec![Vec::new(); runs.len()];
+    for (i, found) in done.into_iter().flatten() {
+        per_rule[i] = found;
+    }
+    per_rule
 }
 
 /// How many threads evaluation uses on a large design: the machine's cores, up to four.

@@ -203,10 +203,10 @@ fn connection_ui(
                 .show_ui(ui, |ui| {
                     for kind in catalog.connection_kinds() {
                         if ui
-                            .selectable_label(connection.kind == kind.id, &kind.name)
+                            .selectable_label(connection.kind.as_str() == kind.id, &kind.name)
                             .on_hover_text(&kind.summary)
                             .clicked()
-                            && connection.kind != kind.id
+                            && connection.kind.as_str() != kind.id
                         {
                             // Properties of the old kind do not apply to the new one.
                             let mut edits = vec![Edit::SetConnectionKind {

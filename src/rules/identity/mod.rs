@@ -2,7 +2,7 @@
 
 use super::{Context, Rule};
 use crate::model::Node;
-use crate::rules::context::Link;
+use crate::rules::context::{ConnectionRef, Link};
 
 mod admin_sign_in_not_hardened;
 mod aks_local_accounts_enabled;
@@ -122,10 +122,7 @@ const SECRET_AUTH: &[(&str, &str)] = &[
 ];
 
 /// How a secret-based `auth` value reads in a message, or `None` when it uses no secret.
-fn secret_auth(
-    ctx: &Context,
-    traffic: &(impl crate::rules::context::ConnectionRef + ?Sized),
-) -> Option<&'static str> {
+fn secret_auth(ctx: &Context, traffic: &(impl ConnectionRef + ?Sized)) -> Option<&'static str> {
     let auth = ctx.connection_text(traffic, "auth");
     SECRET_AUTH
         .iter()
