@@ -575,6 +575,14 @@ impl<'a> Context<'a> {
         scope.is_empty() || scope.iter().any(|s| self.present.contains(s))
     }
 
+    /// How many nodes are of the kinds in `scope` (traits not counted).
+    pub(super) fn count_of_kinds(&self, scope: &[&str]) -> usize {
+        scope
+            .iter()
+            .map(|kind| self.nodes_of_kind(kind).len())
+            .sum()
+    }
+
     /// Whether any node of this kind or trait exists.
     pub fn has(&self, kind_or_trait: &str) -> bool {
         self.present.contains(kind_or_trait)

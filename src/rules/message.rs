@@ -16,15 +16,9 @@ pub struct Message {
 }
 
 impl Message {
-    /// The message written at `span`, in the chunks of its report's [`Messages`].
-    pub(super) fn at(chunks: &[Arc<String>], span: Span) -> Self {
-        Self {
-            text: chunks
-                .get(span.chunk as usize)
-                .map_or_else(|| Arc::new(String::new()), Arc::clone),
-            start: span.start,
-            end: span.end,
-        }
+    /// Points the message at `chunk`, the text its span is in, once that chunk is complete.
+    pub(super) fn read_from(&mut self, chunk: &Arc<String>) {
+        self.text = Arc::clone(chunk);
     }
 
     pub fn as_str(&self) -> &str {
@@ -34,47 +28,60 @@ impl Message {
     }
 }
 
-/// Where a message was written in its report's [`Messages`].
-#[derive(Clone, Copy)]
-pub(super) struct Span {
-    chunk: u32,
-    start: u32,
-    end: u32,
-}
-
-/// The messages of one report, written one after another into chunks. A chunk that has grown
-/// to `CHUNK` bytes is set aside and a new one begun, so a large report never copies the text
-/// it already holds, and small reports stay small.
-#[derive(Default)]
+/// The messages of one report, written one after another into chunks of text. A chunk is never
+/// regrown: when it has too little room left for another message it is set aside and a new one
+/// begun, twice as large up to `CHUNK`. Copying what a chunk holds on every doubling had been a
+/// tenth of a large evaluation; and small reports stay small.
 pub(super) struct Messages {
-    full: Vec<Arc<String>>,
     current: String,
+    /// What messages read until their chunk is set aside (see [`Message::read_from`]).
+    unfinished: Arc<String>,
 }
 
-/// Bytes after which a chunk is set aside.
+/// Largest chunk, in bytes.
 const CHUNK: usize = 64 * 1024;
+/// First chunk, in bytes.
+const FIRST_CHUNK: usize = 1024;
+/// Room a chunk must have left to take another message; longer messages still fit, by growing
+/// the chunk.
+const ROOM: usize = 512;
+
+impl Default for Messages {
+    fn default() -> Self {
+        Self {
+            current: String::new(),
+            unfinished: Arc::new(String::new()),
+        }
+    }
+}
 
 impl Messages {
-    pub(super) fn write(&mut self, message: impl MessageText) -> Span {
-        let start = self.current.len() as u32;
-        message.write_to(&mut self.current);
-        let span = Span {
-            chunk: self.full.len() as u32,
-            start,
-            end: self.current.len() as u32,
-        };
-        if self.current.len() >= CHUNK {
-            self.full.push(Arc::new(std::mem::take(&mut self.current)));
+    /// Makes room for the next message. Returns the chunk set aside to make it: the messages
+    /// written since the last chunk was set aside are in it.
+    pub(super) fn make_room(&mut self) -> Option<Arc<String>> {
+        if self.current.capacity() - self.current.len() >= ROOM {
+            return None;
         }
-        span
+        let capacity = (self.current.capacity() * 2).clamp(FIRST_CHUNK, CHUNK);
+        let full = std::mem::replace(&mut self.current, String::with_capacity(capacity));
+        (!full.is_empty()).then(|| Arc::new(full))
     }
 
-    /// The chunks, to be shared by the messages (see [`Message::at`]).
-    pub(super) fn finish(mut self) -> Vec<Arc<String>> {
-        if !self.current.is_empty() {
-            self.full.push(Arc::new(self.current));
+    /// Writes a message into the current chunk. It reads as empty until pointed at the chunk
+    /// once that is set aside ([`Self::make_room`], [`Self::finish`]).
+    pub(super) fn write(&mut self, message: impl MessageText) -> Message {
+        let start = self.current.len() as u32;
+        message.write_to(&mut self.current);
+        Message {
+            text: Arc::clone(&self.unfinished),
+            start,
+            end: self.current.len() as u32,
         }
-        self.full
+    }
+
+    /// The last chunk, which the messages written since the last one set aside are in.
+    pub(super) fn finish(self) -> Option<Arc<String>> {
+        (!self.current.is_empty()).then(|| Arc::new(self.current))
     }
 }
 
@@ -164,17 +171,47 @@ impl MessageText for fmt::Arguments<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::{CHUNK, Message, Messages};
+
+    /// Writes the messages as a report does, and points each at its chunk.
+    fn write_all(texts: impl IntoIterator<Item = String>) -> (Vec<Message>, usize) {
+        let mut text = Messages::default();
+        let mut messages: Vec<Message> = Vec::new();
+        let mut chunks = 0;
+        let mut first_unread = 0;
+        let mut read = |messages: &mut Vec<Message>, chunk: Arc<String>| {
+            for message in &mut messages[first_unread..] {
+                message.read_from(&chunk);
+            }
+            first_unread = messages.len();
+            chunks += 1;
+        };
+        for message in texts {
+            if let Some(chunk) = text.make_room() {
+                read(&mut messages, chunk);
+            }
+            messages.push(text.write(message.as_str()));
+        }
+        if let Some(chunk) = text.finish() {
+            read(&mut messages, chunk);
+        }
+        (messages, chunks)
+    }
 
     #[test]
     fn shared_messages_read_as_their_own_text() {
         let mut text = Messages::default();
-        let spans = [
-            text.write("first"),
-            text.write(format_args!("{}", "second")),
-        ];
-        let chunks = text.finish();
-        let messages: Vec<Message> = spans.iter().map(|&s| Message::at(&chunks, s)).collect();
+        assert!(text.make_room().is_none(), "nothing to set aside yet");
+        let first = text.write("first");
+        let second = text.write(format_args!("{}", "second"));
+        assert_eq!(first, "", "unread until its chunk is set aside");
+        let chunk = text.finish().expect("a chunk");
+        let mut messages = [first, second];
+        for message in &mut messages {
+            message.read_from(&chunk);
+        }
         assert_eq!(messages[0], "first");
         assert_eq!(messages[1].as_str(), "second");
         assert!(messages[0] < messages[1]);
@@ -182,24 +219,28 @@ mod tests {
             format!("{}|{:?}", messages[0], messages[1]),
             "first|\"second\""
         );
-        let mut again = Messages::default();
-        let span = again.write("first");
-        assert_eq!(Message::at(&again.finish(), span), messages[0]);
+        assert!(Messages::default().finish().is_none());
     }
 
     #[test]
     fn long_reports_continue_in_new_chunks() {
-        let mut text = Messages::default();
-        let line = "x".repeat(1000);
-        let spans: Vec<_> = (0..3 * CHUNK / 1000)
-            .map(|i| text.write(format_args!("{i} {line}")))
-            .collect();
-        let chunks = text.finish();
-        assert!(chunks.len() > 1, "{} chunks", chunks.len());
-        let messages: Vec<Message> = spans.iter().map(|&s| Message::at(&chunks, s)).collect();
-        assert!(messages.len() > 150);
-        for (i, message) in messages.iter().enumerate() {
-            assert_eq!(message.as_str(), format!("{i} {line}"));
+        let line = "x".repeat(300);
+        let texts = (0..3 * CHUNK / 300).map(|i| format!("{i} {line}"));
+        let (messages, chunks) = write_all(texts.clone());
+        assert!(chunks > 3, "{chunks} chunks");
+        assert_eq!(messages.len(), 3 * CHUNK / 300);
+        for (message, text) in messages.iter().zip(texts) {
+            assert_eq!(message.as_str(), text);
         }
+    }
+
+    #[test]
+    fn messages_longer_than_a_chunk_fit() {
+        let long = "y".repeat(3 * CHUNK);
+        let texts = ["short".to_string(), long.clone(), "after".to_string()];
+        let (messages, _) = write_all(texts);
+        assert_eq!(messages[0], "short");
+        assert_eq!(messages[1].as_str(), long);
+        assert_eq!(messages[2], "after");
     }
 }

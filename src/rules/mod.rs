@@ -26,8 +26,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use context::Context;
+use message::Messages;
 pub use message::{Message, MessageText};
-use message::{Messages, Span};
 pub use process::ATTESTATIONS;
 pub use score::{Coverage, Score};
 
@@ -176,16 +176,11 @@ pub struct Report {
     rule: &'static RuleMeta,
     /// The rule's severity, or the design's override of it.
     severity: Severity,
-    raised: Vec<Raised>,
+    found: Vec<Finding>,
+    /// Findings from this one on have their message in the chunk still being written.
+    first_unread: usize,
     /// Every message raised, one after another; findings share it.
     text: Messages,
-}
-
-/// A finding as raised: its message is a span of the report's messages.
-struct Raised {
-    subject: Subject,
-    related: Vec<NodeId>,
-    message: Span,
 }
 
 impl Report {
@@ -194,25 +189,26 @@ impl Report {
         Self {
             rule,
             severity,
-            raised: Vec::new(),
+            found: Vec::new(),
+            first_unread: 0,
             text: Messages::default(),
         }
     }
 
+    /// Points the findings raised since the last chunk was set aside at `chunk`.
+    fn read_from(&mut self, chunk: &Arc<String>) {
+        for finding in &mut self.found[self.first_unread..] {
+            finding.message.read_from(chunk);
+        }
+        self.first_unread = self.found.len();
+    }
+
     /// The findings raised, sorted by subject (then message), one per subject.
-    fn into_findings(self) -> Vec<Finding> {
-        let chunks = self.text.finish();
-        let mut found: Vec<Finding> = self
-            .raised
-            .into_iter()
-            .map(|raised| Finding {
-                rule: self.rule,
-                severity: self.severity,
-                subject: raised.subject,
-                related: raised.related,
-                message: Message::at(&chunks, raised.message),
-            })
-            .collect();
+    fn into_findings(mut self) -> Vec<Finding> {
+        if let Some(chunk) = std::mem::take(&mut self.text).finish() {
+            self.read_from(&chunk);
+        }
+        let mut found = self.found;
         // Rules mostly report in subject order already, which this sort finds in one pass.
         found.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
         // One finding per fingerprint: a subject reported twice keeps the first message.
@@ -225,8 +221,13 @@ impl Report {
             related.sort();
             related.dedup();
         }
+        if let Some(chunk) = self.text.make_room() {
+            self.read_from(&chunk);
+        }
         let message = self.text.write(message);
-        self.raised.push(Raised {
+        self.found.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
             subject,
             related,
             message,
@@ -298,6 +299,11 @@ fn check_all(
 ) -> Vec<Vec<Finding>> {
     let check = |context: &Context, &(severity, rule): &(Severity, &'static Rule)| {
         let mut report = Report::new(&rule.meta, severity);
+        // Most rules raise at most one finding per node they examine: reserving for that
+        // spares copying a large report's findings as it grows.
+        report
+            .found
+            .reserve_exact(context.count_of_kinds(rule.meta.scope));
         (rule.check)(context, &mut report);
         report.into_findings()
     };

@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn gaps(ctx: &Context, cluster: &Node) -> Vec<Cow<'static, str>> {
-    let mut gaps = Vec::new();
+    let mut gaps = Vec::with_capacity(3);
     if !ctx.bool(cluster, "private_cluster") && !ctx.bool(cluster, "authorized_ip_ranges") {
         gaps.push("its API server accepts connections from any address".into());
     }

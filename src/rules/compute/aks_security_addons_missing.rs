@@ -45,7 +45,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, cluster: &Node) -> Vec<&'static str> {
-    let mut gaps = Vec::new();
+    let mut gaps = Vec::with_capacity(5);
     if !ctx.bool(cluster, "defender_profile") && !covered_by(ctx, defended, cluster) {
         gaps.push("no Defender sensor");
     }

@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn gaps(ctx: &Context, vm: &Node) -> Vec<&'static str> {
-    let mut gaps = Vec::new();
+    let mut gaps = Vec::with_capacity(5);
     if ctx.text(vm, "security_type") == "Standard" {
         gaps.push("Trusted Launch is off");
     }

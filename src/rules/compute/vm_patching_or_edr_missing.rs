@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, vm: &Node) -> Vec<Cow<'static, str>> {
-    let mut gaps = Vec::new();
+    let mut gaps = Vec::with_capacity(2);
     let patch_mode = ctx.text(vm, "patch_mode");
     let automatic = patch_mode == "AutomaticByPlatform"
         || (patch_mode == "AutomaticByOS" && ctx.text(vm, "os") == "Windows");
