@@ -44,20 +44,20 @@ const UNREACHED: u32 = u32::MAX;
 /// A node the internet reaches through its own public endpoint.
 const OPEN: u32 = u32::MAX - 1;
 
-/// A connection with the nodes at both of its ends. It reads as the connection itself.
+/// A connection with the positions of the nodes at both of its ends ([`Context::source_of`],
+/// [`Context::target_of`]). It reads as the connection itself. Small, because the connection
+/// index holds every connection three times.
 #[derive(Clone, Copy, Debug)]
 pub struct Link<'a> {
     pub connection: &'a Connection,
-    /// The node the connection starts at (`connection.from`).
-    pub source: &'a Node,
-    /// The node the connection ends at (`connection.to`).
-    pub target: &'a Node,
-    /// Whether the connection's kind carries data-plane traffic.
-    pub flow: bool,
+    /// Position of the node the connection starts at (`connection.from`).
+    source_position: u32,
+    /// Position of the node the connection ends at (`connection.to`).
+    target_position: u32,
     /// Index of the connection's kind in the context's table, or `NONE`.
     kind_slot: u32,
-    /// Position of `target` among the context's nodes.
-    target_position: u32,
+    /// Whether the connection's kind carries data-plane traffic.
+    pub flow: bool,
     /// Whether the connection is an RDP or SSH session (see [`Context::is_management_session`]).
     session: bool,
     /// Whether the connection sets any property: when it does not, its defaults answer without
@@ -367,6 +367,8 @@ pub struct Shared<'a> {
     kind_index: FxHashMap<&'a str, u32>,
     /// Every node, sorted by id: a node's position indexes the per-node tables.
     all: Vec<&'a Node>,
+    /// Each node's kind by position: an index into `kinds`, or `NONE`.
+    kind_at: Vec<u32>,
     /// Address of a node's id → slot. The design's parents and connection ends share their
     /// node's id, so its address finds the node's kind and position without hashing the text.
     slots: FxHashMap<usize, Slot>,
@@ -470,6 +472,7 @@ impl<'a> Shared<'a> {
         let mut kinds: Vec<KindInfo<'a>> = Vec::new();
         let mut kind_index: FxHashMap<&'a str, u32> = FxHashMap::default();
         let mut all = Vec::with_capacity(size);
+        let mut kind_at = Vec::with_capacity(size);
         let mut slots = FxHashMap::default();
         slots.reserve(size);
         // Nodes of one kind often come in runs: the last kind looked up is checked first.
@@ -496,6 +499,7 @@ impl<'a> Shared<'a> {
                     kind
                 }
             };
+            kind_at.push(kind);
             if let Some(info) = kinds.get_mut(kind as usize) {
                 info.nodes.push(node);
                 info.positions.push(position);
@@ -548,6 +552,7 @@ impl<'a> Shared<'a> {
             kinds,
             kind_index,
             all,
+            kind_at,
             slots,
             present,
             trait_index,
@@ -1100,14 +1105,13 @@ impl<'a> Context<'a> {
                 let kind = kinds[last].1;
                 links.push(Link {
                     connection,
-                    source: self.all[from as usize],
-                    target: self.all[to as usize],
+                    source_position: from,
+                    target_position: to,
+                    kind_slot: kind,
                     flow: self
                         .connection_kinds
                         .get(kind as usize)
                         .is_some_and(|k| k.flow),
-                    kind_slot: kind,
-                    target_position: to,
                     session: self.is_session(connection, (kind != NONE).then_some(kind)),
                     sets_properties: !connection.properties.is_empty(),
                 });
@@ -1132,6 +1136,16 @@ impl<'a> Context<'a> {
             .connection_kind_cache
             .get_or(kind, || self.connection_kind_index.get(kind).copied());
         link.is(kind, slot)
+    }
+
+    /// The node a link starts at.
+    pub fn source_of(&self, link: &Link) -> &'a Node {
+        self.all[link.source_position as usize]
+    }
+
+    /// The node a link ends at.
+    pub fn target_of(&self, link: &Link) -> &'a Node {
+        self.all[link.target_position as usize]
     }
 
     /// Connections leaving a node, sorted by connection id.
@@ -1172,14 +1186,14 @@ impl<'a> Context<'a> {
     pub fn targets(&self, node: &(impl NodeRef + ?Sized), kind: &str) -> Vec<&'a Node> {
         let slot = self.connection_kind_index.get(kind).copied();
         let ends = self.outgoing(node).iter().filter(|c| c.is(kind, slot));
-        sorted_unique(ends.map(|c| c.target).collect())
+        sorted_unique(ends.map(|c| self.target_of(c)).collect())
     }
 
     /// Nodes with connections of `kind` into `node`, sorted by id.
     pub fn sources(&self, node: &(impl NodeRef + ?Sized), kind: &str) -> Vec<&'a Node> {
         let slot = self.connection_kind_index.get(kind).copied();
         let ends = self.incoming(node).iter().filter(|c| c.is(kind, slot));
-        sorted_unique(ends.map(|c| c.source).collect())
+        sorted_unique(ends.map(|c| self.source_of(c)).collect())
     }
 
     /// Whether the node sends diagnostics to a log sink (Log Analytics, or a storage account or
@@ -1205,7 +1219,7 @@ impl<'a> Context<'a> {
                 index
                     .entry(link.target_position)
                     .or_default()
-                    .push(link.source);
+                    .push(self.source_of(link));
             }
             index
         });
@@ -1374,20 +1388,39 @@ impl<'a> Context<'a> {
     }
 
     fn exposure(&self, exposure: Exposure) -> Reach {
+        // The walk asks about every node it meets: it decides by kind where it can, without
+        // reading the node. Per kind in `kinds`: whether it has any of the traits.
+        let kinds_with = |names: &[&str]| -> Vec<bool> {
+            let has = |info: &KindInfo| names.iter().any(|name| info.def.has_trait(name));
+            self.kinds.iter().map(has).collect()
+        };
+        let is = |kinds: &[bool], position: u32| {
+            let kind = self.kind_at[position as usize];
+            kinds.get(kind as usize).copied().unwrap_or(false)
+        };
+        let bastion = self.kind_index.get("bastion").copied();
         // Bastion terminates the sessions it brokers: nothing passes through it.
-        let past_bastion = |n: &Node| n.kind != "bastion";
+        let past_bastion = move |position: u32| Some(self.kind_at[position as usize]) != bastion;
         let any_flow = |_: &Link<'a>| true;
         let not_session = |c: &Link<'a>| !self.is_management_session(c);
         match exposure {
             Exposure::Network => self.internet_reach(past_bastion, |_| false, any_flow),
             Exposure::Web => {
-                self.internet_reach(past_bastion, |n| self.is_active_waf(n), not_session)
+                let waf_capable = kinds_with(&["waf_capable"]);
+                let active_waf = |position: u32| {
+                    is(&waf_capable, position) && self.is_active_waf(self.all[position as usize])
+                };
+                self.internet_reach(past_bastion, active_waf, not_session)
             }
-            Exposure::Data => self.internet_reach(
-                |n| past_bastion(n) && !self.has_trait(n, "data_store"),
-                |n| self.has_trait(n, "compute") || self.has_trait(n, "web_workload"),
-                not_session,
-            ),
+            Exposure::Data => {
+                let data_store = kinds_with(&["data_store"]);
+                let application_tier = kinds_with(&["compute", "web_workload"]);
+                self.internet_reach(
+                    |p| past_bastion(p) && !is(&data_store, p),
+                    |p| is(&application_tier, p),
+                    not_session,
+                )
+            }
         }
     }
 
@@ -1402,19 +1435,20 @@ impl<'a> Context<'a> {
     /// What the internet reaches along data flows (those `follows` accepts), from the internet
     /// zone and from publicly accessible nodes. Traffic continues only out of nodes `expands`
     /// accepts and never enters a node `blocks` accepts (a blocked node is not a starting point
-    /// either). Breadth-first, linear in nodes plus connections, cycles included.
-    pub fn internet_reach(
+    /// either); both take node positions. Breadth-first, linear in nodes plus connections,
+    /// cycles included.
+    fn internet_reach(
         &self,
-        expands: impl Fn(&Node) -> bool,
-        blocks: impl Fn(&Node) -> bool,
+        expands: impl Fn(u32) -> bool,
+        blocks: impl Fn(u32) -> bool,
         follows: impl Fn(&Link<'a>) -> bool,
     ) -> Reach {
         let zone = self.internet_sources();
         let open: Vec<u32> = self
             .publicly_accessible_nodes()
             .iter()
-            .filter(|n| !blocks(n))
             .filter_map(|n| self.position(*n))
+            .filter(|&p| !blocks(p))
             .collect();
         let mut from = vec![UNREACHED; self.all.len()];
         let mut visited = vec![false; self.all.len()];
@@ -1426,12 +1460,12 @@ impl<'a> Context<'a> {
         }
         let adjacency = self.adjacency();
         while let Some(position) = queue.pop_front() {
-            if !expands(self.all[position as usize]) {
+            if !expands(position) {
                 continue;
             }
             for link in adjacency.outgoing.get(position) {
                 let target = link.target_position;
-                if !link.flow || visited[target as usize] || blocks(link.target) || !follows(link) {
+                if !link.flow || visited[target as usize] || blocks(target) || !follows(link) {
                     continue;
                 }
                 visited[target as usize] = true;

@@ -66,7 +66,7 @@ enum Assignee {
 /// principal kind; otherwise (a resource drawn as holding the role through its system-assigned
 /// identity, say) the connection's `principal_type` does.
 fn assignee(ctx: &Context, assignment: &Link) -> Assignee {
-    match assignment.source.kind.as_str() {
+    match ctx.source_of(assignment).kind.as_str() {
         "operator" => Assignee::User,
         "entra_group" => Assignee::Group,
         "managed_identity" | "service_principal" => Assignee::Workload,
@@ -99,7 +99,7 @@ fn is_scope_control_role(role: &str) -> bool {
 /// container or by its `scope` property.
 fn is_broad_assignment(ctx: &Context, assignment: &Link) -> bool {
     matches!(
-        assignment.target.kind.as_str(),
+        ctx.target_of(assignment).kind.as_str(),
         "subscription" | "management_group"
     ) || matches!(
         ctx.connection_text(assignment, "scope"),

@@ -34,7 +34,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if assignee(ctx, assignment) != Assignee::User {
             continue;
         }
-        let (who, target) = (assignment.source, assignment.target);
+        let (who, target) = (ctx.source_of(assignment), ctx.target_of(assignment));
         let role = ctx.connection_text(assignment, "role");
         let role = if role.trim().is_empty() {
             "a role"

@@ -85,7 +85,7 @@ fn check(ctx: &Context, report: &mut Report) {
         let Some(secret) = secret_auth(ctx, traffic) else {
             continue;
         };
-        secret_uses.insert(&traffic.from, (secret, traffic.target));
+        secret_uses.insert(&traffic.from, (secret, ctx.target_of(traffic)));
     }
     for (caller, (secret, target)) in secret_uses {
         let Some(node) = ctx.node(caller) else {

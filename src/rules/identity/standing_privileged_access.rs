@@ -47,7 +47,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !is_privileged_role(role) {
             continue;
         }
-        let (who, target) = (assignment.source, assignment.target);
+        let (who, target) = (ctx.source_of(assignment), ctx.target_of(assignment));
         if !ctx.connection_bool(assignment, "pim_eligible") {
             report.connection(
                 &assignment.id,

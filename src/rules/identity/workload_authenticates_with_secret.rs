@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, report: &mut Report) {
     for traffic in ctx.connections_of_kind("traffic") {
-        let (from, to) = (traffic.source, traffic.target);
+        let (from, to) = (ctx.source_of(traffic), ctx.target_of(traffic));
         if !ctx.has_trait(to, "data_store") || is_outside_actor(ctx, from) {
             continue;
         }

@@ -42,7 +42,7 @@ fn check(ctx: &Context, report: &mut Report) {
         {
             continue;
         }
-        let (who, target) = (assignment.source, assignment.target);
+        let (who, target) = (ctx.source_of(assignment), ctx.target_of(assignment));
         let scope = match target.kind.as_str() {
             "subscription" | "management_group" => {
                 format!(

@@ -67,8 +67,8 @@ fn attached_workspaces<'a>(ctx: &Context<'a>, siem: &Node) -> Vec<&'a Node> {
     let mut out: Vec<&Node> = ctx
         .outgoing(siem)
         .iter()
-        .map(|c| c.target)
-        .chain(ctx.incoming(siem).iter().map(|c| c.source))
+        .map(|c| ctx.target_of(c))
+        .chain(ctx.incoming(siem).iter().map(|c| ctx.source_of(c)))
         .filter(|n| ctx.has_trait(n, "log_sink"))
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));

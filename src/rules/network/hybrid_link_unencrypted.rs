@@ -52,7 +52,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if encrypted(ctx, link) {
             continue;
         }
-        let (from, to) = (link.source, link.target);
+        let (from, to) = (ctx.source_of(link), ctx.target_of(link));
         report.connection(
             &link.id,
             format_args!(

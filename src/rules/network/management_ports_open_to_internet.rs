@@ -59,7 +59,7 @@ fn check(ctx: &Context, report: &mut Report) {
     }
     let reach = ctx.internet_reachable();
     for session in sessions {
-        let (from, to) = (session.source, session.target);
+        let (from, to) = (ctx.source_of(session), ctx.target_of(session));
         if to.kind == "bastion" {
             continue;
         }

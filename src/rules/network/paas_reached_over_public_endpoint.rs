@@ -89,7 +89,7 @@ fn integration_gap(ctx: &Context, app: &Node) -> Option<&'static str> {
 
 fn check(ctx: &Context, report: &mut Report) {
     for connection in ctx.connections_of_kind("traffic") {
-        let (source, target) = (connection.source, connection.target);
+        let (source, target) = (ctx.source_of(connection), ctx.target_of(connection));
         if !(ctx.has_trait(source, "compute") || ctx.has_trait(source, "web_workload")) {
             continue;
         }

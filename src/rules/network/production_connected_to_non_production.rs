@@ -38,7 +38,7 @@ fn check(ctx: &Context, report: &mut Report) {
     let peerings = ctx.connections_of_kind("peering").iter();
     for connection in peerings.chain(ctx.flows()) {
         let peering = ctx.link_is(connection, "peering");
-        let (from, to) = (connection.source, connection.target);
+        let (from, to) = (ctx.source_of(connection), ctx.target_of(connection));
         let environments = (ctx.environment(from), ctx.environment(to));
         if !matches!(
             environments,

@@ -74,7 +74,7 @@ fn check(ctx: &Context, report: &mut Report) {
             .outgoing(ip)
             .iter()
             .filter(|c| ctx.link_is(c, "traffic"));
-        candidates.extend(fed.map(|c| c.target));
+        candidates.extend(fed.map(|c| ctx.target_of(c)));
     }
     candidates.sort_by(|a, b| a.id.cmp(&b.id));
     candidates.dedup_by(|a, b| a.id == b.id);

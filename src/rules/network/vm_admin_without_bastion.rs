@@ -81,7 +81,7 @@ fn check(ctx: &Context, report: &mut Report) {
     }
     let reach = ctx.internet_reachable();
     for session in sessions {
-        let (from, to) = (session.source, session.target);
+        let (from, to) = (ctx.source_of(session), ctx.target_of(session));
         if matches!(from.kind.as_str(), "bastion" | "vnet_gateway")
             || to.kind == "bastion"
             || session_from_internet(ctx, reach, from)
