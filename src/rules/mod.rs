@@ -396,7 +396,11 @@ pub fn evaluate_on_threads<'r>(
 where
     'r: 'static,
 {
-    let context = Context::new(design, catalog);
+    let context = if threads > 1 {
+        Context::new_in_parallel(design, catalog)
+    } else {
+        Context::new(design, catalog)
+    };
     let mut findings = Findings::default();
     // The enabled rules that apply, with their severities, in the order findings are sorted:
     // each rule's findings then only need sorting among themselves, where they were added.
