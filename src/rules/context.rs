@@ -246,6 +246,8 @@ struct Slot {
     position: u32,
     /// Index into `Shared::kinds`, or `NONE` when the catalog does not know the kind.
     kind: u32,
+    /// Index among the nodes of its kind, or `NONE`.
+    rank: u32,
 }
 
 /// No position, no kind.
@@ -345,7 +347,8 @@ pub struct Context<'a> {
     trait_cache: NameCache<Option<u32>>,
     /// Connection kind names as rules ask for them → index in `Shared::connection_kinds`.
     connection_kind_cache: NameCache<Option<u32>>,
-    /// The last node looked up: rules ask several things about one node in a row.
+    /// The last node looked up, by the address of its id: rules ask several things about one
+    /// node in a row.
     last_slot: Cell<(usize, Slot)>,
 }
 
@@ -369,6 +372,8 @@ pub struct Shared<'a> {
     all: Vec<&'a Node>,
     /// Each node's kind by position: an index into `kinds`, or `NONE`.
     kind_at: Vec<u32>,
+    /// Each node's index among the nodes of its kind, by position, or `NONE`.
+    rank_at: Vec<u32>,
     /// Address of a node's id → position. The design's parents and connection ends share their
     /// node's id, so its address finds the node without hashing the text.
     positions: FxHashMap<usize, u32>,
@@ -442,6 +447,7 @@ impl<'a> Context<'a> {
                 Slot {
                     position: NONE,
                     kind: NONE,
+                    rank: NONE,
                 },
             )),
             shared,
@@ -502,6 +508,7 @@ impl<'a> Shared<'a> {
         let mut kind_index: FxHashMap<&'a str, u32> = FxHashMap::default();
         let mut all = Vec::with_capacity(size);
         let mut kind_at = Vec::with_capacity(size);
+        let mut rank_at = Vec::with_capacity(size);
         // Nodes of one kind often come in runs: the last kind looked up is checked first.
         let mut last: Option<(&'a str, u32)> = None;
         for (position, node) in design.nodes().enumerate() {
@@ -533,8 +540,11 @@ impl<'a> Shared<'a> {
             };
             kind_at.push(kind);
             if let Some(info) = kinds.get_mut(kind as usize) {
+                rank_at.push(info.nodes.len() as u32);
                 info.nodes.push(node);
                 info.positions.push(position);
+            } else {
+                rank_at.push(NONE);
             }
         }
         let mut present = FxHashSet::default();
@@ -584,6 +594,7 @@ impl<'a> Shared<'a> {
             kind_index,
             all,
             kind_at,
+            rank_at,
             positions: FxHashMap::default(),
             present,
             trait_index,
@@ -659,26 +670,70 @@ impl<'a> Context<'a> {
     /// Where a node of this design sits; `None` for a node from elsewhere.
     #[inline]
     fn slot(&self, node: &Node) -> Option<Slot> {
+        // Rules ask several things about one node in a row: the last answer is checked first,
+        // inline; the table lookup is a call.
         let address = node.id.address();
         let (last, slot) = self.last_slot.get();
-        let holds = |slot: Slot| {
-            self.all
-                .get(slot.position as usize)
-                .is_some_and(|n| std::ptr::eq(*n, node))
-        };
-        if last == address && holds(slot) {
+        if last == address && self.is_at(node, slot.position) {
             return Some(slot);
         }
-        let position = *self.positions.get(&address)?;
-        let slot = Slot {
-            position,
-            kind: self.kind_at[position as usize],
+        self.look_up_slot(node, address)
+    }
+
+    #[inline(never)]
+    fn look_up_slot(&self, node: &Node, address: usize) -> Option<Slot> {
+        let (_, last) = self.last_slot.get();
+        let slot = match self.next_of(last, node) {
+            Some(slot) => slot,
+            None => {
+                let position = *self.positions.get(&address)?;
+                if !self.is_at(node, position) {
+                    return None;
+                }
+                self.slot_at(position)
+            }
         };
-        if !holds(slot) {
-            return None;
-        }
         self.last_slot.set((address, slot));
         Some(slot)
+    }
+
+    /// The slot of `node` when it follows `last` in its kind's list or among all nodes:
+    /// rules mostly walk those lists in order, and checking the next entry costs less than
+    /// hashing.
+    #[inline]
+    fn next_of(&self, last: Slot, node: &Node) -> Option<Slot> {
+        if let Some(info) = self.kinds.get(last.kind as usize) {
+            let rank = last.rank.wrapping_add(1);
+            if info
+                .nodes
+                .get(rank as usize)
+                .is_some_and(|n| std::ptr::eq(*n, node))
+            {
+                return Some(Slot {
+                    position: info.positions[rank as usize],
+                    kind: last.kind,
+                    rank,
+                });
+            }
+        }
+        let position = last.position.wrapping_add(1);
+        self.is_at(node, position).then(|| self.slot_at(position))
+    }
+
+    fn slot_at(&self, position: u32) -> Slot {
+        Slot {
+            position,
+            kind: self.kind_at[position as usize],
+            rank: self.rank_at[position as usize],
+        }
+    }
+
+    /// Whether `node` is the node at `position` (and not another with the same id).
+    #[inline]
+    fn is_at(&self, node: &Node, position: u32) -> bool {
+        self.all
+            .get(position as usize)
+            .is_some_and(|n| std::ptr::eq(*n, node))
     }
 
     /// Nodes of one kind, sorted by id.
