@@ -1690,6 +1690,60 @@ mod tests {
     }
 
     #[test]
+    fn property_queries_answer_for_the_node_asked_in_any_order() {
+        let mut builder = DesignBuilder::new().node("vnet", "virtual_network");
+        for i in 0..6 {
+            let subnet = format!("snet-{i}");
+            builder = builder.child(&subnet, "subnet", "vnet");
+            if i % 3 == 0 {
+                builder = builder.set(&subnet, "environment", "NonProduction");
+            }
+            for j in 0..3 {
+                let vm = format!("vm-{i}-{j}");
+                builder = builder.child(&vm, "virtual_machine", &subnet);
+                if (i + j) % 2 == 0 {
+                    builder = builder.set(&vm, "security_type", "Standard");
+                }
+            }
+        }
+        let design = builder.build();
+        let catalog = catalog::builtin();
+        let ctx = Context::new(&design, catalog);
+        let expected = |node: &crate::model::Node| {
+            design
+                .property(catalog, node, "security_type")
+                .and_then(Value::as_text)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let vms = ctx.nodes_of_kind("virtual_machine");
+        assert_eq!(vms.len(), 18);
+        // In order, backwards, and with each machine's subnet asked about in between.
+        let in_order = vms.iter().chain(vms.iter().rev());
+        for vm in in_order {
+            assert_eq!(ctx.text(vm, "security_type"), expected(vm), "{}", vm.id);
+            let subnet = ctx.enclosing(*vm, "subnet").expect("a subnet");
+            assert_eq!(ctx.text(subnet, "security_type"), expected(subnet));
+            assert!(ctx.has_property(subnet, "default_outbound_access"));
+            assert!(!ctx.has_property(subnet, "security_type"));
+            let environment = ctx.environment(vm);
+            assert_eq!(
+                environment == "NonProduction",
+                vm.id.as_str().starts_with("vm-0") || vm.id.as_str().starts_with("vm-3"),
+                "{}",
+                vm.id
+            );
+            assert_eq!(ctx.text(vm, "security_type"), expected(vm), "{}", vm.id);
+        }
+        // A copy of a node, from elsewhere, answers for itself.
+        let mut copy = vms[1].clone();
+        copy.properties.clear();
+        assert_eq!(ctx.text(&copy, "security_type"), expected(&copy));
+        assert_eq!(ctx.text(vms[0], "security_type"), "Standard");
+        assert_eq!(ctx.text(&copy, "security_type"), expected(&copy));
+    }
+
+    #[test]
     fn container_apps_with_external_ingress_in_a_public_environment_are_public() {
         let design = DesignBuilder::new()
             .node("open", "container_app")
