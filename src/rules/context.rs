@@ -15,7 +15,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
 
 use super::hash::{FxHashMap, FxHashSet};
-use crate::model::{Catalog, Connection, Design, KindDef, Node, NodeId, PropertyDef, Value};
+use crate::model::{
+    Catalog, Connection, Design, KindDef, Node, NodeId, PropertyDef, PropertyName, Value,
+};
 
 /// Nodes the internet reaches, each with the node it was reached from, by position; read it
 /// with [`Context::reaches`], [`Context::reached_from`] and [`Context::path_from_internet`].
@@ -54,16 +56,20 @@ pub struct Link<'a> {
     source_position: u32,
     /// Position of the node the connection ends at (`connection.to`).
     target_position: u32,
-    /// Index of the connection's kind in the context's table, or `NONE`.
-    kind_slot: u32,
+    /// Which properties of its kind the connection sets, a bit each by their place in the
+    /// kind's list (see [`ConnectionKindInfo::properties`]); all bits when it sets one that is not
+    /// among the first 32. A clear bit answers with the default, without reading the connection.
+    set_properties: u32,
+    /// Index of the connection's kind in the context's table, or `NO_KIND`.
+    kind_slot: u16,
     /// Whether the connection's kind carries data-plane traffic.
     pub flow: bool,
     /// Whether the connection is an RDP or SSH session (see [`Context::is_management_session`]).
     session: bool,
-    /// Whether the connection sets any property: when it does not, its defaults answer without
-    /// reading the connection again.
-    sets_properties: bool,
 }
+
+/// A link to a connection of a kind the catalog does not know.
+const NO_KIND: u16 = u16::MAX;
 
 /// A connection, or a [`Link`], which knows its kind without looking it up: what the connection
 /// property queries of [`Context`] take.
@@ -76,9 +82,9 @@ pub trait ConnectionRef {
         None
     }
 
-    /// Whether it may set properties of its own (false: every property has its default).
-    fn may_set_properties(&self) -> bool {
-        true
+    /// Which properties it may set, by their bit (see [`Link::set_properties`]).
+    fn set_properties(&self) -> u32 {
+        u32::MAX
     }
 }
 
@@ -98,15 +104,15 @@ impl ConnectionRef for Link<'_> {
     }
 
     fn kind_in(&self, _: &Context<'_>) -> Option<u32> {
-        (self.kind_slot != NONE).then_some(self.kind_slot)
+        self.kind()
     }
 
     fn known_session(&self) -> Option<bool> {
         Some(self.session)
     }
 
-    fn may_set_properties(&self) -> bool {
-        self.sets_properties
+    fn set_properties(&self) -> u32 {
+        self.set_properties
     }
 }
 
@@ -123,8 +129,8 @@ impl<T: ConnectionRef + ?Sized> ConnectionRef for &T {
         (**self).known_session()
     }
 
-    fn may_set_properties(&self) -> bool {
-        (**self).may_set_properties()
+    fn set_properties(&self) -> u32 {
+        (**self).set_properties()
     }
 }
 
@@ -132,10 +138,15 @@ impl Link<'_> {
     /// Whether the connection is of kind `kind`, whose index in the context's table is `slot`
     /// when the catalog knows it: comparing indexes spares comparing the names.
     fn is(&self, kind: &str, slot: Option<u32>) -> bool {
-        match slot {
-            Some(slot) => self.kind_slot == slot,
-            None => self.connection.kind == kind,
+        match (slot, self.kind()) {
+            (Some(slot), Some(own)) => slot == own,
+            _ => self.connection.kind == kind,
         }
+    }
+
+    /// Index of the connection's kind in the context's table.
+    fn kind(&self) -> Option<u32> {
+        (self.kind_slot != NO_KIND).then_some(u32::from(self.kind_slot))
     }
 }
 
@@ -253,10 +264,62 @@ struct Slot {
 /// No position, no kind.
 const NONE: u32 = u32::MAX;
 
-/// A connection kind: whether it carries traffic, and its property defaults by id.
+/// A connection kind: whether it carries traffic, and its properties by id.
 struct ConnectionKindInfo<'a> {
     flow: bool,
-    defaults: FxHashMap<&'a str, &'a Value>,
+    properties: FxHashMap<&'a str, ConnectionProperty<'a>>,
+}
+
+/// A property of a connection kind.
+#[derive(Clone, Copy)]
+struct ConnectionProperty<'a> {
+    /// Its place in the kind's list, which is its bit in [`Link::set_properties`].
+    index: u32,
+    default: &'a Value,
+}
+
+impl ConnectionProperty<'_> {
+    /// Whether a connection that sets `set_properties` (see [`Link::set_properties`]) may set
+    /// this one.
+    fn may_be_set(property: Option<Self>, set_properties: u32) -> bool {
+        match property {
+            Some(property) if property.index < u32::BITS => {
+                set_properties & 1 << property.index != 0
+            }
+            _ => set_properties != 0,
+        }
+    }
+}
+
+/// The bits of connection properties in [`Link::set_properties`], remembered by kind and by the
+/// address of the design's shared property name: a design uses a handful, and comparing
+/// addresses spares hashing each connection's keys.
+#[derive(Default)]
+struct PropertyBits {
+    known: Vec<(u32, usize, u32)>,
+}
+
+impl PropertyBits {
+    fn bit(&mut self, info: Option<&ConnectionKindInfo>, kind: u32, key: &PropertyName) -> u32 {
+        let address = key.as_str().as_ptr() as usize;
+        if let Some(&(_, _, bit)) = self
+            .known
+            .iter()
+            .find(|&&(k, a, _)| k == kind && a == address)
+        {
+            return bit;
+        }
+        let property = info.and_then(|info| info.properties.get(key.as_str()));
+        let bit = match property {
+            Some(property) if property.index < u32::BITS => 1 << property.index,
+            _ => u32::MAX,
+        };
+        // Names the design does not share would each add an entry: the list stays short.
+        if self.known.len() < 64 {
+            self.known.push((kind, address, bit));
+        }
+        bit
+    }
 }
 
 /// Lists grouped by node position: the entries of position `p` are
@@ -341,8 +404,8 @@ pub struct Context<'a> {
     shared: Arc<Shared<'a>>,
     /// Per kind in `Shared::kinds`: its properties as rules ask for them.
     property_caches: Vec<NameCache<Option<&'a PropertyDef>>>,
-    /// Per connection kind: its property defaults as rules ask for them.
-    default_caches: Vec<NameCache<Option<&'a Value>>>,
+    /// Per connection kind: its properties as rules ask for them.
+    connection_property_caches: Vec<NameCache<Option<ConnectionProperty<'a>>>>,
     /// Trait names as rules ask for them → index in `Shared::trait_index`.
     trait_cache: NameCache<Option<u32>>,
     /// Connection kind names as rules ask for them → index in `Shared::connection_kinds`.
@@ -386,6 +449,8 @@ pub struct Shared<'a> {
     connection_kind_index: FxHashMap<&'a str, u32>,
     /// Index of the `traffic` connection kind, or `NONE`.
     traffic_kind: u32,
+    /// Its `protocol` and `port` properties, which tell RDP and SSH sessions.
+    session_properties: [Option<ConnectionProperty<'a>>; 2],
     // Built on first use.
     by_id: OnceLock<FxHashMap<&'a NodeId, u32>>,
     containment: OnceLock<Containment>,
@@ -435,7 +500,7 @@ impl<'a> Context<'a> {
     pub(super) fn over(shared: Arc<Shared<'a>>) -> Self {
         Self {
             property_caches: shared.kinds.iter().map(|_| NameCache::new()).collect(),
-            default_caches: shared
+            connection_property_caches: shared
                 .connection_kinds
                 .iter()
                 .map(|_| NameCache::new())
@@ -457,8 +522,8 @@ impl<'a> Context<'a> {
 
 impl<'a> Shared<'a> {
     /// Whether a connection of the kind at `kind` is an RDP or SSH session: traffic by protocol,
-    /// or to port 22 or 3389.
-    fn is_session(&self, connection: &Connection, kind: Option<u32>) -> bool {
+    /// or to port 22 or 3389. `set_properties` tells which properties it sets.
+    fn is_session(&self, connection: &Connection, kind: Option<u32>, set_properties: u32) -> bool {
         let traffic = match kind {
             Some(kind) => kind == self.traffic_kind,
             None => connection.kind == "traffic",
@@ -466,16 +531,21 @@ impl<'a> Shared<'a> {
         if !traffic {
             return false;
         }
-        let value = |property: &str| {
-            connection.properties.get(property).or_else(|| {
-                let defaults = &self.connection_kinds.get(kind? as usize)?.defaults;
-                defaults.get(property).copied()
-            })
+        // Known traffic has its properties looked up once; other connections by name.
+        let [protocol, port] = match kind {
+            Some(_) => self.session_properties,
+            None => [None; 2],
+        };
+        let value = |name: &str, property: Option<ConnectionProperty<'a>>| {
+            ConnectionProperty::may_be_set(property, set_properties)
+                .then(|| connection.properties.get(name))
+                .flatten()
+                .or_else(|| property.map(|p| p.default))
         };
         matches!(
-            value("protocol").and_then(Value::as_text),
+            value("protocol", protocol).and_then(Value::as_text),
             Some("RDP" | "SSH")
-        ) || matches!(value("port").and_then(Value::as_int), Some(22 | 3389))
+        ) || matches!(value("port", port).and_then(Value::as_int), Some(22 | 3389))
     }
 
     /// The tables of a design; with `in_parallel`, the position of each node's id is hashed on
@@ -565,15 +635,19 @@ impl<'a> Shared<'a> {
             .connection_kinds()
             .iter()
             .map(|kind| {
-                let mut defaults = FxHashMap::default();
-                for property in &kind.properties {
-                    defaults
+                let mut properties = FxHashMap::default();
+                for (index, property) in kind.properties.iter().enumerate() {
+                    // The first definition wins, as in `Connection::property`.
+                    properties
                         .entry(property.id.as_str())
-                        .or_insert(&property.default);
+                        .or_insert(ConnectionProperty {
+                            index: index as u32,
+                            default: &property.default,
+                        });
                 }
                 ConnectionKindInfo {
                     flow: kind.flow,
-                    defaults,
+                    properties,
                 }
             })
             .collect();
@@ -587,6 +661,10 @@ impl<'a> Shared<'a> {
             .get("traffic")
             .copied()
             .unwrap_or(NONE);
+        let session_properties = ["protocol", "port"].map(|name| {
+            let traffic = connection_kinds.get(traffic_kind as usize)?;
+            traffic.properties.get(name).copied()
+        });
         Self {
             design,
             catalog,
@@ -602,6 +680,7 @@ impl<'a> Shared<'a> {
             connection_kinds,
             connection_kind_index,
             traffic_kind,
+            session_properties,
             by_id: OnceLock::new(),
             containment: OnceLock::new(),
             adjacency: OnceLock::new(),
@@ -924,15 +1003,22 @@ impl<'a> Context<'a> {
     where
         'a: 'n,
     {
-        if connection.may_set_properties()
+        let set = connection.set_properties();
+        let known = connection.kind_in(self).and_then(|kind| {
+            let kind = kind as usize;
+            self.connection_property_caches[kind].get_or(property, || {
+                self.connection_kinds[kind]
+                    .properties
+                    .get(property)
+                    .copied()
+            })
+        });
+        if ConnectionProperty::may_be_set(known, set)
             && let Some(value) = connection.connection().properties.get(property)
         {
             return Some(value);
         }
-        let kind = connection.kind_in(self)? as usize;
-        self.default_caches[kind].get_or(property, || {
-            self.connection_kinds[kind].defaults.get(property).copied()
-        })
+        known.map(|known| known.default)
     }
 
     pub fn connection_text<'n, C: ConnectionRef + ?Sized>(
@@ -1173,6 +1259,7 @@ impl<'a> Context<'a> {
             let mut groups: Vec<u32> = Vec::with_capacity(count);
             // A handful of kinds: a list searched from the last kind found beats hashing.
             let mut kinds: Vec<(&'a str, u32)> = Vec::new();
+            let mut bits = PropertyBits::default();
             let mut last = 0;
             for connection in self.design.connections() {
                 let (Some(from), Some(to)) = (
@@ -1193,17 +1280,20 @@ impl<'a> Context<'a> {
                     };
                 }
                 let kind = kinds[last].1;
+                let info = self.connection_kinds.get(kind as usize);
+                let set_properties = connection
+                    .properties
+                    .keys()
+                    .fold(0, |set, key| set | bits.bit(info, kind, key));
+                let known_kind = (kind != NONE).then_some(kind);
                 links.push(Link {
                     connection,
                     source_position: from,
                     target_position: to,
-                    kind_slot: kind,
-                    flow: self
-                        .connection_kinds
-                        .get(kind as usize)
-                        .is_some_and(|k| k.flow),
-                    session: self.is_session(connection, (kind != NONE).then_some(kind)),
-                    sets_properties: !connection.properties.is_empty(),
+                    set_properties,
+                    kind_slot: u16::try_from(kind).unwrap_or(NO_KIND),
+                    flow: info.is_some_and(|k| k.flow),
+                    session: self.is_session(connection, known_kind, set_properties),
                 });
                 sources.push(from);
                 targets.push(to);
@@ -1518,7 +1608,9 @@ impl<'a> Context<'a> {
     pub fn is_management_session(&self, connection: &(impl ConnectionRef + ?Sized)) -> bool {
         connection.known_session().unwrap_or_else(|| {
             let kind = connection.kind_in(self);
-            self.shared.is_session(connection.connection(), kind)
+            let set_properties = connection.set_properties();
+            self.shared
+                .is_session(connection.connection(), kind, set_properties)
         })
     }
 
@@ -1741,6 +1833,69 @@ mod tests {
         assert_eq!(ctx.text(&copy, "security_type"), expected(&copy));
         assert_eq!(ctx.text(vms[0], "security_type"), "Standard");
         assert_eq!(ctx.text(&copy, "security_type"), expected(&copy));
+    }
+
+    #[test]
+    fn connection_queries_answer_with_what_each_connection_sets() {
+        let text = |t: &str| Value::Text(t.to_owned());
+        let design = DesignBuilder::new()
+            .node("a", "virtual_machine")
+            .node("b", "virtual_machine")
+            .connect("a", "b", "traffic")
+            .connect_with("a", "b", "traffic", &[("protocol", text("SSH"))])
+            .connect_with("b", "a", "traffic", &[("port", Value::Int(3389))])
+            .connect_with(
+                "b",
+                "a",
+                "traffic",
+                &[
+                    ("auth", text("ManagedIdentity")),
+                    ("encrypted", false.into()),
+                ],
+            )
+            .connect("a", "b", "diagnostics")
+            .build();
+        // A property the catalog does not define (an invalid design) still answers with its value.
+        let mut design = design;
+        let odd = crate::model::Connection {
+            id: design.fresh_connection_id(),
+            kind: "traffic".into(),
+            from: id("a"),
+            to: id("b"),
+            label: String::new(),
+            properties: [("unknown_setting".into(), text("x"))].into(),
+        };
+        crate::model::Edit::Connect(odd)
+            .apply(&mut design)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let catalog = catalog::builtin();
+        let ctx = Context::new(&design, catalog);
+        let mut names: Vec<&'static str> = catalog
+            .connection_kinds()
+            .iter()
+            .flat_map(|kind| kind.properties.iter().map(|p| p.id.as_str()))
+            .collect();
+        names.push("unknown_setting");
+        let links = ctx.outgoing(&id("a")).iter().chain(ctx.outgoing(&id("b")));
+        let mut sessions = 0;
+        for link in links {
+            for &name in &names {
+                assert_eq!(
+                    ctx.connection_value(link, name),
+                    link.connection.property(catalog, name),
+                    "{} {name}",
+                    link.connection.id
+                );
+                assert_eq!(
+                    ctx.connection_value(link.connection, name),
+                    link.connection.property(catalog, name),
+                );
+            }
+            let session = ctx.is_management_session(link);
+            assert_eq!(session, ctx.is_management_session(link.connection));
+            sessions += usize::from(session);
+        }
+        assert_eq!(sessions, 2, "SSH by protocol, RDP by port");
     }
 
     #[test]
