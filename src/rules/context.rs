@@ -933,7 +933,7 @@ impl<'a> Context<'a> {
 
     /// The catalog definition of a node's property; `Err` when the node is not of this design
     /// or its kind is unknown.
-    #[inline]
+    #[inline(always)]
     fn property_def(
         &self,
         node: &Node,
