@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 fn recent_path() -> Option<PathBuf> {
-    super::recovery::recovery_path().map(|p| p.with_file_name("recent.txt"))
+    super::recovery::state_dir().map(|dir| dir.join("recent.txt"))
 }
 
 /// Recent files that still exist, newest first.

@@ -45,7 +45,7 @@ pub enum Decision {
     SaveThen(Pending),
     DiscardThen(Pending),
     Recover(PathBuf),
-    DiscardRecovery,
+    DiscardRecovery(PathBuf),
     Export(crate::export::Format),
     SaveTemplate(String),
     OpenTemplate(Box<Design>),
@@ -180,7 +180,7 @@ pub fn dialog_ui(
                 decision = Some(if recover {
                     Decision::Recover(path.clone())
                 } else {
-                    Decision::DiscardRecovery
+                    Decision::DiscardRecovery(path.clone())
                 });
                 close = true;
             }

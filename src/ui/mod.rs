@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use egui::RichText;
 
-use crate::app::{Document, clipboard, placement, recovery};
+use crate::app::recovery::{self, Recovery};
+use crate::app::{Document, clipboard, placement};
 use crate::model::{Design, Edit, Severity, catalog};
 use crate::rules::Subject;
 use canvas::{CanvasView, canvas_ui};
@@ -73,6 +74,8 @@ pub struct PalisadeApp {
     last_export_dir: Option<PathBuf>,
     /// Set once the user confirmed quitting with unsaved changes.
     allow_close: bool,
+    /// This window's recovery file; `None` in tests and when there is nowhere to keep one.
+    recovery: Option<Recovery>,
     theme_applied: Option<bool>,
 }
 
@@ -97,6 +100,7 @@ impl PalisadeApp {
             file_dialog: None,
             last_export_dir: None,
             allow_close: false,
+            recovery: None,
             theme_applied: None,
         }
     }
@@ -122,10 +126,24 @@ impl PalisadeApp {
                 app
             }
         };
-        if let Some(path) = recovery::pending() {
-            app.dialog = Dialog::Recovery(path);
-        }
+        app.recovery = Recovery::for_this_process();
+        app.offer_recovery();
         app
+    }
+
+    /// Offers the newest recovery file a session left behind, if any.
+    fn offer_recovery(&mut self) {
+        let left_behind = self.recovery.as_ref().map(Recovery::left_behind);
+        if let Some(path) = left_behind.and_then(|files| files.into_iter().next()) {
+            self.dialog = Dialog::Recovery(path);
+        }
+    }
+
+    /// Removes this window's recovery file: its work is saved, or the window closes cleanly.
+    fn clear_recovery(&self) {
+        if let Some(recovery) = &self.recovery {
+            recovery.clear();
+        }
     }
 
     pub fn document(&self) -> &Document {
@@ -688,7 +706,7 @@ impl PalisadeApp {
     fn save_to(&mut self, path: &Path) {
         match self.doc.save_as(path) {
             Ok(()) => {
-                recovery::clear();
+                self.clear_recovery();
                 self.remember_recent(path);
                 self.set_status(format!("Saved {}", path.display()));
             }
@@ -778,7 +796,7 @@ impl PalisadeApp {
 
     fn quit(&mut self, ctx: &egui::Context) {
         self.allow_close = true;
-        recovery::clear();
+        self.clear_recovery();
         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 
@@ -791,8 +809,9 @@ impl PalisadeApp {
         }
         if self.doc.is_dirty() && self.last_autosave.elapsed() >= AUTOSAVE_EVERY {
             self.last_autosave = Instant::now();
-            if let Ok(text) = self.doc.to_text()
-                && let Err(error) = recovery::write(&text)
+            if let Some(recovery) = &self.recovery
+                && let Ok(text) = self.doc.to_text()
+                && let Err(error) = recovery.write(&text)
             {
                 self.set_status(format!("Autosave failed: {error}"));
             }
@@ -822,15 +841,30 @@ impl PalisadeApp {
                         let mut doc = Document::new(design, catalog::builtin(), None);
                         doc.mark_unsaved();
                         self.replace_document(doc);
+                        // The old file goes only once the work is safe in this window's own.
+                        let kept = self.recovery.as_ref().is_some_and(|recovery| {
+                            self.doc
+                                .to_text()
+                                .is_ok_and(|text| recovery.write(&text).is_ok())
+                        });
+                        if kept {
+                            self.last_autosave = Instant::now();
+                            recovery::discard(&path);
+                        }
                     }
                     Err(error) => {
-                        self.dialog =
-                            Dialog::Error(format!("The recovery file could not be read:\n{error}"))
+                        self.dialog = Dialog::Error(format!(
+                            "The recovery file could not be read; it was kept at {}:\n{error}",
+                            path.display()
+                        ))
                     }
                 }
-                recovery::clear();
             }
-            dialogs::Decision::DiscardRecovery => recovery::clear(),
+            dialogs::Decision::DiscardRecovery(path) => {
+                recovery::discard(&path);
+                // Another window that ended badly may have left one too.
+                self.offer_recovery();
+            }
             dialogs::Decision::Export(format) => self.ask_for_file(FileRequest::Export(format)),
             dialogs::Decision::OpenTemplate(design) => self.open_guarded(Pending::Template(design)),
             dialogs::Decision::SaveTemplate(name) => match crate::templates::save_user_template(
@@ -854,7 +888,7 @@ impl eframe::App for PalisadeApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         if !self.doc.is_dirty() {
-            recovery::clear();
+            self.clear_recovery();
         }
     }
 }
