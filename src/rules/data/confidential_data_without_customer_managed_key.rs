@@ -16,16 +16,17 @@ pub static RULE: Rule = Rule {
         stride: Stride::InformationDisclosure,
         scope: &["data_store"],
         checks: "A data store classified Confidential or Highly confidential, of a kind that supports \
-                 customer-managed keys (storage, SQL, Cosmos DB, PostgreSQL and MySQL), uses one. For \
-                 Highly confidential data, the key it references is not in a Standard (software) Key \
-                 Vault but in a Premium vault or a Managed HSM.",
+                 customer-managed keys (storage, SQL, Cosmos DB, PostgreSQL, Service Bus, Event Hubs and \
+                 Azure Cache for Redis), uses one. For Highly confidential data, the key it references is \
+                 not in a Standard (software) Key Vault but in a Premium vault or a Managed HSM.",
         rationale: "With a customer-managed key you decide who can use the key, you see every use in the \
                     vault's audit log, and you can revoke it to make the data unreadable at once. \
                     Regulations for sensitive data often require it, and for the most sensitive data \
                     keys protected by hardware.",
         remediation: "Create the key in Key Vault Premium or a Managed HSM (with purge protection), give \
                       the service's managed identity wrap and unwrap rights, and switch the service to \
-                      the customer-managed key.",
+                      the customer-managed key. Service Bus needs the Premium tier for this, Event Hubs \
+                      Premium or Dedicated, and Redis the Azure Managed Redis tier.",
         false_positives: "Data classified Confidential where policy accepts Microsoft-managed keys.",
         learn: "https://learn.microsoft.com/azure/security/fundamentals/encryption-models",
         psrule: &[],
@@ -40,7 +41,11 @@ fn uses_cmk(ctx: &Context, store: &Node) -> Option<bool> {
         "sql_database" | "sql_managed_instance" => {
             Some(ctx.bool(store, "tde_customer_managed_key"))
         }
-        "cosmos_db" | "postgresql_flexible_server" => Some(ctx.bool(store, "customer_managed_key")),
+        "cosmos_db"
+        | "postgresql_flexible_server"
+        | "service_bus"
+        | "event_hubs"
+        | "redis_cache" => Some(ctx.bool(store, "customer_managed_key")),
         _ => None,
     }
 }
@@ -140,7 +145,27 @@ mod tests {
             .set("logs", "data_classification", "General")
             .node("cache", "redis_cache")
             .set("cache", "data_classification", "Confidential")
+            .set("cache", "customer_managed_key", true)
+            .node("queue", "service_bus")
+            .set("queue", "data_classification", "Confidential")
+            .set("queue", "sku", "Premium")
+            .set("queue", "customer_managed_key", true)
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_on_confidential_messaging_and_caches_with_platform_keys() {
+        let design = DesignBuilder::new()
+            .node("queue", "service_bus")
+            .set("queue", "data_classification", "Confidential")
+            .node("events", "event_hubs")
+            .set("events", "data_classification", "HighlyConfidential")
+            .node("cache", "redis_cache")
+            .set("cache", "data_classification", "Confidential")
+            .node("general", "event_hubs")
+            .set("general", "data_classification", "General")
+            .build();
+        assert_fires_on(&RULE, &design, &["cache", "events", "queue"]);
     }
 }

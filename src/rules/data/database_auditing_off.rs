@@ -1,4 +1,4 @@
-//! DATA-005: SQL auditing is off.
+//! DATA-005: database auditing is off.
 
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
@@ -13,13 +13,20 @@ pub static RULE: Rule = Rule {
         se: &["SE:10"],
         mcsb: &["LT-3"],
         stride: Stride::Repudiation,
-        scope: &["sql_database", "sql_managed_instance"],
-        checks: "Auditing is on for every SQL Database and SQL Managed Instance.",
-        rationale: "SQL audit records who signed in, from where, and which statements they ran. Without \
+        scope: &[
+            "sql_database",
+            "sql_managed_instance",
+            "postgresql_flexible_server",
+        ],
+        checks: "Auditing is on for every SQL Database and SQL Managed Instance, and audit logging \
+                 (the pgaudit extension) for every PostgreSQL flexible server.",
+        rationale: "An audit log records who signed in, from where, and which statements they ran. Without \
                     them, data theft through a legitimate-looking login or an injection flaw leaves no \
                     trace to investigate, and the Defender for SQL detections have less to work with.",
         remediation: "Turn on server-level auditing to the central Log Analytics workspace (or to an \
-                      immutable storage account for long retention).",
+                      immutable storage account for long retention). On PostgreSQL, load the pgaudit \
+                      extension, choose the statement classes to log, and send the server's logs there \
+                      through a diagnostic setting.",
         false_positives: "Databases audited by a server-level or policy-deployed setting that the design \
                           does not show.",
         learn: "https://learn.microsoft.com/azure/azure-sql/database/auditing-overview",
@@ -29,7 +36,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
-    for db in ctx.nodes_of_kinds(&["sql_database", "sql_managed_instance"]) {
+    for db in ctx.nodes_of_kinds(&[
+        "sql_database",
+        "sql_managed_instance",
+        "postgresql_flexible_server",
+    ]) {
         if !ctx.bool(db, "auditing") {
             report.node(
                 &db.id,
@@ -55,10 +66,20 @@ mod tests {
     }
 
     #[test]
+    fn fires_on_postgresql_without_pgaudit() {
+        let design = DesignBuilder::new()
+            .node("pg", "postgresql_flexible_server")
+            .build();
+        assert_fires_on(&RULE, &design, &["pg"]);
+    }
+
+    #[test]
     fn quiet_with_auditing() {
         let design = DesignBuilder::new()
             .node("sql", "sql_database")
             .set("sql", "auditing", true)
+            .node("pg", "postgresql_flexible_server")
+            .set("pg", "auditing", true)
             .build();
         assert_quiet(&RULE, &design);
     }
