@@ -147,9 +147,45 @@ pub struct Finding {
     pub severity: Severity,
     pub subject: Subject,
     /// Other nodes involved (the path's entry point, the peered network ...), sorted.
-    pub related: Vec<NodeId>,
+    pub related: Related,
     /// What is wrong with this subject, naming it.
     pub message: Message,
+}
+
+/// The other nodes a finding involves, sorted and distinct; reads as a slice. Most findings
+/// involve none, and then this is one empty word: a finding fits in a cache line, which matters
+/// when a large design has tens of thousands of them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Related(Option<Box<RelatedNodes>>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct RelatedNodes(Vec<NodeId>);
+
+impl Related {
+    pub fn new(mut ids: Vec<NodeId>) -> Self {
+        if ids.is_empty() {
+            return Self(None);
+        }
+        ids.sort();
+        ids.dedup();
+        Self(Some(Box::new(RelatedNodes(ids))))
+    }
+}
+
+impl std::ops::Deref for Related {
+    type Target = [NodeId];
+
+    fn deref(&self) -> &[NodeId] {
+        self.0
+            .as_deref()
+            .map_or(&[], |related| related.0.as_slice())
+    }
+}
+
+impl std::fmt::Debug for Related {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
 }
 
 impl Finding {
@@ -219,11 +255,7 @@ impl Report {
         found
     }
 
-    fn raise(&mut self, subject: Subject, message: impl MessageText, mut related: Vec<NodeId>) {
-        if related.len() > 1 {
-            related.sort();
-            related.dedup();
-        }
+    fn raise(&mut self, subject: Subject, message: impl MessageText, related: Vec<NodeId>) {
         if let Some(chunk) = self.text.make_room() {
             self.read_from(&chunk);
         }
@@ -232,7 +264,7 @@ impl Report {
             rule: self.rule,
             severity: self.severity,
             subject,
-            related,
+            related: Related::new(related),
             message,
         });
     }
@@ -444,9 +476,27 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{Finding, Report, evaluate_on_threads, registry};
+    use super::{Finding, Related, Report, evaluate_on_threads, registry};
     use crate::model::{NodeId, Severity, catalog, generate};
     use crate::templates;
+
+    #[test]
+    fn findings_fit_in_a_cache_line() {
+        assert!(std::mem::size_of::<Finding>() <= 64);
+    }
+
+    #[test]
+    fn related_nodes_are_sorted_distinct_and_read_as_a_list() {
+        let id = |text: &str| NodeId::new(text).unwrap_or_else(|e| panic!("{e}"));
+        let related = Related::new(vec![id("b"), id("a"), id("b")]);
+        assert_eq!(&*related, &[id("a"), id("b")]);
+        assert_eq!(
+            format!("{related:?}"),
+            format!("{:?}", vec![id("a"), id("b")])
+        );
+        assert!(Related::new(Vec::new()).is_empty());
+        assert_eq!(Related::new(Vec::new()), Related::default());
+    }
 
     #[test]
     fn reports_give_one_finding_per_subject_in_subject_order() {
