@@ -726,11 +726,17 @@ impl<'a> Context<'a> {
     }
 
     /// A node's position among all nodes sorted by id.
+    #[inline]
     fn position_of(&self, id: &NodeId) -> Option<u32> {
-        if let Some(&position) = self.positions.get(&id.address()) {
-            return Some(position);
+        match self.positions.get(&id.address()) {
+            Some(&position) => Some(position),
+            None => self.position_by_text(id),
         }
-        // An id from elsewhere (a test, another design): look it up by its text.
+    }
+
+    /// The position of an id from elsewhere (a test, another design), by its text.
+    #[inline(never)]
+    fn position_by_text(&self, id: &NodeId) -> Option<u32> {
         self.by_id
             .get_or_init(|| {
                 let mut map = FxHashMap::default();
@@ -1269,8 +1275,10 @@ impl<'a> Context<'a> {
                     continue;
                 };
                 let name = connection.kind.as_str();
-                if kinds.get(last).is_none_or(|(known, _)| *known != name) {
-                    last = match kinds.iter().position(|(known, _)| *known == name) {
+                // Kind names are shared: the same text is mostly at the same address.
+                let same = |known: &str| std::ptr::eq(known, name) || known == name;
+                if kinds.get(last).is_none_or(|(known, _)| !same(known)) {
+                    last = match kinds.iter().position(|(known, _)| same(known)) {
                         Some(found) => found,
                         None => {
                             let index = self.connection_kind_index.get(name).copied();

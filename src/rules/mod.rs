@@ -162,10 +162,15 @@ pub struct Related(Option<Box<RelatedNodes>>);
 struct RelatedNodes(Vec<NodeId>);
 
 impl Related {
-    pub fn new(mut ids: Vec<NodeId>) -> Self {
+    #[inline]
+    pub fn new(ids: Vec<NodeId>) -> Self {
         if ids.is_empty() {
             return Self(None);
         }
+        Self::sorted(ids)
+    }
+
+    fn sorted(mut ids: Vec<NodeId>) -> Self {
         ids.sort();
         ids.dedup();
         Self(Some(Box::new(RelatedNodes(ids))))

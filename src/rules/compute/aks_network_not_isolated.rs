@@ -1,9 +1,7 @@
 //! CMP-005: an AKS cluster whose API server, pod traffic or egress is not isolated.
 
-use std::borrow::Cow;
-
 use crate::model::{Node, Severity};
-use crate::rules::network::join_list;
+use crate::rules::network::{Phrase, Phrases, join_list};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -35,17 +33,21 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, cluster: &Node) -> Vec<Cow<'static, str>> {
-    let mut gaps = Vec::with_capacity(3);
+fn gaps<'n>(ctx: &Context<'n>, cluster: &'n Node) -> Phrases<'n, 3> {
+    let mut gaps = Phrases::new();
     if !ctx.bool(cluster, "private_cluster") && !ctx.bool(cluster, "authorized_ip_ranges") {
-        gaps.push("its API server accepts connections from any address".into());
+        gaps.push("its API server accepts connections from any address");
     }
     if ctx.text(cluster, "network_policy") == "None" {
-        gaps.push("no network policy limits pod-to-pod traffic".into());
+        gaps.push("no network policy limits pod-to-pod traffic");
     }
     let outbound = ctx.text(cluster, "outbound_type");
     if outbound != "userDefinedRouting" {
-        gaps.push(format!("egress leaves through {outbound} without firewall inspection").into());
+        gaps.push(Phrase::Around(
+            "egress leaves through ",
+            outbound,
+            " without firewall inspection",
+        ));
     }
     gaps
 }
@@ -59,7 +61,7 @@ fn check(ctx: &Context, report: &mut Report) {
                 format_args!(
                     "AKS cluster `{}` is not isolated: {}",
                     ctx.label(cluster),
-                    join_list(&gaps)
+                    join_list(gaps.as_slice())
                 ),
             );
         }

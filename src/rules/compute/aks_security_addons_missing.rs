@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{covered_by, defender_plan_scopes};
 use crate::model::{Node, NodeId, Severity};
-use crate::rules::network::join_list;
+use crate::rules::network::{Phrases, join_list};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -44,8 +44,8 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, cluster: &Node) -> Vec<&'static str> {
-    let mut gaps = Vec::with_capacity(5);
+fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, cluster: &Node) -> Phrases<'static, 5> {
+    let mut gaps = Phrases::new();
     if !ctx.bool(cluster, "defender_profile") && !covered_by(ctx, defended, cluster) {
         gaps.push("no Defender sensor");
     }
@@ -77,7 +77,7 @@ fn check(ctx: &Context, report: &mut Report) {
                 format_args!(
                     "AKS cluster `{}` lacks security add-ons: {}",
                     ctx.label(cluster),
-                    join_list(&gaps)
+                    join_list(gaps.as_slice())
                 ),
             );
         }

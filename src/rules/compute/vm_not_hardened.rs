@@ -1,7 +1,7 @@
 //! CMP-003: a virtual machine that misses baseline hardening.
 
 use crate::model::{Node, Severity};
-use crate::rules::network::join_list;
+use crate::rules::network::{Phrases, join_list};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -38,8 +38,8 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, vm: &Node) -> Vec<&'static str> {
-    let mut gaps = Vec::with_capacity(5);
+fn gaps(ctx: &Context, vm: &Node) -> Phrases<'static, 5> {
+    let mut gaps = Phrases::new();
     if ctx.text(vm, "security_type") == "Standard" {
         gaps.push("Trusted Launch is off");
     }
@@ -69,7 +69,7 @@ fn check(ctx: &Context, report: &mut Report) {
                 format_args!(
                     "Virtual machine `{}` misses baseline hardening: {}",
                     ctx.label(vm),
-                    join_list(&gaps)
+                    join_list(gaps.as_slice())
                 ),
             );
         }

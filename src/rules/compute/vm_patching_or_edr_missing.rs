@@ -1,11 +1,10 @@
 //! CMP-004: a virtual machine without automatic patching or endpoint detection and response.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::{covered_by, defender_plan_scopes};
 use crate::model::{Node, NodeId, Severity};
-use crate::rules::network::join_list;
+use crate::rules::network::{Phrase, Phrases, join_list};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -37,17 +36,17 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn gaps(ctx: &Context, defended: &BTreeSet<&NodeId>, vm: &Node) -> Vec<Cow<'static, str>> {
-    let mut gaps = Vec::with_capacity(2);
+fn gaps<'n>(ctx: &Context<'n>, defended: &BTreeSet<&NodeId>, vm: &'n Node) -> Phrases<'n, 2> {
+    let mut gaps = Phrases::new();
     let patch_mode = ctx.text(vm, "patch_mode");
     let automatic = patch_mode == "AutomaticByPlatform"
         || (patch_mode == "AutomaticByOS" && ctx.text(vm, "os") == "Windows");
     if !automatic {
-        gaps.push(format!("patch mode is {patch_mode}").into());
+        gaps.push(Phrase::Around("patch mode is ", patch_mode, ""));
     }
     let own_plan = ctx.text(vm, "defender_for_servers") != "Off";
     if !own_plan && !covered_by(ctx, defended, vm) {
-        gaps.push("no Defender for Servers plan covers it".into());
+        gaps.push("no Defender for Servers plan covers it");
     }
     gaps
 }
@@ -62,7 +61,7 @@ fn check(ctx: &Context, report: &mut Report) {
                 format_args!(
                     "Virtual machine `{}` is left exposed to known vulnerabilities: {}",
                     ctx.label(vm),
-                    join_list(&gaps)
+                    join_list(gaps.as_slice())
                 ),
             );
         }

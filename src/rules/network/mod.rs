@@ -157,21 +157,105 @@ pub(super) fn join_labels(ctx: &Context, nodes: &[&Node]) -> String {
 
 /// Joins phrases for messages: "a", "a and b", "a, b and c". Written straight into the
 /// message that shows it.
-pub(super) fn join_list<S: AsRef<str>>(items: &[S]) -> JoinedList<'_, S> {
+pub(super) fn join_list<S: std::fmt::Display>(items: &[S]) -> JoinedList<'_, S> {
     JoinedList(items)
 }
 
 /// Phrases shown joined, as [`join_list`] describes.
 pub(super) struct JoinedList<'s, S>(&'s [S]);
 
-impl<S: AsRef<str>> std::fmt::Display for JoinedList<'_, S> {
+impl<S: std::fmt::Display> std::fmt::Display for JoinedList<'_, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (i, item) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(if i + 1 == self.0.len() { " and " } else { ", " })?;
             }
-            f.write_str(item.as_ref())?;
+            item.fmt(f)?;
         }
         Ok(())
+    }
+}
+
+/// A phrase of a message: text, or a value inside text (`patch mode is Manual`), written into
+/// the message without a string of its own.
+#[derive(Clone, Copy)]
+pub(super) enum Phrase<'a> {
+    Text(&'a str),
+    Around(&'static str, &'a str, &'static str),
+}
+
+impl std::fmt::Display for Phrase<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::Text(text) => f.write_str(text),
+            Self::Around(before, value, after) => {
+                f.write_str(before)?;
+                f.write_str(value)?;
+                f.write_str(after)
+            }
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Phrase<'a> {
+    fn from(text: &'a str) -> Self {
+        Self::Text(text)
+    }
+}
+
+/// Up to `N` phrases, kept on the stack: several rules list what a node lacks for every node
+/// they examine, and a list on the heap each time had cost more than the checks themselves.
+pub(super) struct Phrases<'a, const N: usize> {
+    items: [Phrase<'a>; N],
+    len: usize,
+}
+
+impl<'a, const N: usize> Phrases<'a, N> {
+    pub(super) fn new() -> Self {
+        Self {
+            items: [Phrase::Text(""); N],
+            len: 0,
+        }
+    }
+
+    /// Adds a phrase; a rule never has more than `N` to say.
+    pub(super) fn push(&mut self, phrase: impl Into<Phrase<'a>>) {
+        debug_assert!(self.len < N, "more than {N} phrases");
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = phrase.into();
+            self.len += 1;
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub(super) fn as_slice(&self) -> &[Phrase<'a>] {
+        &self.items[..self.len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Phrase, Phrases, join_list};
+
+    #[test]
+    fn phrases_join_like_a_sentence() {
+        let mut gaps: Phrases<'_, 3> = Phrases::new();
+        assert!(gaps.is_empty());
+        gaps.push("no backups");
+        assert_eq!(join_list(gaps.as_slice()).to_string(), "no backups");
+        gaps.push(Phrase::Around("patch mode is ", "Manual", ""));
+        assert_eq!(
+            join_list(gaps.as_slice()).to_string(),
+            "no backups and patch mode is Manual"
+        );
+        gaps.push("no sensor");
+        assert!(!gaps.is_empty());
+        assert_eq!(
+            join_list(gaps.as_slice()).to_string(),
+            "no backups, patch mode is Manual and no sensor"
+        );
     }
 }
