@@ -279,15 +279,18 @@ struct ConnectionProperty<'a> {
 }
 
 impl ConnectionProperty<'_> {
-    /// Whether a connection that sets `set_properties` (see [`Link::set_properties`]) may set
-    /// this one.
-    fn may_be_set(property: Option<Self>, set_properties: u32) -> bool {
+    /// The property's bit in [`Link::set_properties`]: every bit for one past the first 32, or
+    /// one the kind does not define.
+    fn bit(property: Option<Self>) -> u32 {
         match property {
-            Some(property) if property.index < u32::BITS => {
-                set_properties & 1 << property.index != 0
-            }
-            _ => set_properties != 0,
+            Some(property) if property.index < u32::BITS => 1 << property.index,
+            _ => u32::MAX,
         }
+    }
+
+    /// Whether a connection that sets `set_properties` may set this one.
+    fn may_be_set(property: Option<Self>, set_properties: u32) -> bool {
+        set_properties & Self::bit(property) != 0
     }
 }
 
@@ -310,10 +313,7 @@ impl PropertyBits {
             return bit;
         }
         let property = info.and_then(|info| info.properties.get(key.as_str()));
-        let bit = match property {
-            Some(property) if property.index < u32::BITS => 1 << property.index,
-            _ => u32::MAX,
-        };
+        let bit = ConnectionProperty::bit(property.copied());
         // Names the design does not share would each add an entry: the list stays short.
         if self.known.len() < 64 {
             self.known.push((kind, address, bit));
@@ -585,12 +585,7 @@ impl<'a> Shared<'a> {
             let position = position as u32;
             all.push(node);
             let kind = match last {
-                // Kind names are shared: the same text is mostly at the same address.
-                Some((name, kind))
-                    if std::ptr::eq(name, node.kind.as_str()) || name == node.kind.as_str() =>
-                {
-                    kind
-                }
+                Some((name, kind)) if same_name(name, &node.kind) => kind,
                 _ => {
                     let kind = match kind_index.get(node.kind.as_str()) {
                         Some(&kind) => kind,
@@ -1275,10 +1270,11 @@ impl<'a> Context<'a> {
                     continue;
                 };
                 let name = connection.kind.as_str();
-                // Kind names are shared: the same text is mostly at the same address.
-                let same = |known: &str| std::ptr::eq(known, name) || known == name;
-                if kinds.get(last).is_none_or(|(known, _)| !same(known)) {
-                    last = match kinds.iter().position(|(known, _)| same(known)) {
+                if kinds
+                    .get(last)
+                    .is_none_or(|(known, _)| !same_name(known, name))
+                {
+                    last = match kinds.iter().position(|(known, _)| same_name(known, name)) {
                         Some(found) => found,
                         None => {
                             let index = self.connection_kind_index.get(name).copied();
@@ -1731,6 +1727,12 @@ impl<'a> Context<'a> {
         }
         text
     }
+}
+
+/// Whether two kind or property names are the same text. The design shares its names, so equal
+/// ones are mostly the same copy and compare by address.
+fn same_name(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }
 
 /// Nodes sorted by id without repeats.

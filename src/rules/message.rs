@@ -9,8 +9,9 @@ use std::sync::Arc;
 /// What a finding says, naming its subject. Reads as a `str`.
 #[derive(Clone)]
 pub struct Message {
-    /// The chunk of its report's messages this one is in.
-    text: Arc<String>,
+    /// The chunk of its report's messages this one is in; `None` while that chunk is still
+    /// being written.
+    text: Option<Arc<String>>,
     start: u32,
     end: u32,
 }
@@ -18,12 +19,14 @@ pub struct Message {
 impl Message {
     /// Points the message at `chunk`, the text its span is in, once that chunk is complete.
     pub(super) fn read_from(&mut self, chunk: &Arc<String>) {
-        self.text = Arc::clone(chunk);
+        self.text = Some(Arc::clone(chunk));
     }
 
+    #[inline]
     pub fn as_str(&self) -> &str {
         self.text
-            .get(self.start as usize..self.end as usize)
+            .as_deref()
+            .and_then(|text| text.get(self.start as usize..self.end as usize))
             .unwrap_or_default()
     }
 }
@@ -32,10 +35,9 @@ impl Message {
 /// regrown: when it has too little room left for another message it is set aside and a new one
 /// begun, twice as large up to `CHUNK`. Copying what a chunk holds on every doubling had been a
 /// tenth of a large evaluation; and small reports stay small.
+#[derive(Default)]
 pub(super) struct Messages {
     current: String,
-    /// What messages read until their chunk is set aside (see [`Message::read_from`]).
-    unfinished: Arc<String>,
 }
 
 /// Largest chunk, in bytes.
@@ -45,15 +47,6 @@ const FIRST_CHUNK: usize = 1024;
 /// Room a chunk must have left to take another message; longer messages still fit, by growing
 /// the chunk.
 const ROOM: usize = 512;
-
-impl Default for Messages {
-    fn default() -> Self {
-        Self {
-            current: String::new(),
-            unfinished: Arc::new(String::new()),
-        }
-    }
-}
 
 impl Messages {
     /// Makes room for the next message. Returns the chunk set aside to make it: the messages
@@ -73,7 +66,7 @@ impl Messages {
         let start = self.current.len() as u32;
         message.write_to(&mut self.current);
         Message {
-            text: Arc::clone(&self.unfinished),
+            text: None,
             start,
             end: self.current.len() as u32,
         }
