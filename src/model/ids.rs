@@ -152,7 +152,7 @@ shared_name!(
 
 /// An id that does not have the allowed shape.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a valid id (use 1 to 64 of a-z, 0-9, `_` and `-`)")]
+#[error("`{}` is not a valid id (use 1 to 64 of a-z, 0-9, `_` and `-`)", super::text::short(.0))]
 pub struct InvalidId(pub String);
 
 fn is_valid_id(id: &str) -> bool {

@@ -6,6 +6,7 @@ pub mod edit;
 pub mod generate;
 pub mod geometry;
 pub mod ids;
+pub mod text;
 pub mod validate;
 pub mod value;
 

@@ -3,6 +3,7 @@
 
 use super::catalog::Catalog;
 use super::design::{Connection, Design, Node};
+use super::text::short;
 
 /// One thing wrong with a design, with the element it concerns.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,19 +44,20 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
     let Some(kind) = catalog.kind(&node.kind) else {
         out.push(problem(format!(
             "unknown kind `{}` (see `palisade kinds`)",
-            node.kind
+            short(&node.kind)
         )));
         return;
     };
     for (property, value) in &node.properties {
         match catalog.node_property(kind, property) {
             None => out.push(problem(format!(
-                "{} has no property `{property}`",
-                kind.name
+                "{} has no property `{}`",
+                kind.name,
+                short(property)
             ))),
             Some(def) => {
                 if let Err(e) = def.ty.check(value) {
-                    out.push(problem(format!("property `{property}`: {e}")));
+                    out.push(problem(format!("property `{}`: {e}", short(property))));
                 }
             }
         }
@@ -100,7 +102,7 @@ fn connection_problems(catalog: &Catalog, connection: &Connection, out: &mut Vec
     let Some(kind) = catalog.connection_kind(&connection.kind) else {
         out.push(problem(format!(
             "unknown connection kind `{}`",
-            connection.kind
+            short(&connection.kind)
         )));
         return;
     };
@@ -110,12 +112,13 @@ fn connection_problems(catalog: &Catalog, connection: &Connection, out: &mut Vec
     for (property, value) in &connection.properties {
         match kind.properties.iter().find(|p| property.as_str() == p.id) {
             None => out.push(problem(format!(
-                "a {} connection has no property `{property}`",
-                kind.name
+                "a {} connection has no property `{}`",
+                kind.name,
+                short(property)
             ))),
             Some(def) => {
                 if let Err(e) = def.ty.check(value) {
-                    out.push(problem(format!("property `{property}`: {e}")));
+                    out.push(problem(format!("property `{}`: {e}", short(property))));
                 }
             }
         }

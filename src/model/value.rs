@@ -82,7 +82,11 @@ impl PropertyType {
                 if choices.iter().any(|c| c == t) {
                     Ok(())
                 } else {
-                    Err(format!("`{t}` is not one of: {}", choices.join(", ")))
+                    Err(format!(
+                        "`{}` is not one of: {}",
+                        super::text::short(t),
+                        choices.join(", ")
+                    ))
                 }
             }
             (Self::Int { min, max }, Value::Int(i)) => {

@@ -12,12 +12,18 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use super::hash::{FxHashMap, FxHashSet};
+use crate::model::text::Clipped;
 use crate::model::{
     Catalog, Connection, Design, KindDef, Node, NodeId, PropertyDef, PropertyName, Value,
 };
+
+/// The most characters of a name a message quotes. Messages name their subject, and a finding
+/// per rule per node would otherwise copy a huge name into a report thousands of times.
+pub const LABEL_LIMIT: usize = 120;
 
 /// Nodes the internet reaches, each with the node it was reached from, by position; read it
 /// with [`Context::reaches`], [`Context::reached_from`] and [`Context::path_from_internet`].
@@ -901,13 +907,14 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// How a node is named in messages: its name, or its id when unnamed.
-    pub fn label<'n>(&self, node: &'n Node) -> &'n str {
+    /// How a node is named in messages: its name, or its id when unnamed, cut at
+    /// [`LABEL_LIMIT`] characters so a huge name is not copied into every finding about it.
+    pub fn label<'n>(&self, node: &'n Node) -> Clipped<'n> {
         // Stops at the first visible character, where `trim` would scan the name from both ends.
         if node.name.chars().all(char::is_whitespace) {
-            node.id.as_str()
+            Clipped::new(node.id.as_str(), LABEL_LIMIT)
         } else {
-            &node.name
+            Clipped::new(&node.name, LABEL_LIMIT)
         }
     }
 
@@ -1723,7 +1730,7 @@ impl<'a> Context<'a> {
             if i > 0 {
                 text.push_str(" → ");
             }
-            text.push_str(self.label(node));
+            let _ = write!(text, "{}", self.label(node));
         }
         text
     }
