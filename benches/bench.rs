@@ -118,7 +118,10 @@ fn main() {
             persistence::load_str(&text, catalog)
         });
         let options = ExportOptions::default();
-        let export = |format| export::export(format, &design, catalog, &findings, &options);
+        let export = |format| {
+            let mut out = Vec::new();
+            export::export(format, &design, catalog, &findings, &options, &mut out).map(|()| out)
+        };
         bench("export SVG", size, || export(Format::Svg));
         if size <= 1_000 {
             bench("export PNG (1x)", size, || export(Format::Png));

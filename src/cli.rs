@@ -66,6 +66,9 @@ pub enum Command {
         /// The date printed on diagrams and reports; default: today (UTC) or SOURCE_DATE_EPOCH.
         #[arg(long)]
         date: Option<String>,
+        /// Overwrite the output even when it is a design file.
+        #[arg(long)]
+        force: bool,
     },
     /// List the built-in templates with their findings by severity, then the user's templates.
     Templates,
@@ -124,7 +127,44 @@ impl FailOn {
 }
 
 /// Runs a subcommand, writing to `out` and `err`; returns the process exit code.
+///
+/// What is meant for people (errors, and every report that is not JSON, SARIF or an export's
+/// bytes) passes through [`Inert`], so nothing a design holds can act on the terminal. A reader
+/// that goes away early (`palisade rules | head`) ends the command quietly.
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let mut err = Inert::new(err);
+    let machine_output = match &command {
+        Command::Check { format, .. } => !matches!(format, CheckFormat::Text),
+        Command::Kinds { format } => matches!(format, ListFormat::Json),
+        Command::Rules { format } => !matches!(format, RulesFormat::Text),
+        Command::Export { .. } => true,
+        _ => false,
+    };
+    let code = if machine_output {
+        let mut out = std::io::BufWriter::new(out);
+        let code = run_command(command, &mut out, &mut err);
+        finish(code, out.flush(), &mut err)
+    } else {
+        let mut out = Inert::new(out);
+        let code = run_command(command, &mut out, &mut err);
+        finish(code, out.flush(), &mut err)
+    };
+    let _ = err.flush();
+    code
+}
+
+/// The exit code once output is flushed: a reader that left early is no error.
+fn finish(code: ExitCode, flushed: std::io::Result<()>, err: &mut dyn Write) -> ExitCode {
+    match flushed {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(err, "error: cannot write the output: {e}");
+            ExitCode::from(2)
+        }
+        _ => code,
+    }
+}
+
+fn run_command(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let catalog = catalog::builtin();
     let result = match command {
         Command::Validate { files } => validate(&files, catalog, out, err),
@@ -141,6 +181,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             output,
             scale,
             date,
+            force,
         } => {
             let request = crate::export::command::ExportRequest {
                 file,
@@ -148,6 +189,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
                 output,
                 scale,
                 date,
+                force,
             };
             crate::export::command::run(&request, catalog, out, err)
         }
@@ -160,11 +202,103 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             ExitCode::from(2)
         }
     }
+}
+
+/// A writer for terminals: control characters (ESC, BEL, CR, BS, NUL, C1 such as CSI, bidi
+/// overrides and isolates) are written as visible escapes (`\u{1b}`); only line breaks and tabs
+/// pass. Invalid UTF-8 becomes U+FFFD. Buffered: call `flush` at the end.
+pub struct Inert<'a> {
+    inner: std::io::BufWriter<&'a mut dyn Write>,
+    /// The start of a UTF-8 sequence that the next write completes.
+    pending: Vec<u8>,
+}
+
+impl<'a> Inert<'a> {
+    pub fn new(inner: &'a mut dyn Write) -> Self {
+        Self {
+            inner: std::io::BufWriter::new(inner),
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_text(&mut self, text: &str) -> std::io::Result<()> {
+        let mut clean = 0;
+        for (i, c) in text.char_indices() {
+            if crate::model::text::is_control(c) && c != '\n' && c != '\t' {
+                self.inner.write_all(&text.as_bytes()[clean..i])?;
+                write!(self.inner, "\\u{{{:x}}}", c as u32)?;
+                clean = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&text.as_bytes()[clean..])
+    }
+}
+
+impl Write for Inert<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let bytes = std::mem::take(&mut self.pending);
+        let mut rest = bytes.as_slice();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.write_text(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    self.write_text(std::str::from_utf8(valid).unwrap_or_default())?;
+                    match e.error_len() {
+                        // An incomplete sequence at the end: wait for the rest of it.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(bad) => {
+                            self.inner.write_all("\u{FFFD}".as_bytes())?;
+                            rest = &after[bad..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            self.pending.clear();
+            self.inner.write_all("\u{FFFD}".as_bytes())?;
+        }
+        self.inner.flush()
+    }
+}
+
+/// Writes a load error under the file it concerns, one line each, compiler style:
+/// `design.ron:3:5: message` where the line starts with a position, `design.ron: message`
+/// otherwise.
+pub fn error_lines(
+    err: &mut dyn Write,
+    file: &std::path::Path,
+    error: &dyn std::fmt::Display,
+) -> std::io::Result<()> {
+    let file = file.display().to_string();
+    let file = crate::model::text::inert(&file);
+    for line in error.to_string().lines() {
+        let separator = if line.starts_with(|c: char| c.is_ascii_digit()) {
+            ":"
+        } else {
+            ": "
+        };
+        writeln!(err, "{file}{separator}{line}")?;
+    }
+    Ok(())
 }
 
 fn validate(
@@ -187,9 +321,7 @@ fn validate(
             }
             Err(error) => {
                 code = code.max(load_error_code(&error));
-                for line in error.to_string().lines() {
-                    writeln!(err, "{}:{line}", file.display())?;
-                }
+                error_lines(err, file, &error)?;
             }
         }
     }
@@ -306,33 +438,37 @@ fn check(
             }
             Err(error) => {
                 code = 2;
-                for line in error.to_string().lines() {
-                    writeln!(err, "{}:{line}", file.display())?;
-                }
+                error_lines(err, file, &error)?;
             }
         }
     }
+    // The exit code stands even when the reader leaves early (`check ... | head` under
+    // `pipefail` must still fail the build).
+    match write_check_report(format, &checked, out) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e),
+        Ok(()) => Ok(code),
+    }
+}
+
+fn write_check_report(
+    format: CheckFormat,
+    checked: &[(PathBuf, crate::model::Design, rules::Findings)],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         CheckFormat::Text => {
-            for (file, design, findings) in &checked {
-                write!(
-                    out,
-                    "{}",
-                    crate::export::text::findings(file, design, findings)
-                )?;
+            for (file, design, findings) in checked {
+                crate::export::text::findings(file, design, findings, out)?;
             }
+            Ok(())
         }
         CheckFormat::Json => {
-            let docs: Vec<serde_json::Value> = checked
+            let designs: Vec<_> = checked
                 .iter()
-                .map(|(file, design, findings)| crate::export::json::report(file, design, findings))
+                .map(|(file, design, findings)| (file.as_path(), design, findings))
                 .collect();
-            let doc = serde_json::json!({ "schema": crate::export::json::SCHEMA, "designs": docs });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            )?;
+            crate::export::json::write_document(out, &designs)
         }
         CheckFormat::Sarif => {
             // Code scanning resolves result locations against the repository: name files
@@ -349,10 +485,9 @@ fn check(
                 .zip(&shown)
                 .map(|((_, d, x), f)| (f.as_path(), d, x))
                 .collect();
-            writeln!(out, "{}", crate::export::sarif::sarif(&runs))?;
+            crate::export::sarif::write(out, &runs)
         }
     }
-    Ok(code)
 }
 
 fn print_rules(format: RulesFormat, out: &mut dyn Write) -> std::io::Result<()> {

@@ -287,20 +287,53 @@ pub fn new_command(
         writeln!(err, "error: template `{id}` does not load: {error}")?;
         return Ok(2);
     }
-    if file.exists() && !force {
-        writeln!(
-            err,
-            "error: {} exists; pass --force to overwrite it",
-            file.display()
-        )?;
-        return Ok(1);
+    let shown = file.display().to_string();
+    let shown = crate::model::text::inert(&shown);
+    let written = if force {
+        persistence::write_atomically(file, text.as_bytes()).map_err(|e| Some(e.to_string()))
+    } else {
+        create_new(file, text.as_bytes())
+    };
+    match written {
+        Ok(()) => {}
+        Err(None) => {
+            writeln!(err, "error: {shown} exists; pass --force to overwrite it")?;
+            return Ok(1);
+        }
+        Err(Some(error)) => {
+            writeln!(err, "error: {error}")?;
+            return Ok(2);
+        }
     }
-    if let Err(error) = persistence::write_atomically(file, text.as_bytes()) {
-        writeln!(err, "error: {error}")?;
-        return Ok(2);
-    }
-    writeln!(out, "{}: created from template `{id}`", file.display())?;
+    writeln!(out, "{shown}: created from template `{id}`")?;
     Ok(0)
+}
+
+fn cannot_write(file: &Path, error: &std::io::Error) -> String {
+    let shown = file.display().to_string();
+    format!(
+        "cannot write {}: {error}",
+        crate::model::text::inert(&shown)
+    )
+}
+
+/// Creates `file` only if nothing is there, in one step (no gap between checking and creating
+/// in which another file could appear). `Err(None)`: it exists.
+fn create_new(file: &Path, bytes: &[u8]) -> Result<(), Option<String>> {
+    use std::io::Write as _;
+    let mut created = match std::fs::File::create_new(file) {
+        Ok(created) => created,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(None),
+        Err(e) => return Err(Some(cannot_write(file, &e))),
+    };
+    created
+        .write_all(bytes)
+        .and_then(|()| created.sync_all())
+        .map_err(|e| {
+            // A half-written design is worse than none.
+            let _ = std::fs::remove_file(file);
+            Some(cannot_write(file, &e))
+        })
 }
 
 /// A user template's text by file stem, if there is one.
@@ -308,5 +341,7 @@ fn user_template_text(id: &str) -> Option<String> {
     if slug(id) != id {
         return None;
     }
-    std::fs::read_to_string(user_dir()?.join(format!("{id}.ron"))).ok()
+    let path = user_dir()?.join(format!("{id}.ron"));
+    let bytes = persistence::files::read_limited(&path, persistence::MAX_FILE_BYTES).ok()?;
+    String::from_utf8(bytes).ok()
 }

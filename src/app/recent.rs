@@ -11,8 +11,9 @@ pub fn load() -> Vec<PathBuf> {
     let Some(path) = recent_path() else {
         return Vec::new();
     };
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
+    // A list of ten paths; anything much larger is not ours.
+    let bytes = crate::persistence::files::read_limited(&path, 64 * 1024).unwrap_or_default();
+    String::from_utf8_lossy(&bytes)
         .lines()
         .map(PathBuf::from)
         .filter(|p| p.is_file())

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::builder::PossibleValue;
 
-use super::format::{ExportOptions, Format, export, today};
+use super::format::{ExportError, ExportOptions, Format, export, today};
 use crate::model::Catalog;
 use crate::persistence;
 use crate::rules;
@@ -36,6 +36,8 @@ pub struct ExportRequest {
     pub scale: f32,
     /// `None`: today (UTC), or the date of `SOURCE_DATE_EPOCH`.
     pub date: Option<String>,
+    /// Overwrite the output even when it is a design file.
+    pub force: bool,
 }
 
 /// Runs `palisade export`. Exit codes: 0 written, 1 the export failed (a PNG too large, say),
@@ -59,9 +61,7 @@ pub fn run(
     let design = match persistence::load_path(&request.file, catalog) {
         Ok(design) => design,
         Err(error) => {
-            for line in error.to_string().lines() {
-                writeln!(err, "{}:{line}", request.file.display())?;
-            }
+            crate::cli::error_lines(err, &request.file, &error)?;
             return Ok(2);
         }
     };
@@ -69,12 +69,20 @@ pub fn run(
         .output
         .clone()
         .unwrap_or_else(|| format.output_path(&request.file));
+    let shown = output.display().to_string();
+    let shown = crate::model::text::inert(&shown);
     let to_stdout = output == Path::new("-");
     if !to_stdout && same_file(&output, &request.file) {
         writeln!(
             err,
-            "error: {} is the input file; choose another output with -o",
-            output.display()
+            "error: {shown} is the input file; choose another output with -o"
+        )?;
+        return Ok(2);
+    }
+    if !to_stdout && !request.force && is_design_file(&output) {
+        writeln!(
+            err,
+            "error: {shown} is a Palisade design; pass --force to overwrite it with the export"
         )?;
         return Ok(2);
     }
@@ -84,29 +92,50 @@ pub fn run(
         scale: request.scale,
         source: request.file.clone(),
     };
-    let bytes = match export(format, &design, catalog, &findings, &options) {
-        Ok(bytes) => bytes,
+    let written = if to_stdout {
+        export(format, &design, catalog, &findings, &options, out).and_then(|()| Ok(out.flush()?))
+    } else {
+        persistence::files::write_with(&output, |w| {
+            export(format, &design, catalog, &findings, &options, w)
+        })
+    };
+    match written {
+        Ok(()) if to_stdout => Ok(0),
+        Ok(()) => {
+            writeln!(out, "wrote {shown} ({})", format.label())?;
+            Ok(0)
+        }
+        Err(ExportError::Write(error)) if to_stdout => Err(error),
+        Err(ExportError::Write(error)) => {
+            writeln!(err, "error: cannot write {shown}: {error}")?;
+            Ok(2)
+        }
         Err(error) => {
             writeln!(err, "error: {error}")?;
-            return Ok(1);
+            Ok(1)
         }
-    };
-    if to_stdout {
-        out.write_all(&bytes)?;
-        return Ok(0);
     }
-    if let Err(error) = persistence::write_atomically(&output, &bytes) {
-        writeln!(err, "error: {error}")?;
-        return Ok(2);
+}
+
+/// Whether an existing file is a design (by its extension or its first bytes), which an export
+/// must not replace by accident: `-o design.ron` for `-o design.svg` would lose the design.
+fn is_design_file(path: &Path) -> bool {
+    use std::io::Read as _;
+    if !path.is_file() {
+        return false;
     }
-    writeln!(
-        out,
-        "wrote {} ({}, {} bytes)",
-        output.display(),
-        format.label(),
-        bytes.len()
-    )?;
-    Ok(0)
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+    {
+        return true;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok() && {
+        let head = String::from_utf8_lossy(&head);
+        head.starts_with("// Palisade design file") || head.contains("format_version:")
+    }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

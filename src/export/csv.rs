@@ -5,6 +5,7 @@
 
 use super::escape;
 use super::json::{subject_name, subject_type};
+use super::sink::Sink;
 use crate::model::Design;
 use crate::rules::Findings;
 
@@ -26,9 +27,13 @@ pub const COLUMNS: [&str; 14] = [
     "fingerprint",
 ];
 
-/// The findings as CSV text with a header row.
-pub fn findings(design: &Design, findings: &Findings) -> String {
-    let mut out = String::new();
+/// Writes the findings as CSV text with a header row.
+pub fn findings(
+    design: &Design,
+    findings: &Findings,
+    writer: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut out = Sink::new(writer);
     push_row(&mut out, COLUMNS.iter().map(|c| (*c).to_owned()));
     for f in &findings.items {
         push_row(
@@ -51,10 +56,10 @@ pub fn findings(design: &Design, findings: &Findings) -> String {
             ],
         );
     }
-    out
+    out.finish()
 }
 
-fn push_row(out: &mut String, cells: impl IntoIterator<Item = String>) {
+fn push_row(out: &mut Sink<'_>, cells: impl IntoIterator<Item = String>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             out.push(',');

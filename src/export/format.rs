@@ -1,13 +1,16 @@
 //! One entry point for every export format, shared by File → Export… and `palisade export`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Catalog, Design};
 use crate::rules::Findings;
 
-/// Why an export failed. Exports do no I/O: writing the bytes is the caller's job.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    #[error("{0}")]
+    Write(#[from] std::io::Error),
     #[error("the SVG does not parse: {0}")]
     Svg(String),
     #[error(
@@ -136,42 +139,37 @@ impl Default for ExportOptions {
     }
 }
 
-/// Exports a design and its findings in one format.
+/// Exports a design and its findings in one format, writing as it goes: large reports are
+/// never held whole in memory (PNG, which is encoded from a picture, is the exception).
 pub fn export(
     format: Format,
     design: &Design,
     catalog: &Catalog,
     findings: &Findings,
     options: &ExportOptions,
-) -> Result<Vec<u8>, ExportError> {
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
     let svg_options = || super::svg::SvgOptions {
         title_date: options.date.clone(),
         ..super::svg::SvgOptions::default()
     };
-    Ok(match format {
-        Format::Svg => super::svg::diagram(design, catalog, findings, &svg_options()).into_bytes(),
-        Format::Png => super::png::render(
+    let source = [(options.source.as_path(), design, findings)];
+    match format {
+        Format::Svg => out
+            .write_all(super::svg::diagram(design, catalog, findings, &svg_options()).as_bytes())?,
+        Format::Png => out.write_all(&super::png::render(
             &super::svg::diagram(design, catalog, findings, &svg_options()),
             options.scale,
-        )?,
-        Format::Html => super::html::report(design, catalog, findings, options).into_bytes(),
-        Format::Md => super::markdown::report(design, catalog, findings, options).into_bytes(),
-        Format::Json => {
-            let doc = serde_json::json!({
-                "schema": super::json::SCHEMA,
-                "designs": [super::json::report(&options.source, design, findings)],
-            });
-            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            text.push('\n');
-            text.into_bytes()
+        )?)?,
+        Format::Html => super::html::report(design, catalog, findings, options, out)?,
+        Format::Md => {
+            out.write_all(super::markdown::report(design, catalog, findings, options).as_bytes())?
         }
-        Format::Csv => super::csv::findings(design, findings).into_bytes(),
-        Format::Sarif => {
-            let mut text = super::sarif::sarif(&[(&options.source, design, findings)]);
-            text.push('\n');
-            text.into_bytes()
-        }
-    })
+        Format::Json => super::json::write_document(out, &source)?,
+        Format::Csv => super::csv::findings(design, findings, out)?,
+        Format::Sarif => super::sarif::write(out, &source)?,
+    }
+    Ok(())
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH` when set (for

@@ -8,8 +8,9 @@ use super::escape::{https_url, xml};
 use super::format::ExportOptions;
 use super::json::subject_name;
 use super::report::{self, SCORE_NOTE};
+use super::sink::Sink;
 use super::svg::{self, FONT_FAMILY, SvgOptions, severity_label};
-use crate::model::{Catalog, Design, Severity};
+use crate::model::{Catalog, Design, NodeId, Severity};
 use crate::rules::{Findings, RuleMeta, Subject, score};
 use crate::scene::severity_color;
 
@@ -111,7 +112,8 @@ pub fn report(
     catalog: &Catalog,
     findings: &Findings,
     options: &ExportOptions,
-) -> String {
+    writer: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let meta = &design.meta;
     let score = score::score(findings);
     let name = if meta.name.trim().is_empty() {
@@ -119,7 +121,7 @@ pub fn report(
     } else {
         meta.name.trim()
     };
-    let mut out = String::with_capacity(64 * 1024);
+    let mut out = Sink::new(writer);
     let _ = write!(
         out,
         r#"<!DOCTYPE html>
@@ -231,7 +233,7 @@ pub fn report(
 </html>"#,
         env!("CARGO_PKG_VERSION")
     );
-    out
+    out.finish()
 }
 
 /// Escaped text in which `quoted` names (as rule messages quote them) are set off as names.
@@ -266,7 +268,7 @@ fn severity_css() -> String {
     css
 }
 
-fn coverage_table(out: &mut String, score: &score::Score) {
+fn coverage_table(out: &mut Sink<'_>, score: &score::Score) {
     out.push_str(
         "<section><h2>Well-Architected security checklist</h2>\n<table class=\"coverage\"><thead><tr><th>Item</th><th>Title</th><th>Rules passing</th><th>Status</th></tr></thead><tbody>\n",
     );
@@ -299,7 +301,7 @@ fn coverage_table(out: &mut String, score: &score::Score) {
     out.push_str("</tbody></table></section>\n");
 }
 
-fn findings_by_severity(out: &mut String, design: &Design, findings: &Findings) {
+fn findings_by_severity(out: &mut Sink<'_>, design: &Design, findings: &Findings) {
     out.push_str("<section><h2>Findings</h2>\n");
     if findings.items.is_empty() {
         out.push_str(r#"<p class="none">No findings: every applicable rule passes.</p>"#);
@@ -326,7 +328,7 @@ fn plural(count: usize) -> &'static str {
 
 /// One rule's findings: what each subject has wrong, then why it matters and the fix, once.
 fn rule_findings(
-    out: &mut String,
+    out: &mut Sink<'_>,
     design: &Design,
     severity: Severity,
     m: &RuleMeta,
@@ -375,7 +377,7 @@ fn rule_findings(
     out.push_str("</p></article>\n");
 }
 
-fn findings_by_se(out: &mut String, design: &Design, findings: &Findings) {
+fn findings_by_se(out: &mut Sink<'_>, design: &Design, findings: &Findings) {
     let by_se = report::by_se(findings);
     if by_se.is_empty() {
         return;
@@ -404,7 +406,7 @@ fn findings_by_se(out: &mut String, design: &Design, findings: &Findings) {
     out.push_str("</tbody></table></section>\n");
 }
 
-fn rule_settings(out: &mut String, design: &Design) {
+fn rule_settings(out: &mut Sink<'_>, design: &Design) {
     let overrides: Vec<_> = design
         .meta
         .rule_settings
@@ -437,7 +439,7 @@ fn rule_settings(out: &mut String, design: &Design) {
     out.push_str("</tbody></table></section>\n");
 }
 
-fn inventory(out: &mut String, design: &Design, catalog: &Catalog, findings: &Findings) {
+fn inventory(out: &mut Sink<'_>, design: &Design, catalog: &Catalog, findings: &Findings) {
     if design.is_empty() {
         return;
     }
@@ -447,6 +449,14 @@ fn inventory(out: &mut String, design: &Design, catalog: &Catalog, findings: &Fi
         "<section><h2>Components</h2>\n<table><thead><tr><th>Name</th><th>Kind</th><th>In</th><th>Findings</th>{}</tr></thead><tbody>",
         if notes { "<th>Notes</th>" } else { "" }
     );
+    // Counted in one pass: counting per node by scanning every finding made large reports
+    // quadratic.
+    let mut counts: std::collections::HashMap<&NodeId, usize> = std::collections::HashMap::new();
+    for f in &findings.items {
+        if let Subject::Node(id) = &f.subject {
+            *counts.entry(id).or_default() += 1;
+        }
+    }
     let mut nodes: Vec<_> = design.nodes().collect();
     nodes.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
     for node in nodes {
@@ -458,11 +468,7 @@ fn inventory(out: &mut String, design: &Design, catalog: &Catalog, findings: &Fi
             .as_ref()
             .and_then(|p| design.node(p))
             .map_or(String::new(), |p| xml(&p.name).into_owned());
-        let count = findings
-            .items
-            .iter()
-            .filter(|f| matches!(&f.subject, Subject::Node(id) if id == &node.id))
-            .count();
+        let count = counts.get(&node.id).copied().unwrap_or(0);
         let count = if count == 0 {
             "–".to_owned()
         } else {

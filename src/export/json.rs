@@ -3,13 +3,23 @@
 //! Schema `palisade-findings/1`: `{ schema, designs: [ { file, name, score, coverage: [...],
 //! counts: {critical, high, medium, low, info}, findings: [ { fingerprint, rule, title,
 //! severity, se, mcsb, stride, subject: {type, id, name}, related, message, remediation,
-//! learn } ] } ] }`. Fields are only ever added within a schema version.
+//! learn } ] } ] }`. Fields are only ever added within a schema version; keys are written in
+//! alphabetical order (structs below declare their fields so).
+//!
+//! Reports are written as they are serialised, never built as a tree first: a design of
+//! 100,000 components has some 200,000 findings.
 
+use std::io::{self, Write};
 use std::path::Path;
 
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Value as Json, json};
 
+use crate::model::text::Clipped;
 use crate::model::{Design, Severity, Value};
+use crate::rules::context::LABEL_LIMIT;
 use crate::rules::{Finding, Findings, Subject, score};
 
 /// Identifies the document layout; bumped on any breaking change.
@@ -25,20 +35,22 @@ pub fn value(value: &Value) -> Json {
     }
 }
 
-/// The name of a finding's subject, as users know it.
+/// The name of a finding's subject, as users know it, cut at [`LABEL_LIMIT`] characters:
+/// reports repeat it for every finding, so a huge name must not be copied thousands of times.
 pub fn subject_name(design: &Design, subject: &Subject) -> String {
+    let clip = |text: &str| Clipped::new(text, LABEL_LIMIT).to_string();
     match subject {
-        Subject::Design => design.meta.name.clone(),
+        Subject::Design => clip(&design.meta.name),
         Subject::Node(id) => design
             .node(id)
-            .map_or_else(|| id.to_string(), |n| n.name.clone()),
+            .map_or_else(|| id.to_string(), |n| clip(&n.name)),
         Subject::Connection(id) => design.connection(id).map_or_else(
             || id.to_string(),
             |c| {
                 let name = |n: &crate::model::NodeId| {
                     design
                         .node(n)
-                        .map_or_else(|| n.to_string(), |n| n.name.clone())
+                        .map_or_else(|| n.to_string(), |n| clip(&n.name))
                 };
                 format!("{} → {}", name(&c.from), name(&c.to))
             },
@@ -54,37 +66,239 @@ pub fn subject_type(subject: &Subject) -> &'static str {
     }
 }
 
-fn finding(design: &Design, f: &Finding) -> Json {
-    json!({
-        "fingerprint": f.fingerprint(),
-        "rule": f.rule.id,
-        "name": f.rule.name,
-        "title": f.rule.title,
-        "severity": f.severity.as_str(),
-        "se": f.rule.se,
-        "mcsb": f.rule.mcsb,
-        "stride": f.rule.stride.as_str(),
-        "subject": { "type": subject_type(&f.subject), "id": f.subject.key(), "name": subject_name(design, &f.subject) },
-        "related": f.related.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "message": f.message,
-        "remediation": f.rule.remediation,
-        "learn": f.rule.learn,
-    })
+/// Writes a value as pretty JSON through [`InertFormatter`], then a line break.
+pub fn write_pretty(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut *out, InertFormatter(PrettyFormatter::new()));
+    value.serialize(&mut serializer).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// The whole `palisade-findings/1` document for the designs given.
+pub fn write_document(
+    out: &mut dyn Write,
+    designs: &[(&Path, &Design, &Findings)],
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        designs: Vec<Report<'a>>,
+        schema: &'static str,
+    }
+    let designs = designs
+        .iter()
+        .map(|&(file, design, findings)| Report {
+            file,
+            design,
+            findings,
+        })
+        .collect();
+    write_pretty(
+        out,
+        &Document {
+            designs,
+            schema: SCHEMA,
+        },
+    )
 }
 
 /// One design's report object.
-pub fn report(file: &Path, design: &Design, findings: &Findings) -> Json {
-    let score = score::score(findings);
-    let counts: serde_json::Map<String, Json> = Severity::ALL
-        .iter()
-        .map(|s| (s.as_str().to_owned(), json!(findings.count(*s))))
-        .collect();
-    json!({
-        "file": file.display().to_string(),
-        "name": design.meta.name,
-        "score": score.value,
-        "coverage": score.coverage.iter().map(|c| json!({"se": c.code, "title": c.title, "applicable": c.applicable, "passing": c.passing})).collect::<Vec<_>>(),
-        "counts": counts,
-        "findings": findings.items.iter().map(|f| finding(design, f)).collect::<Vec<_>>(),
-    })
+struct Report<'a> {
+    file: &'a Path,
+    design: &'a Design,
+    findings: &'a Findings,
+}
+
+impl Serialize for Report<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Coverage<'a> {
+            applicable: usize,
+            passing: usize,
+            se: &'a str,
+            title: &'a str,
+        }
+        let score = score::score(self.findings);
+        let counts: std::collections::BTreeMap<&str, usize> = Severity::ALL
+            .iter()
+            .map(|s| (s.as_str(), self.findings.count(*s)))
+            .collect();
+        let coverage: Vec<Coverage<'_>> = score
+            .coverage
+            .iter()
+            .map(|c| Coverage {
+                applicable: c.applicable,
+                passing: c.passing,
+                se: c.code,
+                title: c.title,
+            })
+            .collect();
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("counts", &counts)?;
+        map.serialize_entry("coverage", &coverage)?;
+        map.serialize_entry("file", &self.file.display().to_string())?;
+        map.serialize_entry(
+            "findings",
+            &Items {
+                design: self.design,
+                findings: self.findings,
+            },
+        )?;
+        map.serialize_entry("name", &self.design.meta.name)?;
+        map.serialize_entry("score", &score.value)?;
+        map.end()
+    }
+}
+
+/// The findings, serialised one at a time.
+struct Items<'a> {
+    design: &'a Design,
+    findings: &'a Findings,
+}
+
+impl Serialize for Items<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.findings
+                .items
+                .iter()
+                .map(|f| FindingJson::new(self.design, f)),
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    fingerprint: String,
+    learn: &'static str,
+    mcsb: &'static [&'static str],
+    message: &'a str,
+    name: &'static str,
+    related: Vec<&'a str>,
+    remediation: &'static str,
+    rule: &'static str,
+    se: &'static [&'static str],
+    severity: &'static str,
+    stride: &'static str,
+    subject: SubjectJson<'a>,
+    title: &'static str,
+}
+
+#[derive(Serialize)]
+struct SubjectJson<'a> {
+    id: &'a str,
+    name: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+impl<'a> FindingJson<'a> {
+    fn new(design: &'a Design, f: &'a Finding) -> Self {
+        Self {
+            fingerprint: f.fingerprint(),
+            learn: f.rule.learn,
+            mcsb: f.rule.mcsb,
+            message: &f.message,
+            name: f.rule.name,
+            related: f.related.iter().map(|id| id.as_str()).collect(),
+            remediation: f.rule.remediation,
+            rule: f.rule.id,
+            se: f.rule.se,
+            severity: f.severity.as_str(),
+            stride: f.rule.stride.as_str(),
+            subject: SubjectJson {
+                id: f.subject.key(),
+                name: subject_name(design, &f.subject),
+                kind: subject_type(&f.subject),
+            },
+            title: f.rule.title,
+        }
+    }
+}
+
+/// Pretty JSON in which the characters that can act on a terminal or reorder text (DEL, C1
+/// controls, bidi overrides and isolates; serde_json already escapes C0) are written as `\uXXXX`
+/// escapes. They can only occur inside strings, so the document stays the same JSON.
+pub struct InertFormatter(pub PrettyFormatter<'static>);
+
+impl Formatter for InertFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut clean = 0;
+        for (i, c) in fragment.char_indices() {
+            if crate::model::text::is_control(c) {
+                writer.write_all(&fragment.as_bytes()[clean..i])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                clean = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[clean..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_controls_in_strings_are_escaped_and_the_json_is_unchanged() {
+        let text = "a\u{1b}[2J\u{9b}31m\u{202e}b\u{7f}";
+        let mut out = Vec::new();
+        write_pretty(&mut out, &json!({ "name": text })).expect("write");
+        let written = String::from_utf8(out).expect("utf-8");
+        assert!(
+            !written
+                .chars()
+                .any(|c| crate::model::text::is_control(c) && c != '\n'),
+            "{written}"
+        );
+        let back: Json = serde_json::from_str(&written).expect("still JSON");
+        assert_eq!(back["name"], text);
+    }
 }

@@ -16,6 +16,7 @@ pub mod html;
 pub mod markdown;
 pub mod png;
 pub mod report;
+pub mod sink;
 pub mod svg;
 mod textwidth;
 

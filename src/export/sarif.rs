@@ -1,11 +1,16 @@
 //! SARIF 2.1.0 for code-scanning uploads (`palisade check --format sarif`).
+//!
+//! Results are written as they are serialised (see [`super::json::write_pretty`]): a large
+//! design's log is never held in memory as a tree.
 
+use std::io::{self, Write};
 use std::path::Path;
 
+use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use crate::model::{Design, Severity};
-use crate::rules::{Findings, registry};
+use crate::rules::{Finding, Findings, registry};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -26,9 +31,9 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-/// One SARIF log with a run holding the findings of every checked design.
-pub fn sarif(designs: &[(&Path, &Design, &Findings)]) -> String {
-    let rules: Vec<Json> = registry::all()
+/// The rule descriptors: few and small, so built as JSON values.
+fn rules() -> Vec<Json> {
+    registry::all()
         .iter()
         .map(|r| {
             let m = &r.meta;
@@ -47,43 +52,71 @@ pub fn sarif(designs: &[(&Path, &Design, &Findings)]) -> String {
                 },
             })
         })
-        .collect();
-    let index_of = |id: &str| {
-        registry::all()
-            .iter()
-            .position(|r| r.meta.id == id)
-            .unwrap_or(0)
-    };
-    let mut results = Vec::new();
-    for (file, design, findings) in designs {
-        let uri = file.to_string_lossy().replace('\\', "/");
-        for f in &findings.items {
-            results.push(json!({
-                "ruleId": f.rule.id,
-                "ruleIndex": index_of(f.rule.id),
-                "level": level(f.severity),
-                "message": { "text": format!("{} ({})", f.message, f.rule.remediation) },
-                "locations": [{
-                    "physicalLocation": { "artifactLocation": { "uri": uri }, "region": { "startLine": 1 } },
-                    "logicalLocations": [{ "name": super::json::subject_name(design, &f.subject), "fullyQualifiedName": f.subject.key(), "kind": super::json::subject_type(&f.subject) }],
-                }],
-                "partialFingerprints": { "palisadeFinding/v1": f.fingerprint() },
-                "properties": { "severity": f.severity.as_str() },
-            }));
-        }
+        .collect()
+}
+
+/// Writes one SARIF log with a run holding the findings of every checked design.
+pub fn write(out: &mut dyn Write, designs: &[(&Path, &Design, &Findings)]) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Log<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<'a>; 1],
+        version: &'static str,
     }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "Palisade",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://learn.microsoft.com/azure/well-architected/security/checklist",
-                "rules": rules,
-            }},
-            "results": results,
+    #[derive(Serialize)]
+    struct Run<'a> {
+        results: Results<'a>,
+        tool: Json,
+    }
+    let tool = json!({ "driver": {
+        "name": "Palisade",
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://learn.microsoft.com/azure/well-architected/security/checklist",
+        "rules": rules(),
+    }});
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            results: Results(designs),
+            tool,
         }],
-    });
-    serde_json::to_string_pretty(&log).unwrap_or_default()
+        version: "2.1.0",
+    };
+    super::json::write_pretty(out, &log)
+}
+
+/// Every design's findings as SARIF results, serialised one at a time.
+struct Results<'a>(&'a [(&'a Path, &'a Design, &'a Findings)]);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().flat_map(|&(file, design, findings)| {
+            let uri = file.to_string_lossy().replace('\\', "/");
+            findings.items.iter().map(move |f| result(&uri, design, f))
+        }))
+    }
+}
+
+/// The registry's position of a rule, which SARIF results refer to.
+fn rule_index(id: &str) -> usize {
+    registry::all()
+        .iter()
+        .position(|r| r.meta.id == id)
+        .unwrap_or(0)
+}
+
+fn result(uri: &str, design: &Design, f: &Finding) -> Json {
+    json!({
+        "ruleId": f.rule.id,
+        "ruleIndex": rule_index(f.rule.id),
+        "level": level(f.severity),
+        "message": { "text": format!("{} ({})", f.message, f.rule.remediation) },
+        "locations": [{
+            "physicalLocation": { "artifactLocation": { "uri": uri }, "region": { "startLine": 1 } },
+            "logicalLocations": [{ "name": super::json::subject_name(design, &f.subject), "fullyQualifiedName": f.subject.key(), "kind": super::json::subject_type(&f.subject) }],
+        }],
+        "partialFingerprints": { "palisadeFinding/v1": f.fingerprint() },
+        "properties": { "severity": f.severity.as_str() },
+    })
 }

@@ -1,32 +1,46 @@
-//! Compiler-style text output for `palisade check`.
+//! Compiler-style text output for `palisade check`. Everything a design supplies (names,
+//! messages, the file's path) is made inert: a design cannot act on the reviewer's terminal.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 use std::path::Path;
 
-use crate::model::{Design, Severity};
+use crate::model::Design;
+use crate::model::Severity;
+use crate::model::text::inert;
 use crate::rules::{Findings, score};
 
 /// One block per finding, then a summary line.
-pub fn findings(file: &Path, design: &Design, findings: &Findings) -> String {
-    let mut out = String::new();
+pub fn findings(
+    file: &Path,
+    design: &Design,
+    findings: &Findings,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let shown_file = file.display().to_string();
+    let shown_file = inert(&shown_file);
     for f in &findings.items {
-        let _ = writeln!(out, "{}[{}]: {}", f.severity.as_str(), f.rule.id, f.message);
-        let _ = writeln!(
+        writeln!(
             out,
-            "  --> {} @ {}",
-            file.display(),
-            super::json::subject_name(design, &f.subject)
-        );
-        let _ = writeln!(
+            "{}[{}]: {}",
+            f.severity.as_str(),
+            f.rule.id,
+            inert(&f.message)
+        )?;
+        writeln!(
+            out,
+            "  --> {shown_file} @ {}",
+            inert(&super::json::subject_name(design, &f.subject))
+        )?;
+        writeln!(
             out,
             "   = {} | MCSB {} | {}",
             f.rule.se.join(", "),
             f.rule.mcsb.join(", "),
             f.rule.stride.as_str()
-        );
-        let _ = writeln!(out, "   = help: {}", f.rule.remediation);
-        let _ = writeln!(out, "   = see: {}", f.rule.learn);
-        out.push('\n');
+        )?;
+        writeln!(out, "   = help: {}", f.rule.remediation)?;
+        writeln!(out, "   = see: {}", f.rule.learn)?;
+        writeln!(out)?;
     }
     let counts: Vec<String> = Severity::ALL
         .iter()
@@ -38,11 +52,9 @@ pub fn findings(file: &Path, design: &Design, findings: &Findings) -> String {
     } else {
         counts.join(", ")
     };
-    let _ = writeln!(
+    writeln!(
         out,
-        "{}: {summary}; score {}/100",
-        file.display(),
+        "{shown_file}: {summary}; score {}/100",
         score::score(findings).value
-    );
-    out
+    )
 }

@@ -3,10 +3,10 @@
 //! The file types here are separate from the model on purpose: the model can change shape while
 //! old files still load through [`migrate`].
 
+pub mod files;
 mod migrate;
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -26,13 +26,13 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 /// Why a design could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {source}", crate::model::text::inert(&.path.display().to_string()))]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        source: files::ReadError,
     },
-    #[error("the file is {bytes} bytes; designs larger than {limit} bytes are refused")]
-    TooLarge { bytes: usize, limit: usize },
+    #[error("the file is larger than {} MiB; designs larger than that are refused", .limit / (1024 * 1024))]
+    TooLarge { limit: usize },
     #[error("{line}:{column}: the file is not valid UTF-8 text")]
     NotUtf8 { line: usize, column: usize },
     #[error("the file is empty")]
@@ -72,7 +72,7 @@ fn format_problems(problems: &[Located]) -> String {
 /// Why a design could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", crate::model::text::inert(&.path.display().to_string()))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -210,12 +210,18 @@ struct VersionProbe {
     version: Option<u32>,
 }
 
-/// Reads a design file from disk.
+/// Reads a design file from disk: only a regular file, and never more than [`MAX_FILE_BYTES`].
 pub fn load_path(path: &Path, catalog: &Catalog) -> Result<Design, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = match files::read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(files::ReadError::TooLarge { limit }) => return Err(LoadError::TooLarge { limit }),
+        Err(source) => {
+            return Err(LoadError::Io {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
     load_bytes(&bytes, catalog)
 }
 
@@ -223,7 +229,6 @@ pub fn load_path(path: &Path, catalog: &Catalog) -> Result<Design, LoadError> {
 pub fn load_bytes(bytes: &[u8], catalog: &Catalog) -> Result<Design, LoadError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge {
-            bytes: bytes.len(),
             limit: MAX_FILE_BYTES,
         });
     }
@@ -255,7 +260,6 @@ pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
     }
     if text.len() > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge {
-            bytes: text.len(),
             limit: MAX_FILE_BYTES,
         });
     }
@@ -547,36 +551,17 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
     Ok(text)
 }
 
-/// Saves atomically: writes a temporary file beside the target, flushes it, then renames it over
-/// the target, so a crash mid-save leaves the previous file intact.
+/// Saves atomically (see [`files::write_with`]): a crash mid-save leaves the previous file
+/// intact, and the saved file keeps the permissions and owner of the one it replaces.
 pub fn save_path(design: &Design, catalog: &Catalog, path: &Path) -> Result<(), SaveError> {
     let text = to_string(design, catalog)?;
     write_atomically(path, text.as_bytes())
 }
 
-/// Writes bytes to `path` through a temporary file and a rename.
+/// Writes bytes to `path` through [`files::write_with`].
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let io = |source| SaveError::Io {
+    files::write_with(path, |w| w.write_all(bytes)).map_err(|source| SaveError::Io {
         path: path.to_owned(),
         source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(io)
+    })
 }

@@ -774,17 +774,17 @@ impl PalisadeApp {
                 .unwrap_or_else(|| PathBuf::from("design.ron")),
             ..crate::export::ExportOptions::default()
         };
-        let result = crate::export::export(
-            format,
-            self.doc.design(),
-            self.doc.catalog(),
-            self.doc.findings(),
-            &options,
-        )
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            crate::persistence::write_atomically(path, &bytes).map_err(|e| e.to_string())
-        });
+        let result = crate::persistence::files::write_with(path, |out| {
+            crate::export::export(
+                format,
+                self.doc.design(),
+                self.doc.catalog(),
+                self.doc.findings(),
+                &options,
+                out,
+            )
+        })
+        .map_err(|e| e.to_string());
         match result {
             Ok(()) => {
                 self.last_export_dir = path.parent().map(Path::to_owned);

@@ -113,6 +113,20 @@ fn snapshot_findings(design: &Design) -> Findings {
     rules::evaluate_rules(design, catalog(), rules)
 }
 
+/// An export's bytes, or its error in words.
+fn export_bytes(
+    format: Format,
+    design: &Design,
+    catalog: &palisade::model::Catalog,
+    findings: &Findings,
+    options: &ExportOptions,
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    export::export(format, design, catalog, findings, options, &mut out)
+        .map(|()| out)
+        .map_err(|e| e.to_string())
+}
+
 fn options() -> ExportOptions {
     ExportOptions {
         date: Some("2026-11-29".to_owned()),
@@ -122,7 +136,7 @@ fn options() -> ExportOptions {
 }
 
 fn text(format: Format, design: &Design, findings: &Findings) -> String {
-    let bytes = export::export(format, design, catalog(), findings, &options())
+    let bytes = export_bytes(format, design, catalog(), findings, &options())
         .unwrap_or_else(|e| panic!("{e}"));
     String::from_utf8(bytes).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -168,8 +182,8 @@ fn every_format_gives_the_same_bytes_twice() {
     let design = fixture();
     let findings = rules::evaluate(&design, catalog());
     for format in Format::ALL {
-        let once = export::export(format, &design, catalog(), &findings, &options());
-        let twice = export::export(format, &design, catalog(), &findings, &options());
+        let once = export_bytes(format, &design, catalog(), &findings, &options());
+        let twice = export_bytes(format, &design, catalog(), &findings, &options());
         assert!(once.is_ok(), "{format:?}: {once:?}");
         assert_eq!(once, twice, "{format:?}");
     }
@@ -246,7 +260,7 @@ fn png_has_the_svg_size_at_1x_and_twice_it_at_2x_and_is_not_blank() {
             .count();
         assert!(title_ink > 50, "title text missing at {scale}x");
     }
-    let png = export::export(
+    let png = export_bytes(
         Format::Png,
         &design,
         catalog(),
@@ -265,7 +279,7 @@ fn an_empty_design_exports_in_every_format() {
     let design = Design::new("Empty");
     let findings = rules::evaluate(&design, catalog());
     for format in Format::ALL {
-        let result = export::export(format, &design, catalog(), &findings, &options());
+        let result = export_bytes(format, &design, catalog(), &findings, &options());
         assert!(
             result.as_ref().is_ok_and(|b| !b.is_empty()),
             "{format:?}: {result:?}"
@@ -387,7 +401,7 @@ fn hostile_names_are_escaped_in_svg_html_and_markdown() {
         svg_text.contains(r#"<title id="pal-title">&lt;script&gt;alert(1)&lt;/script&gt;</title>"#)
     );
     // PNG of the hostile design renders.
-    assert!(export::export(Format::Png, &design, catalog(), &findings, &options()).is_ok());
+    assert!(export_bytes(Format::Png, &design, catalog(), &findings, &options()).is_ok());
 
     let html = text(Format::Html, &design, &findings);
     assert!(html.contains(r#"http-equiv="Content-Security-Policy""#));
@@ -573,7 +587,7 @@ fn export_timings() {
         }
         for format in [Format::Html, Format::Md, Format::Csv] {
             let started = Instant::now();
-            let _ = export::export(format, &design, catalog(), &findings, &options());
+            let _ = export_bytes(format, &design, catalog(), &findings, &options());
             line.push_str(&format!(
                 "; {} {:.1} ms",
                 format.extension(),
@@ -597,7 +611,7 @@ fn write_samples() {
     for (stem, design) in [("fixture", fixture()), ("hostile", hostile())] {
         let findings = rules::evaluate(&design, catalog());
         for format in Format::ALL {
-            let bytes = export::export(format, &design, catalog(), &findings, &options())
+            let bytes = export_bytes(format, &design, catalog(), &findings, &options())
                 .unwrap_or_else(|e| panic!("{e}"));
             let path = dir.join(format!("{stem}.{}", format.extension()));
             std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
