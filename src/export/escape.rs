@@ -5,11 +5,14 @@
 
 use std::borrow::Cow;
 
+use crate::model::text::is_control;
+
 /// Text for XML or HTML content and quoted attribute values: `& < > " '` become character
 /// references, and characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) become U+FFFD
-/// so one stray control character cannot make the whole SVG unparsable.
+/// so one stray control character cannot make the whole SVG unparsable; so do C1 controls and
+/// bidi overrides, which could make a name read as something else.
 pub fn xml(text: &str) -> Cow<'_, str> {
-    let needs = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || !xml_char(c);
+    let needs = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'' | '\r') || !xml_char(c);
     if !text.chars().any(needs) {
         return Cow::Borrowed(text);
     }
@@ -21,6 +24,8 @@ pub fn xml(text: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // A raw carriage return would overwrite the line of a file shown in a terminal.
+            '\r' => out.push_str("&#13;"),
             c if !xml_char(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
@@ -28,19 +33,31 @@ pub fn xml(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether XML 1.0 allows the character in a document.
+/// Whether XML 1.0 allows the character in a document, and it is not a control character.
 fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    matches!(c, '\t' | '\n' | '\r')
+        || (!is_control(c)
+            && matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
 }
 
 /// Inline Markdown text (a paragraph, a list item or a table cell), for GitHub and other
 /// CommonMark renderers: Markdown punctuation is backslash-escaped, `& < >` become entities so
 /// no raw HTML survives, line breaks become spaces (they would end a table row), and `@` gets a
 /// zero-width space so a name cannot mention (and notify) someone in a pull-request comment.
+/// Bare URLs get one too (`https:` ZWSP `//`, `www` ZWSP `.`): GitHub links them after escapes
+/// are read, so only a character between the parts stops it. `$` is escaped so no math is set.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
+            ':' if text[i..].starts_with("://") => out.push_str(":\u{200B}"),
+            '.' if text[..i].len() >= 3
+                && text.is_char_boundary(i - 3)
+                && text[i - 3..i].eq_ignore_ascii_case("www") =>
+            {
+                out.push_str("\u{200B}.");
+            }
+            '$' => out.push_str("\\$"),
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
             | '~' => {
                 out.push('\\');
@@ -51,7 +68,7 @@ pub fn markdown(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '@' => out.push_str("@\u{200B}"),
             '\r' | '\n' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -60,13 +77,19 @@ pub fn markdown(text: &str) -> String {
 
 /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.
 /// A field a spreadsheet would read as a formula (starting with `= + - @`, tab or carriage
-/// return) gets a leading `'` so it is shown as text and never evaluated.
+/// return) gets a leading `'` so it is shown as text and never evaluated. Control characters
+/// other than tab and line feed become U+FFFD; carriage returns are dropped, so a cell shown in a
+/// terminal cannot overwrite its line.
 pub fn csv(text: &str) -> String {
     let mut field = String::with_capacity(text.len() + 4);
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         field.push('\'');
     }
-    field.push_str(text);
+    field.extend(text.chars().filter(|&c| c != '\r').map(|c| match c {
+        '\t' | '\n' => c,
+        c if is_control(c) => '\u{FFFD}',
+        c => c,
+    }));
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
@@ -107,6 +130,25 @@ mod tests {
     }
 
     #[test]
+    fn markdown_breaks_autolinks_and_math() {
+        assert_eq!(
+            markdown("see https://evil.example and WWW.evil.example"),
+            "see https:\u{200B}//evil.example and WWW\u{200B}.evil.example"
+        );
+        assert_eq!(markdown("$x^2$ costs $5"), "\\$x^2\\$ costs \\$5");
+        assert_eq!(markdown("a.b www"), "a.b www");
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_report() {
+        let hostile = "a\u{1b}[31m\u{9b}b\u{202e}c\u{2066}d\u{7}\r";
+        for escaped in [xml(hostile).into_owned(), markdown(hostile), csv(hostile)] {
+            assert!(!escaped.chars().any(is_control), "{escaped:?}");
+            assert_eq!(escaped.matches('\u{FFFD}').count(), 5, "{escaped:?}");
+        }
+    }
+
+    #[test]
     fn csv_quotes_per_rfc_4180_and_defuses_formulas() {
         assert_eq!(csv("plain"), "plain");
         assert_eq!(csv("a,b"), "\"a,b\"");
@@ -116,7 +158,8 @@ mod tests {
         assert_eq!(csv("@SUM(1)"), "'@SUM(1)");
         assert_eq!(csv("+1"), "'+1");
         assert_eq!(csv("\tx"), "'\tx");
-        assert_eq!(csv("\rx"), "\"'\rx\"");
+        assert_eq!(csv("\rx"), "'x");
+        assert_eq!(csv("a\r\nb"), "\"a\nb\"");
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod cli;
 mod edits;
 mod export;
 mod gui;
+mod hardening;
 mod persistence;
 mod rules;
 mod templates;
