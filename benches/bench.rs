@@ -141,4 +141,44 @@ fn main() {
         }
         println!();
     }
+    if wanted("exports at scale") {
+        exports_at_scale(catalog);
+    }
+}
+
+/// Every text export once at 1,000, 10,000 and 100,000 components, streamed to nowhere: the
+/// times should grow about tenfold per row (linear), and nothing is held whole in memory.
+fn exports_at_scale(catalog: &palisade::model::Catalog) {
+    let formats = [
+        Format::Svg,
+        Format::Html,
+        Format::Md,
+        Format::Json,
+        Format::Csv,
+        Format::Sarif,
+    ];
+    for size in [1_000, 10_000, 100_000] {
+        let design = generate::design(size);
+        let started = Instant::now();
+        let findings = rules::evaluate(&design, catalog);
+        show("exports at scale: evaluate", size, started.elapsed());
+        let options = ExportOptions::default();
+        for format in formats {
+            let started = Instant::now();
+            let written = export::export(
+                format,
+                &design,
+                catalog,
+                &findings,
+                &options,
+                &mut std::io::sink(),
+            );
+            black_box(written.is_ok());
+            show(
+                &format!("exports at scale: {}", format.extension()),
+                size,
+                started.elapsed(),
+            );
+        }
+    }
 }

@@ -155,16 +155,17 @@ pub fn export(
     };
     let source = [(options.source.as_path(), design, findings)];
     match format {
-        Format::Svg => out
-            .write_all(super::svg::diagram(design, catalog, findings, &svg_options()).as_bytes())?,
+        Format::Svg => {
+            let mut sink = super::sink::Sink::new(out);
+            super::svg::write_diagram(design, catalog, findings, &svg_options(), &mut sink);
+            sink.finish()?;
+        }
         Format::Png => out.write_all(&super::png::render(
             &super::svg::diagram(design, catalog, findings, &svg_options()),
             options.scale,
         )?)?,
         Format::Html => super::html::report(design, catalog, findings, options, out)?,
-        Format::Md => {
-            out.write_all(super::markdown::report(design, catalog, findings, options).as_bytes())?
-        }
+        Format::Md => super::markdown::report(design, catalog, findings, options, out)?,
         Format::Json => super::json::write_document(out, &source)?,
         Format::Csv => super::csv::findings(design, findings, out)?,
         Format::Sarif => super::sarif::write(out, &source)?,

@@ -204,7 +204,8 @@ pub fn report(
     );
 
     // Diagram: the same SVG as the SVG export, without its own title block.
-    let diagram = svg::diagram(
+    out.push_str(r#"<section><h2>Diagram</h2><figure class="diagram">"#);
+    svg::write_diagram(
         design,
         catalog,
         findings,
@@ -213,11 +214,9 @@ pub fn report(
             title_block: false,
             legend: true,
         },
+        &mut out,
     );
-    let _ = writeln!(
-        out,
-        r#"<section><h2>Diagram</h2><figure class="diagram">{diagram}</figure></section>"#
-    );
+    out.push_str("</figure></section>\n");
 
     coverage_table(&mut out, &score);
     findings_by_severity(&mut out, design, findings);

@@ -11,6 +11,7 @@ use std::fmt::{self, Write as _};
 use super::escape::xml;
 use super::fit;
 use super::icons;
+use super::sink::Sink;
 use crate::model::{Catalog, Design, Point, Rect, Severity};
 use crate::rules::{Findings, score};
 use crate::scene::{self, Badge, CardShape, ContainerShape, ContainerStyle, EdgeShape, metrics};
@@ -214,6 +215,23 @@ pub fn diagram(
     findings: &Findings,
     options: &SvgOptions,
 ) -> String {
+    let mut bytes = Vec::new();
+    let mut sink = Sink::new(&mut bytes);
+    write_diagram(design, catalog, findings, options, &mut sink);
+    // Writing into memory cannot fail.
+    let _ = sink.finish();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the diagram into `out` as it is drawn (a diagram of 100,000 components is some
+/// 140 MB of SVG).
+pub fn write_diagram(
+    design: &Design,
+    catalog: &Catalog,
+    findings: &Findings,
+    options: &SvgOptions,
+    out: &mut Sink<'_>,
+) {
     let scene = scene::build(design, catalog, Some(findings));
     let content = scene
         .bounds
@@ -236,7 +254,6 @@ pub fn diagram(
     let left = ((width - content_w) / 2.0).floor();
     let top = page::MARGIN + title_h;
 
-    let mut out = String::with_capacity(4096 + 900 * (scene.cards.len() + scene.containers.len()));
     let name = xml(&design.meta.name);
     let _ = writeln!(
         out,
@@ -253,7 +270,7 @@ pub fn diagram(
         scene.edges.len(),
         findings.items.len()
     );
-    defs(&mut out, &scene);
+    defs(out, &scene);
     let _ = writeln!(
         out,
         r#"<rect width="{}" height="{}" fill="{}"/>"#,
@@ -262,7 +279,7 @@ pub fn diagram(
         ink::BACKGROUND
     );
     if options.title_block {
-        title_block(&mut out, design, findings, options, width);
+        title_block(out, design, findings, options, width);
     }
     match content {
         Some(bounds) => {
@@ -273,16 +290,16 @@ pub fn diagram(
                 n(top - bounds.y)
             );
             for container in &scene.containers {
-                draw_container(&mut out, container);
+                draw_container(out, container);
             }
             for edge in &scene.edges {
-                draw_edge_line(&mut out, edge);
+                draw_edge_line(out, edge);
             }
             for edge in &scene.edges {
-                draw_edge_label(&mut out, edge);
+                draw_edge_label(out, edge);
             }
             for card in &scene.cards {
-                draw_card(&mut out, card);
+                draw_card(out, card);
             }
             out.push_str("</g>\n");
         }
@@ -303,14 +320,13 @@ pub fn diagram(
         }
     }
     if options.legend {
-        legend(&mut out, catalog, top + content_h, width);
+        legend(out, catalog, top + content_h, width);
     }
     out.push_str("</svg>\n");
-    out
 }
 
 /// One `<symbol>` per icon in use, so a thousand cards do not repeat their icon's paths.
-fn defs(out: &mut String, scene: &scene::Scene) {
+fn defs(out: &mut Sink<'_>, scene: &scene::Scene) {
     let used: BTreeSet<&str> = scene
         .containers
         .iter()
@@ -349,7 +365,7 @@ fn icon_parts(name: &str) -> Option<(&'static str, &'static str)> {
     Some((body, view_box))
 }
 
-fn icon(out: &mut String, name: &str, at: Rect) {
+fn icon(out: &mut Sink<'_>, name: &str, at: Rect) {
     if icons::icon_svg(name).is_some() {
         let _ = writeln!(
             out,
@@ -378,7 +394,7 @@ fn icon(out: &mut String, name: &str, at: Rect) {
 }
 
 fn title_block(
-    out: &mut String,
+    out: &mut Sink<'_>,
     design: &Design,
     findings: &Findings,
     options: &SvgOptions,
@@ -495,7 +511,7 @@ fn container_tints(style: ContainerStyle) -> (f32, f32) {
     }
 }
 
-fn draw_container(out: &mut String, c: &ContainerShape) {
+fn draw_container(out: &mut Sink<'_>, c: &ContainerShape) {
     let r = c.rect;
     if !r.is_finite() {
         return;
@@ -617,12 +633,12 @@ fn edge_geometry(start: Point, end: Point) -> Option<(Point, [Point; 3])> {
     ))
 }
 
-fn draw_edge_line(out: &mut String, e: &EdgeShape) {
+fn draw_edge_line(out: &mut Sink<'_>, e: &EdgeShape) {
     arrow(out, e.start, e.end, e.dashed);
 }
 
 /// A line with an arrowhead at `end`, solid or dashed.
-fn arrow(out: &mut String, start: Point, end: Point, dashed: bool) {
+fn arrow(out: &mut Sink<'_>, start: Point, end: Point, dashed: bool) {
     let Some((base, [tip, left, right])) = edge_geometry(start, end) else {
         return;
     };
@@ -652,7 +668,7 @@ fn arrow(out: &mut String, start: Point, end: Point, dashed: bool) {
 /// The widest an edge label's box gets before its text is cut.
 const LABEL_MAX_WIDTH: f32 = 180.0;
 
-fn draw_edge_label(out: &mut String, e: &EdgeShape) {
+fn draw_edge_label(out: &mut Sink<'_>, e: &EdgeShape) {
     if e.label.trim().is_empty() || edge_geometry(e.start, e.end).is_none() {
         return;
     }
@@ -689,7 +705,7 @@ fn draw_edge_label(out: &mut String, e: &EdgeShape) {
     );
 }
 
-fn draw_card(out: &mut String, c: &CardShape) {
+fn draw_card(out: &mut Sink<'_>, c: &CardShape) {
     let r = c.rect;
     if !r.is_finite() || r.w <= 0.0 || r.h <= 0.0 {
         return;
@@ -779,7 +795,7 @@ fn draw_card(out: &mut String, c: &CardShape) {
     out.push_str("</g>\n");
 }
 
-fn draw_badge(out: &mut String, badge: Badge, at: Point) {
+fn draw_badge(out: &mut Sink<'_>, badge: Badge, at: Point) {
     let count = if badge.count > 99 {
         "99+".to_owned()
     } else {
@@ -801,7 +817,7 @@ fn draw_badge(out: &mut String, badge: Badge, at: Point) {
     );
 }
 
-fn legend(out: &mut String, catalog: &Catalog, content_bottom: f32, width: f32) {
+fn legend(out: &mut Sink<'_>, catalog: &Catalog, content_bottom: f32, width: f32) {
     let m = page::MARGIN;
     let top = content_bottom + 20.0;
     let _ = writeln!(
@@ -816,7 +832,7 @@ fn legend(out: &mut String, catalog: &Catalog, content_bottom: f32, width: f32) 
     let label_x = m;
     let entries_x = m + 104.0;
     let row = |i: f32| top + 26.0 + i * 28.0;
-    let heading = |out: &mut String, y: f32, text: &str| {
+    let heading = |out: &mut Sink<'_>, y: f32, text: &str| {
         let _ = writeln!(
             out,
             r#"<text x="{}" y="{}" font-size="10.5" font-weight="700" fill="{}" letter-spacing="0.6">{text}</text>"#,
@@ -825,7 +841,7 @@ fn legend(out: &mut String, catalog: &Catalog, content_bottom: f32, width: f32) 
             ink::MUTED
         );
     };
-    let entry_text = |out: &mut String, x: f32, y: f32, text: &str| {
+    let entry_text = |out: &mut Sink<'_>, x: f32, y: f32, text: &str| {
         let _ = writeln!(
             out,
             r#"<text x="{}" y="{}" font-size="12" fill="{}">{}</text>"#,

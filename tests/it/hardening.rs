@@ -352,3 +352,20 @@ fn a_reader_that_leaves_early_ends_the_command_quietly() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert!(output.status.success(), "{:?}", output.status);
 }
+
+/// Writes generated designs of 1,000, 10,000 and 100,000 components to
+/// `$PALISADE_GENERATED` (default: the temporary directory), for measuring the command line
+/// on large inputs (`/usr/bin/time -v palisade export ...`).
+#[test]
+#[ignore = "writes large files"]
+fn write_generated_designs() {
+    let dir = std::env::var_os("PALISADE_GENERATED").map_or_else(
+        || std::env::temp_dir().join("palisade-generated"),
+        Into::into,
+    );
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    for size in [1_000, 10_000, 100_000] {
+        let design = palisade::model::generate::design(size);
+        save(&dir, &format!("generated-{size}.ron"), &design);
+    }
+}
