@@ -298,11 +298,20 @@ impl Report {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Findings {
     pub items: Vec<Finding>,
-    /// Ids of the rules that apply to the design, ran, and are enabled.
-    pub applicable: Vec<&'static str>,
+    /// The rules that apply to the design, ran, and are enabled, with the severity each ran
+    /// at (the design's override, else its own); sorted by id.
+    pub applicable: Vec<(&'static str, Severity)>,
 }
 
 impl Findings {
+    /// The severity a rule ran at, or `None` when it did not apply or is disabled.
+    pub fn applies(&self, rule: &str) -> Option<Severity> {
+        self.applicable
+            .binary_search_by(|(id, _)| (*id).cmp(rule))
+            .ok()
+            .map(|i| self.applicable[i].1)
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|f| f.severity == severity).count()
     }
@@ -450,10 +459,10 @@ where
         if setting.is_some_and(|s| !s.enabled) || !context.in_scope(rule.meta.scope) {
             continue;
         }
-        findings.applicable.push(rule.meta.id);
         let severity = setting
             .and_then(|s| s.severity)
             .unwrap_or(rule.meta.severity);
+        findings.applicable.push((rule.meta.id, severity));
         runs.push((severity, rule));
     }
     runs.sort_by_key(|(severity, rule)| (*severity, rule.meta.id));

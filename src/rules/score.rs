@@ -5,7 +5,7 @@
 //! the applicable weight, as a whole percentage (100 when nothing applies). Disabled rules are
 //! not applicable; a severity override changes the weight.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use super::{Findings, registry};
 use crate::model::Severity;
@@ -57,11 +57,7 @@ pub fn weight(severity: Severity) -> u32 {
 
 /// Computes the score of an evaluation.
 pub fn score(findings: &Findings) -> Score {
-    let failing: BTreeMap<&str, Severity> = findings
-        .items
-        .iter()
-        .map(|f| (f.rule.id, f.severity))
-        .collect();
+    let failing: BTreeSet<&str> = findings.items.iter().map(|f| f.rule.id).collect();
     let mut coverage: Vec<Coverage> = SE_ITEMS
         .iter()
         .map(|&(code, title)| Coverage {
@@ -73,14 +69,12 @@ pub fn score(findings: &Findings) -> Score {
         .collect();
     let (mut total, mut passing) = (0u32, 0u32);
     for rule in registry::all() {
-        if !findings.applicable.contains(&rule.meta.id) {
+        // The severity the rule ran at: an override weighs a passing rule as much as a
+        // failing one.
+        let Some(severity) = findings.applies(rule.meta.id) else {
             continue;
-        }
-        let fails = failing.contains_key(rule.meta.id);
-        let severity = failing
-            .get(rule.meta.id)
-            .copied()
-            .unwrap_or(rule.meta.severity);
+        };
+        let fails = failing.contains(rule.meta.id);
         total += weight(severity);
         if !fails {
             passing += weight(severity);

@@ -167,7 +167,7 @@ fn check_invariants(design: &Design, findings: &Findings) -> Result<(), String> 
         if finding.message.trim().is_empty() {
             return Err(format!("{}: empty message", finding.fingerprint()));
         }
-        if !findings.applicable.contains(&finding.rule.id) {
+        if findings.applies(finding.rule.id) != Some(finding.severity) {
             return Err(format!("{}: rule not applicable", finding.fingerprint()));
         }
     }
@@ -450,13 +450,13 @@ fn a_disabled_rule_raises_nothing_and_stops_counting_in_the_score() {
     let mut design = template("before-hardening");
     let before = rules::evaluate(&design, catalog());
     assert!(before.items.iter().any(|f| f.rule.id == "NET-001"));
-    assert!(before.applicable.contains(&"NET-001"));
+    assert!(before.applies("NET-001").is_some());
     let score_before = score::score(&before);
 
     set_rule(&mut design, "NET-001", false, None);
     let after = rules::evaluate(&design, catalog());
     assert!(after.items.iter().all(|f| f.rule.id != "NET-001"));
-    assert!(!after.applicable.contains(&"NET-001"));
+    assert!(after.applies("NET-001").is_none());
     let others = |f: &Findings| -> Vec<String> {
         f.items
             .iter()
@@ -497,6 +497,37 @@ fn a_severity_override_changes_the_findings_severity_and_weight() {
 }
 
 #[test]
+fn a_severity_override_changes_a_passing_rules_weight_too() {
+    let design = template("before-hardening");
+    let findings = rules::evaluate(&design, catalog());
+    let failing: BTreeSet<&str> = findings.items.iter().map(|f| f.rule.id).collect();
+    let (passing_rule, severity) = findings
+        .applicable
+        .iter()
+        .copied()
+        .find(|(id, severity)| !failing.contains(id) && *severity != Severity::Critical)
+        .unwrap_or_else(|| panic!("no passing rule"));
+    let mut raised = design.clone();
+    set_rule(&mut raised, passing_rule, true, Some(Severity::Critical));
+    let raised_findings = rules::evaluate(&raised, catalog());
+    assert_eq!(
+        raised_findings.applies(passing_rule),
+        Some(Severity::Critical)
+    );
+    assert!(
+        raised_findings
+            .items
+            .iter()
+            .all(|f| f.rule.id != passing_rule)
+    );
+    // A passing rule that weighs more raises the share of weight that passes.
+    assert!(
+        score::score(&raised_findings).value > score::score(&findings).value,
+        "{passing_rule} raised from {severity:?} to critical"
+    );
+}
+
+#[test]
 fn a_design_with_everything_passing_scores_100() {
     let mut design = template("hub-spoke-azure-firewall");
     for (item, _) in rules::ATTESTATIONS {
@@ -527,7 +558,7 @@ fn coverage_counts_add_up() {
             let mapped: Vec<&str> = findings
                 .applicable
                 .iter()
-                .copied()
+                .map(|&(id, _)| id)
                 .filter(|id| registry::find(id).is_some_and(|r| r.meta.se.contains(&item.code)))
                 .collect();
             let passing = mapped.iter().filter(|id| !failing.contains(*id)).count();
@@ -542,13 +573,8 @@ fn coverage_counts_add_up() {
         }
         // The weighted score, recomputed from the rules' weights.
         let (mut total, mut passing) = (0u32, 0u32);
-        for id in &findings.applicable {
-            let rule = registry::find(id).unwrap_or_else(|| panic!("{id}"));
-            let severity = findings
-                .items
-                .iter()
-                .find(|f| f.rule.id == *id)
-                .map_or(rule.meta.severity, |f| f.severity);
+        for &(id, severity) in &findings.applicable {
+            assert!(registry::find(id).is_some(), "{id}");
             total += score::weight(severity);
             if !failing.contains(id) {
                 passing += score::weight(severity);
