@@ -107,8 +107,9 @@ fn main() {
         if size == 10_000 && wanted("slowest rules") {
             slowest_rules(&design, catalog);
         }
+        let reviewed = palisade::review::triage::review(&design, &findings, "2026-12-02");
         bench("scene build", size, || {
-            scene::build(&design, catalog, Some(&findings))
+            scene::build(&design, catalog, Some(&reviewed))
         });
         let text = persistence::to_string(&design, catalog).unwrap_or_default();
         bench("save to text", size, || {

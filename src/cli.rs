@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::{Catalog, Severity, catalog};
 use crate::persistence;
+use crate::review::triage::review;
 use crate::rules::{self, registry};
 
 #[derive(Parser, Debug)]
@@ -41,9 +42,16 @@ pub enum Command {
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
-        /// The lowest severity that fails the check.
+        /// The lowest severity that fails the check; only open findings count (no decision, or
+        /// an expired one).
         #[arg(long, value_enum, default_value_t = FailOn::High)]
         fail_on: FailOn,
+        /// Also list triaged findings, with their decisions (text output).
+        #[arg(long)]
+        show_triaged: bool,
+        /// The date decisions are judged on (`YYYY-MM-DD`); default: today (UTC).
+        #[arg(long)]
+        date: Option<String>,
     },
     /// Print the rule catalog.
     Rules {
@@ -173,7 +181,17 @@ fn run_command(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Ex
             files,
             format,
             fail_on,
-        } => check(&files, catalog, format, fail_on, out, err),
+            show_triaged,
+            date,
+        } => {
+            let options = CheckOptions {
+                format,
+                fail_on,
+                show_triaged,
+                today: date.unwrap_or_else(crate::export::today),
+            };
+            check(&files, catalog, &options, out, err)
+        }
         Command::Rules { format } => print_rules(format, out).map(|()| 0),
         Command::Export {
             file,
@@ -415,24 +433,50 @@ fn kinds(catalog: &Catalog, format: ListFormat, out: &mut dyn Write) -> std::io:
     }
 }
 
+/// How `palisade check` reports.
+struct CheckOptions {
+    format: CheckFormat,
+    fail_on: FailOn,
+    show_triaged: bool,
+    /// The date decisions are judged on.
+    today: String,
+}
+
 fn check(
     files: &[PathBuf],
     catalog: &Catalog,
-    format: CheckFormat,
-    fail_on: FailOn,
+    options: &CheckOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    if !crate::model::validate::is_date(&options.today) {
+        writeln!(
+            err,
+            "error: --date `{}` is not a date written YYYY-MM-DD",
+            crate::model::text::short(&options.today)
+        )?;
+        return Ok(2);
+    }
     let mut code = 0;
     let mut checked = Vec::new();
     for file in files {
         match persistence::load_path(file, catalog) {
             Ok(design) => {
                 let findings = rules::evaluate(&design, catalog);
-                if let Some(threshold) = fail_on.threshold()
-                    && findings.items.iter().any(|f| f.severity <= threshold)
+                let reviewed = review(&design, &findings, &options.today);
+                if let Some(threshold) = options.fail_on.threshold()
+                    && reviewed.open().any(|f| f.severity <= threshold)
                 {
                     code = code.max(1);
+                }
+                for (fingerprint, _) in &reviewed.stale {
+                    let shown = file.display().to_string();
+                    writeln!(
+                        err,
+                        "{}: warning: the decision on `{}` matches no finding; remove it",
+                        crate::model::text::inert(&shown),
+                        crate::model::text::short(fingerprint)
+                    )?;
                 }
                 checked.push((file.clone(), design, findings));
             }
@@ -444,7 +488,7 @@ fn check(
     }
     // The exit code stands even when the reader leaves early (`check ... | head` under
     // `pipefail` must still fail the build).
-    match write_check_report(format, &checked, out) {
+    match write_check_report(options, &checked, out) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
         Err(e) => Err(e),
         Ok(()) => Ok(code),
@@ -452,14 +496,16 @@ fn check(
 }
 
 fn write_check_report(
-    format: CheckFormat,
+    options: &CheckOptions,
     checked: &[(PathBuf, crate::model::Design, rules::Findings)],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    match format {
+    let today = options.today.as_str();
+    match options.format {
         CheckFormat::Text => {
             for (file, design, findings) in checked {
-                crate::export::text::findings(file, design, findings, out)?;
+                let reviewed = review(design, findings, today);
+                crate::export::text::findings(file, design, &reviewed, options.show_triaged, out)?;
             }
             Ok(())
         }
@@ -468,7 +514,7 @@ fn write_check_report(
                 .iter()
                 .map(|(file, design, findings)| (file.as_path(), design, findings))
                 .collect();
-            crate::export::json::write_document(out, &designs)
+            crate::export::json::write_document(out, &designs, today)
         }
         CheckFormat::Sarif => {
             // Code scanning resolves result locations against the repository: name files
@@ -485,7 +531,7 @@ fn write_check_report(
                 .zip(&shown)
                 .map(|((_, d, x), f)| (f.as_path(), d, x))
                 .collect();
-            crate::export::sarif::write(out, &runs)
+            crate::export::sarif::write(out, &runs, today)
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod export;
 pub mod model;
 pub mod persistence;
+pub mod review;
 pub mod rules;
 pub mod scene;
 pub mod templates;

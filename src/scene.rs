@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Catalog, ConnectionId, Design, Node, NodeId, Point, Rect, Severity, Value};
-use crate::rules::Findings;
+use crate::review::triage::Reviewed;
 
 /// An sRGB colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,11 +97,23 @@ pub struct CardShape {
     pub badge: Option<Badge>,
 }
 
-/// The finding marker on a card: the worst severity and how many findings.
+/// The finding marker on a card: how many findings are open and the worst of them; when every
+/// finding is triaged, `count` is 0 and the badge is drawn as a quiet check mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Badge {
+    /// The worst open finding's severity (or the worst triaged one's, when none is open).
     pub severity: Severity,
+    /// Open findings (no decision, or an expired one).
     pub count: usize,
+    /// Findings set aside by a decision in force.
+    pub triaged: usize,
+}
+
+impl Badge {
+    /// Whether every finding on the element is triaged.
+    pub fn all_triaged(&self) -> bool {
+        self.count == 0
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -134,18 +146,27 @@ pub struct Scene {
     pub bounds: Option<Rect>,
 }
 
-/// Builds the scene of a design with its findings' badges.
-pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Findings>) -> Scene {
+/// Builds the scene of a design with its findings' badges (counting open findings).
+pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>) -> Scene {
     let mut badges: BTreeMap<&NodeId, Badge> = BTreeMap::new();
-    if let Some(findings) = findings {
-        for finding in &findings.items {
-            if let crate::rules::Subject::Node(id) = &finding.subject {
-                let badge = badges.entry(id).or_insert(Badge {
-                    severity: finding.severity,
-                    count: 0,
-                });
-                badge.count += 1;
+    for (finding, state) in findings.iter().flat_map(|r| r.iter()) {
+        if let crate::rules::Subject::Node(id) = &finding.subject {
+            let badge = badges.entry(id).or_insert(Badge {
+                severity: finding.severity,
+                count: 0,
+                triaged: 0,
+            });
+            let open = state.is_open();
+            // Open findings decide the colour; triaged ones only until one is open.
+            if open && badge.count == 0 {
+                badge.severity = finding.severity;
+            } else if open || badge.count == 0 {
                 badge.severity = badge.severity.min(finding.severity);
+            }
+            if open {
+                badge.count += 1;
+            } else {
+                badge.triaged += 1;
             }
         }
     }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{Catalog, Design, Edit, ModelError};
 use crate::persistence::{self, LoadError, SaveError};
+use crate::review::triage::{Reviewed, review};
 use crate::rules::{self, Findings, Score};
 use crate::scene::{self, Scene};
 
@@ -32,7 +33,11 @@ impl Document {
     pub fn new(design: Design, catalog: &'static Catalog, path: Option<PathBuf>) -> Self {
         let findings = rules::evaluate(&design, catalog);
         let score = rules::score::score(&findings);
-        let scene = scene::build(&design, catalog, Some(&findings));
+        let scene = scene::build(
+            &design,
+            catalog,
+            Some(&review(&design, &findings, &crate::export::today())),
+        );
         Self {
             design,
             catalog,
@@ -172,7 +177,13 @@ impl Document {
         self.revision += 1;
         self.findings = rules::evaluate(&self.design, self.catalog);
         self.score = rules::score::score(&self.findings);
-        self.scene = scene::build(&self.design, self.catalog, Some(&self.findings));
+        let reviewed = review(&self.design, &self.findings, &crate::export::today());
+        self.scene = scene::build(&self.design, self.catalog, Some(&reviewed));
+    }
+
+    /// The findings with the design's decisions applied, as of today.
+    pub fn reviewed(&self) -> Reviewed<'_> {
+        review(&self.design, &self.findings, &crate::export::today())
     }
 
     /// Saves to `path` atomically and remembers it as the document's file.

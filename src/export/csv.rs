@@ -7,10 +7,12 @@ use super::escape;
 use super::json::{subject_name, subject_type};
 use super::sink::Sink;
 use crate::model::Design;
+use crate::model::Triage;
+use crate::review::triage::review;
 use crate::rules::Findings;
 
 /// The header row's column names, in order.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 19] = [
     "severity",
     "rule",
     "title",
@@ -25,17 +27,27 @@ pub const COLUMNS: [&str; 14] = [
     "remediation",
     "learn",
     "fingerprint",
+    "triage_status",
+    "triage_justification",
+    "triage_by",
+    "triage_date",
+    "triage_expires",
 ];
 
 /// Writes the findings as CSV text with a header row.
+/// `triage_status` is `open`, `expired` or the decision's status as of `today`.
 pub fn findings(
     design: &Design,
     findings: &Findings,
+    today: &str,
     writer: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut out = Sink::new(writer);
     push_row(&mut out, COLUMNS.iter().map(|c| (*c).to_owned()));
-    for f in &findings.items {
+    let reviewed = review(design, findings, today);
+    for (f, state) in reviewed.iter() {
+        let decision = state.decision();
+        let field = |read: fn(&Triage) -> String| decision.map(read).unwrap_or_default();
         push_row(
             &mut out,
             [
@@ -53,6 +65,11 @@ pub fn findings(
                 f.rule.remediation.to_owned(),
                 f.rule.learn.to_owned(),
                 f.fingerprint(),
+                state.as_str().to_owned(),
+                field(|t| t.justification.clone()),
+                field(|t| t.by.clone()),
+                field(|t| t.date.clone()),
+                field(|t| t.expires.clone().unwrap_or_default()),
             ],
         );
     }

@@ -151,9 +151,11 @@ pub fn export(
 ) -> Result<(), ExportError> {
     let svg_options = || super::svg::SvgOptions {
         title_date: options.date.clone(),
+        as_of: options.date.clone(),
         ..super::svg::SvgOptions::default()
     };
     let source = [(options.source.as_path(), design, findings)];
+    let as_of = options.date.clone().unwrap_or_else(today);
     match format {
         Format::Svg => {
             let mut sink = super::sink::Sink::new(out);
@@ -166,9 +168,9 @@ pub fn export(
         )?)?,
         Format::Html => super::html::report(design, catalog, findings, options, out)?,
         Format::Md => super::markdown::report(design, catalog, findings, options, out)?,
-        Format::Json => super::json::write_document(out, &source)?,
-        Format::Csv => super::csv::findings(design, findings, out)?,
-        Format::Sarif => super::sarif::write(out, &source)?,
+        Format::Json => super::json::write_document(out, &source, &as_of)?,
+        Format::Csv => super::csv::findings(design, findings, &as_of, out)?,
+        Format::Sarif => super::sarif::write(out, &source, &as_of)?,
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use super::report::{self, SCORE_NOTE};
 use super::sink::Sink;
 use super::svg::{self, FONT_FAMILY, SvgOptions, severity_label};
 use crate::model::{Catalog, Design, NodeId, Severity};
+use crate::review::triage::{Reviewed, State, review};
 use crate::rules::{Findings, RuleMeta, Subject, score};
 use crate::scene::severity_color;
 
@@ -78,6 +79,10 @@ td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .refs { font-size: 13px; color: var(--muted); margin: 0; }
 .refs b { color: var(--text); font-weight: 600; }
 .none { color: var(--muted); font-style: italic; }
+.triage { display: block; font-size: 13px; color: var(--muted); }
+.triage::before { content: "Triaged: "; font-weight: 700; }
+.triage.expired { color: #9a6700; }
+.triage.expired::before { content: ""; }
 .ref { font-weight: 600; background: var(--panel); border: 1px solid var(--rule); border-radius: 4px; padding: 0 4px; }
 ul.compact { margin: 0; padding-left: 18px; }
 footer { margin-top: 48px; padding-top: 16px; border-top: 1px solid var(--rule); font-size: 12.5px; color: var(--muted); }
@@ -211,6 +216,7 @@ pub fn report(
         findings,
         &SvgOptions {
             title_date: None,
+            as_of: options.date.clone(),
             title_block: false,
             legend: true,
         },
@@ -219,7 +225,9 @@ pub fn report(
     out.push_str("</figure></section>\n");
 
     coverage_table(&mut out, &score);
-    findings_by_severity(&mut out, design, findings);
+    let as_of = options.date.clone().unwrap_or_else(super::today);
+    let reviewed = review(design, findings, &as_of);
+    findings_by_severity(&mut out, design, &reviewed);
     findings_by_se(&mut out, design, findings);
     rule_settings(&mut out, design);
     inventory(&mut out, design, catalog, findings);
@@ -300,7 +308,8 @@ fn coverage_table(out: &mut Sink<'_>, score: &score::Score) {
     out.push_str("</tbody></table></section>\n");
 }
 
-fn findings_by_severity(out: &mut Sink<'_>, design: &Design, findings: &Findings) {
+fn findings_by_severity(out: &mut Sink<'_>, design: &Design, reviewed: &Reviewed<'_>) {
+    let findings = reviewed.findings;
     out.push_str("<section><h2>Findings</h2>\n");
     if findings.items.is_empty() {
         out.push_str(r#"<p class="none">No findings: every applicable rule passes.</p>"#);
@@ -315,7 +324,7 @@ fn findings_by_severity(out: &mut Sink<'_>, design: &Design, findings: &Findings
             plural(items.len())
         );
         for (rule, group) in report::by_rule(&items) {
-            rule_findings(out, design, severity, rule, &group);
+            rule_findings(out, design, reviewed, severity, rule, &group);
         }
     }
     out.push_str("</section>\n");
@@ -329,6 +338,7 @@ fn plural(count: usize) -> &'static str {
 fn rule_findings(
     out: &mut Sink<'_>,
     design: &Design,
+    reviewed: &Reviewed<'_>,
     severity: Severity,
     m: &RuleMeta,
     group: &[report::Indexed<'_>],
@@ -348,9 +358,20 @@ fn rule_findings(
             Subject::Node(_) => "Component",
             Subject::Connection(_) => "Connection",
         };
+        let triage = match reviewed.states[index] {
+            State::Open => String::new(),
+            State::Triaged(t) => format!(
+                r#" <span class="triage">{}</span>"#,
+                xml(&super::text::decision(t))
+            ),
+            State::Expired(t) => format!(
+                r#" <span class="triage expired">Open again, the decision expired: {}</span>"#,
+                xml(&super::text::decision(t))
+            ),
+        };
         let _ = writeln!(
             out,
-            r#"<li id="{}"><b>{subject_kind}: {}</b>. {}</li>"#,
+            r#"<li id="{}"><b>{subject_kind}: {}</b>. {}{triage}</li>"#,
             report::anchor(index),
             xml(&subject_name(design, &f.subject)),
             rich(&f.message)

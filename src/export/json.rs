@@ -3,7 +3,9 @@
 //! Schema `palisade-findings/1`: `{ schema, designs: [ { file, name, score, coverage: [...],
 //! counts: {critical, high, medium, low, info}, findings: [ { fingerprint, rule, title,
 //! severity, se, mcsb, stride, subject: {type, id, name}, related, message, remediation,
-//! learn } ] } ] }`. Fields are only ever added within a schema version; keys are written in
+//! learn, triage? } ], stale_triage?, triaged? } ] }`; `triage` is `{ status, justification, by,
+//! date, expires?, state }` where a decision exists. Fields are only ever added within a schema
+//! version; keys are written in
 //! alphabetical order (structs below declare their fields so).
 //!
 //! Reports are written as they are serialised, never built as a tree first: a design of
@@ -18,7 +20,8 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Value as Json, json};
 
 use crate::model::text::Clipped;
-use crate::model::{Design, Severity, Value};
+use crate::model::{Design, Severity, Triage, Value};
+use crate::review::triage::{Reviewed, State, review};
 use crate::rules::context::LABEL_LIMIT;
 use crate::rules::{Finding, Findings, Subject, score};
 
@@ -74,10 +77,12 @@ pub fn write_pretty(out: &mut dyn Write, value: &impl Serialize) -> io::Result<(
     out.write_all(b"\n")
 }
 
-/// The whole `palisade-findings/1` document for the designs given.
+/// The whole `palisade-findings/1` document for the designs given, with decisions judged as of
+/// `today`.
 pub fn write_document(
     out: &mut dyn Write,
     designs: &[(&Path, &Design, &Findings)],
+    today: &str,
 ) -> io::Result<()> {
     #[derive(Serialize)]
     struct Document<'a> {
@@ -89,7 +94,7 @@ pub fn write_document(
         .map(|&(file, design, findings)| Report {
             file,
             design,
-            findings,
+            reviewed: review(design, findings, today),
         })
         .collect();
     write_pretty(
@@ -105,7 +110,7 @@ pub fn write_document(
 struct Report<'a> {
     file: &'a Path,
     design: &'a Design,
-    findings: &'a Findings,
+    reviewed: Reviewed<'a>,
 }
 
 impl Serialize for Report<'_> {
@@ -117,10 +122,11 @@ impl Serialize for Report<'_> {
             se: &'a str,
             title: &'a str,
         }
-        let score = score::score(self.findings);
+        let findings = self.reviewed.findings;
+        let score = score::score(findings);
         let counts: std::collections::BTreeMap<&str, usize> = Severity::ALL
             .iter()
-            .map(|s| (s.as_str(), self.findings.count(*s)))
+            .map(|s| (s.as_str(), findings.count(*s)))
             .collect();
         let coverage: Vec<Coverage<'_>> = score
             .coverage
@@ -132,7 +138,7 @@ impl Serialize for Report<'_> {
                 title: c.title,
             })
             .collect();
-        let mut map = serializer.serialize_map(Some(6))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("counts", &counts)?;
         map.serialize_entry("coverage", &coverage)?;
         map.serialize_entry("file", &self.file.display().to_string())?;
@@ -140,11 +146,28 @@ impl Serialize for Report<'_> {
             "findings",
             &Items {
                 design: self.design,
-                findings: self.findings,
+                reviewed: &self.reviewed,
             },
         )?;
         map.serialize_entry("name", &self.design.meta.name)?;
         map.serialize_entry("score", &score.value)?;
+        // Decisions that match no finding, so they can be removed.
+        if !self.reviewed.stale.is_empty() {
+            let stale: Vec<StaleJson<'_>> = self
+                .reviewed
+                .stale
+                .iter()
+                .map(|&(fingerprint, triage)| StaleJson {
+                    decision: TriageJson::new(triage, "stale"),
+                    fingerprint,
+                })
+                .collect();
+            map.serialize_entry("stale_triage", &stale)?;
+        }
+        let triaged = self.reviewed.triaged_count();
+        if triaged > 0 {
+            map.serialize_entry("triaged", &triaged)?;
+        }
         map.end()
     }
 }
@@ -152,18 +175,58 @@ impl Serialize for Report<'_> {
 /// The findings, serialised one at a time.
 struct Items<'a> {
     design: &'a Design,
-    findings: &'a Findings,
+    reviewed: &'a Reviewed<'a>,
 }
 
 impl Serialize for Items<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(
-            self.findings
-                .items
+            self.reviewed
                 .iter()
-                .map(|f| FindingJson::new(self.design, f)),
+                .map(|(f, state)| FindingJson::new(self.design, f, state)),
         )
     }
+}
+
+/// A decision as reports carry it; `state` is `in_force`, `expired` or `stale`.
+#[derive(Serialize)]
+pub struct TriageJson<'a> {
+    by: &'a str,
+    date: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<&'a str>,
+    justification: &'a str,
+    state: &'static str,
+    status: &'static str,
+}
+
+impl<'a> TriageJson<'a> {
+    pub fn new(t: &'a Triage, state: &'static str) -> Self {
+        Self {
+            by: &t.by,
+            date: &t.date,
+            expires: t.expires.as_deref(),
+            justification: &t.justification,
+            state,
+            status: t.status.as_str(),
+        }
+    }
+
+    /// The decision behind a finding's state, if it has one.
+    pub fn of(state: State<'a>) -> Option<Self> {
+        match state {
+            State::Open => None,
+            State::Triaged(t) => Some(Self::new(t, "in_force")),
+            State::Expired(t) => Some(Self::new(t, "expired")),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StaleJson<'a> {
+    #[serde(flatten)]
+    decision: TriageJson<'a>,
+    fingerprint: &'a str,
 }
 
 #[derive(Serialize)]
@@ -181,6 +244,9 @@ struct FindingJson<'a> {
     stride: &'static str,
     subject: SubjectJson<'a>,
     title: &'static str,
+    /// Present when the finding has a decision (in force or expired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    triage: Option<TriageJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -192,7 +258,7 @@ struct SubjectJson<'a> {
 }
 
 impl<'a> FindingJson<'a> {
-    fn new(design: &'a Design, f: &'a Finding) -> Self {
+    fn new(design: &'a Design, f: &'a Finding, state: State<'a>) -> Self {
         Self {
             fingerprint: f.fingerprint(),
             learn: f.rule.learn,
@@ -211,6 +277,7 @@ impl<'a> FindingJson<'a> {
                 kind: subject_type(&f.subject),
             },
             title: f.rule.title,
+            triage: TriageJson::of(state),
         }
     }
 }

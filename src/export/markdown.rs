@@ -13,6 +13,7 @@ use super::report::{self, SCORE_NOTE};
 use super::sink::Sink;
 use super::svg::severity_label;
 use crate::model::{Catalog, Design};
+use crate::review::triage::{State, review};
 use crate::rules::{Findings, score};
 
 /// The report as Markdown text.
@@ -26,6 +27,8 @@ pub fn report(
     let mut out = Sink::new(writer);
     let meta = &design.meta;
     let score = score::score(findings);
+    let as_of = options.date.clone().unwrap_or_else(super::today);
+    let reviewed = review(design, findings, &as_of);
     let title = if meta.name.trim().is_empty() {
         "Untitled design".to_owned()
     } else {
@@ -85,10 +88,18 @@ pub fn report(
         let _ = writeln!(out, "### {} ({})\n", severity_label(severity), items.len());
         for (m, group) in report::by_rule(&items) {
             let _ = writeln!(out, "#### {} ({})\n", m.title, m.id);
-            for (_, f) in group {
+            for (index, f) in group {
+                let triage = match reviewed.states[index] {
+                    State::Open => String::new(),
+                    State::Triaged(t) => format!(" *Triaged: {}*", md(&super::text::decision(t))),
+                    State::Expired(t) => format!(
+                        " *Open again, the decision expired: {}*",
+                        md(&super::text::decision(t))
+                    ),
+                };
                 let _ = writeln!(
                     out,
-                    "- **{}**: {}",
+                    "- **{}**: {}{triage}",
                     md(&subject_name(design, &f.subject)),
                     md(&f.message)
                 );

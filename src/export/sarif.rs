@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use crate::model::{Design, Severity};
+use crate::review::triage::{State, review};
 use crate::rules::{Finding, Findings, registry};
 
 fn level(severity: Severity) -> &'static str {
@@ -55,8 +56,14 @@ fn rules() -> Vec<Json> {
         .collect()
 }
 
-/// Writes one SARIF log with a run holding the findings of every checked design.
-pub fn write(out: &mut dyn Write, designs: &[(&Path, &Design, &Findings)]) -> io::Result<()> {
+/// Writes one SARIF log with a run holding the findings of every checked design. A finding
+/// with a decision in force (as of `today`) carries it as a suppression, so code scanning shows
+/// it as dismissed, with the justification.
+pub fn write(
+    out: &mut dyn Write,
+    designs: &[(&Path, &Design, &Findings)],
+    today: &str,
+) -> io::Result<()> {
     #[derive(Serialize)]
     struct Log<'a> {
         #[serde(rename = "$schema")]
@@ -78,7 +85,7 @@ pub fn write(out: &mut dyn Write, designs: &[(&Path, &Design, &Findings)]) -> io
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
-            results: Results(designs),
+            results: Results { designs, today },
             tool,
         }],
         version: "2.1.0",
@@ -87,13 +94,18 @@ pub fn write(out: &mut dyn Write, designs: &[(&Path, &Design, &Findings)]) -> io
 }
 
 /// Every design's findings as SARIF results, serialised one at a time.
-struct Results<'a>(&'a [(&'a Path, &'a Design, &'a Findings)]);
+struct Results<'a> {
+    designs: &'a [(&'a Path, &'a Design, &'a Findings)],
+    today: &'a str,
+}
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().flat_map(|&(file, design, findings)| {
+        serializer.collect_seq(self.designs.iter().flat_map(|&(file, design, findings)| {
             let uri = file.to_string_lossy().replace('\\', "/");
-            findings.items.iter().map(move |f| result(&uri, design, f))
+            let reviewed = review(design, findings, self.today);
+            (0..findings.items.len())
+                .map(move |i| result(&uri, design, &findings.items[i], reviewed.states[i]))
         }))
     }
 }
@@ -106,8 +118,8 @@ fn rule_index(id: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn result(uri: &str, design: &Design, f: &Finding) -> Json {
-    json!({
+fn result(uri: &str, design: &Design, f: &Finding, state: State<'_>) -> Json {
+    let mut result = json!({
         "ruleId": f.rule.id,
         "ruleIndex": rule_index(f.rule.id),
         "level": level(f.severity),
@@ -118,5 +130,23 @@ fn result(uri: &str, design: &Design, f: &Finding) -> Json {
         }],
         "partialFingerprints": { "palisadeFinding/v1": f.fingerprint() },
         "properties": { "severity": f.severity.as_str() },
-    })
+    });
+    if state.decision().is_some() {
+        result["properties"]["triage"] = json!(state.as_str());
+    }
+    if let State::Triaged(t) = state {
+        // Decisions live in the design file that was analysed: in source, and accepted.
+        result["suppressions"] = json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": format!("{}: {}", t.status.label(), t.justification.trim()),
+            "properties": {
+                "status": t.status.as_str(),
+                "by": t.by,
+                "date": t.date,
+                "expires": t.expires,
+            },
+        }]);
+    }
+    result
 }

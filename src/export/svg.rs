@@ -25,6 +25,8 @@ pub const FONT_FAMILY: &str = "Inter, 'Segoe UI', 'Helvetica Neue', Arial, sans-
 pub struct SvgOptions {
     /// The date shown in the title block (`2026-11-29`); passed in so output is reproducible.
     pub title_date: Option<String>,
+    /// The date decisions on findings are judged on (expiry); `None`: today.
+    pub as_of: Option<String>,
     /// Design name, date, score and counts above the diagram.
     pub title_block: bool,
     /// Severity, connection and boundary keys below the diagram.
@@ -35,6 +37,7 @@ impl Default for SvgOptions {
     fn default() -> Self {
         Self {
             title_date: None,
+            as_of: None,
             title_block: true,
             legend: true,
         }
@@ -232,7 +235,9 @@ pub fn write_diagram(
     options: &SvgOptions,
     out: &mut Sink<'_>,
 ) {
-    let scene = scene::build(design, catalog, Some(findings));
+    let today = options.as_of.clone().unwrap_or_else(super::today);
+    let reviewed = crate::review::triage::review(design, findings, &today);
+    let scene = scene::build(design, catalog, Some(&reviewed));
     let content = scene
         .bounds
         .filter(|b| b.is_finite())
@@ -795,7 +800,29 @@ fn draw_card(out: &mut Sink<'_>, c: &CardShape) {
     out.push_str("</g>\n");
 }
 
+/// Grey of the check mark that stands for "every finding here is triaged".
+const TRIAGED_GREY: &str = "#8c959f";
+
 fn draw_badge(out: &mut Sink<'_>, badge: Badge, at: Point) {
+    if badge.all_triaged() {
+        let plural = if badge.triaged == 1 { "" } else { "s" };
+        let (x, y) = (at.x, at.y);
+        let _ = writeln!(
+            out,
+            r##"<g><title>{} finding{plural}, all triaged</title><circle cx="{}" cy="{}" r="{}" fill="#ffffff" stroke="{TRIAGED_GREY}" stroke-width="2"/><path d="M{} {} L{} {} L{} {}" fill="none" stroke="{TRIAGED_GREY}" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></g>"##,
+            badge.triaged,
+            n(x),
+            n(y),
+            n(metrics::BADGE_RADIUS),
+            n(x - 4.5),
+            n(y + 0.5),
+            n(x - 1.2),
+            n(y + 3.8),
+            n(x + 4.8),
+            n(y - 3.2),
+        );
+        return;
+    }
     let count = if badge.count > 99 {
         "99+".to_owned()
     } else {

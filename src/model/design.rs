@@ -90,6 +90,62 @@ pub struct RuleSetting {
     pub reason: String,
 }
 
+/// A reviewer's decision on one finding, kept in the design under the finding's fingerprint
+/// (`rule@subject`), so it survives moves, renames and reloads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Triage {
+    pub status: TriageStatus,
+    /// Why: required, and shown wherever the finding is.
+    pub justification: String,
+    /// Who decided.
+    pub by: String,
+    /// When, as `YYYY-MM-DD`.
+    pub date: String,
+    /// The last day the decision holds (`YYYY-MM-DD`); after it the finding is open again.
+    pub expires: Option<String>,
+}
+
+/// What a reviewer decided about a finding. A finding without a decision is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TriageStatus {
+    /// The risk is known and accepted, for the time given.
+    AcceptedRisk,
+    /// A control outside the design answers it (a policy, a process, another system).
+    MitigatedElsewhere,
+    /// The finding does not hold for this design.
+    FalsePositive,
+}
+
+impl TriageStatus {
+    pub const ALL: [Self; 3] = [
+        Self::AcceptedRisk,
+        Self::MitigatedElsewhere,
+        Self::FalsePositive,
+    ];
+
+    /// The id written in files and machine-readable reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AcceptedRisk => "accepted_risk",
+            Self::MitigatedElsewhere => "mitigated_elsewhere",
+            Self::FalsePositive => "false_positive",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == id)
+    }
+
+    /// In words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AcceptedRisk => "Accepted risk",
+            Self::MitigatedElsewhere => "Mitigated outside the design",
+            Self::FalsePositive => "False positive",
+        }
+    }
+}
+
 /// A process recommendation the design owner confirms (threat model, testing, incident response).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Attestation {
@@ -110,6 +166,8 @@ pub struct Metadata {
     pub source: String,
     pub attestations: BTreeMap<String, Attestation>,
     pub rule_settings: BTreeMap<String, RuleSetting>,
+    /// Decisions on findings, by fingerprint.
+    pub triage: BTreeMap<String, Triage>,
 }
 
 /// Why an edit or a query cannot be applied.

@@ -4,7 +4,9 @@
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
-use super::design::{Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting};
+use super::design::{
+    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, Triage,
+};
 use super::geometry::Rect;
 use super::ids::{ConnectionId, NodeId};
 use super::value::Value;
@@ -62,6 +64,11 @@ pub enum Edit {
     SetAttestation {
         item: String,
         attestation: Option<Attestation>,
+    },
+    /// Records (or, with `None`, withdraws) the decision on a finding.
+    SetTriage {
+        fingerprint: String,
+        triage: Option<Triage>,
     },
     /// Several edits applied as one step (and undone as one).
     Batch(Vec<Edit>),
@@ -155,6 +162,16 @@ impl Edit {
                 Self::SetAttestation {
                     item,
                     attestation: old,
+                }
+            }
+            Self::SetTriage {
+                fingerprint,
+                triage,
+            } => {
+                let old = set_or_clear(&mut design.meta.triage, fingerprint.clone(), triage);
+                Self::SetTriage {
+                    fingerprint,
+                    triage: old,
                 }
             }
             Self::Batch(edits) => {

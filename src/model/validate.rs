@@ -2,7 +2,7 @@
 //! The loader refuses designs with errors; the editor uses the same checks before an edit.
 
 use super::catalog::Catalog;
-use super::design::{Connection, Design, Node};
+use super::design::{Connection, Design, Node, Triage};
 use super::text::short;
 
 /// One thing wrong with a design, with the element it concerns.
@@ -32,8 +32,65 @@ pub fn problems(design: &Design, catalog: &Catalog) -> Vec<Problem> {
     for connection in design.connections() {
         connection_problems(catalog, connection, &mut out);
     }
+    for (fingerprint, triage) in &design.meta.triage {
+        triage_problems(fingerprint, triage, &mut out);
+    }
     out.sort();
     out
+}
+
+/// Whether text is a calendar date written `YYYY-MM-DD`.
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes[range.clone()].iter().all(u8::is_ascii_digit) && text[range].parse::<u32>().is_ok()
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+        return false;
+    }
+    let month: u32 = text[5..7].parse().unwrap_or(0);
+    let day: u32 = text[8..10].parse().unwrap_or(0);
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+fn triage_problems(fingerprint: &str, triage: &Triage, out: &mut Vec<Problem>) {
+    let problem = |message: String| Problem {
+        subject: String::new(),
+        message: format!("triage of `{}`: {message}", short(fingerprint)),
+    };
+    let well_formed = fingerprint
+        .split_once('@')
+        .is_some_and(|(rule, subject)| !rule.is_empty() && !subject.is_empty());
+    if !well_formed {
+        out.push(problem(
+            "a finding is named `RULE@subject`, as reports print its fingerprint".to_owned(),
+        ));
+    }
+    if triage.justification.trim().is_empty() {
+        out.push(problem("a decision needs a justification".to_owned()));
+    }
+    if !is_date(&triage.date) {
+        out.push(problem(format!(
+            "date `{}` is not a date written YYYY-MM-DD",
+            short(&triage.date)
+        )));
+    }
+    if let Some(expires) = &triage.expires {
+        if !is_date(expires) {
+            out.push(problem(format!(
+                "expiry `{}` is not a date written YYYY-MM-DD",
+                short(expires)
+            )));
+        } else if is_date(&triage.date) && expires.as_str() < triage.date.as_str() {
+            out.push(problem(format!(
+                "it expires ({expires}) before it was decided ({})",
+                triage.date
+            )));
+        }
+    }
 }
 
 fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<Problem>) {

@@ -14,11 +14,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::validate::{self, Problem};
 use crate::model::{
     Attestation, Catalog, Connection, ConnectionId, Design, Edit, Metadata, Node, NodeId, Rect,
-    RuleSetting, Severity, Value,
+    RuleSetting, Severity, Triage, TriageStatus, Value,
 };
 
-/// The format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes. Version 2 added `meta.triage`; version 1 files read
+/// as they are (they have no decisions) and are written as version 2.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Files larger than this are refused before parsing (a generated design of 10,000 components
 /// is 6.5 MB, of 100,000 components 66 MB).
@@ -82,7 +83,7 @@ pub enum SaveError {
     Serialise(#[from] ron::Error),
 }
 
-// ---- file types (format version 1) --------------------------------------------------------------
+// ---- file types (format version 2; version 1 is the same without `meta.triage`) ---------------
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,6 +114,50 @@ struct MetaV1 {
     attestations: BTreeMap<String, AttestationV1>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     rule_settings: BTreeMap<String, RuleSettingV1>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    triage: BTreeMap<String, TriageV2>,
+}
+
+/// A decision on a finding: `(status: accepted_risk, justification: "...", by: "...",
+/// date: "2026-12-02", expires: Some("2027-03-31"))`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriageV2 {
+    status: TriageStatusV2,
+    justification: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    by: String,
+    date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum TriageStatusV2 {
+    AcceptedRisk,
+    MitigatedElsewhere,
+    FalsePositive,
+}
+
+impl From<TriageStatusV2> for TriageStatus {
+    fn from(status: TriageStatusV2) -> Self {
+        match status {
+            TriageStatusV2::AcceptedRisk => Self::AcceptedRisk,
+            TriageStatusV2::MitigatedElsewhere => Self::MitigatedElsewhere,
+            TriageStatusV2::FalsePositive => Self::FalsePositive,
+        }
+    }
+}
+
+impl From<TriageStatus> for TriageStatusV2 {
+    fn from(status: TriageStatus) -> Self {
+        match status {
+            TriageStatus::AcceptedRisk => Self::AcceptedRisk,
+            TriageStatus::MitigatedElsewhere => Self::MitigatedElsewhere,
+            TriageStatus::FalsePositive => Self::FalsePositive,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -270,7 +315,7 @@ pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
         .map_err(syntax)?;
     let file = match (probe.format_version, probe.version) {
         (Some(v), _) if v > FORMAT_VERSION => return Err(LoadError::TooNew { found: v }),
-        (Some(FORMAT_VERSION), _) => ron::from_str::<FileV1>(text).map_err(syntax)?,
+        (Some(1 | FORMAT_VERSION), _) => ron::from_str::<FileV1>(text).map_err(syntax)?,
         (None, Some(0)) => migrate::from_v0(text, catalog).map_err(syntax)?,
         (found, _) => {
             return Err(LoadError::Syntax {
@@ -320,6 +365,23 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                         enabled: s.enabled,
                         severity: s.severity,
                         reason: s.reason,
+                    },
+                )
+            })
+            .collect(),
+        triage: file
+            .meta
+            .triage
+            .into_iter()
+            .map(|(k, t)| {
+                (
+                    k,
+                    Triage {
+                        status: t.status.into(),
+                        justification: t.justification,
+                        by: t.by,
+                        date: t.date,
+                        expires: t.expires,
                     },
                 )
             })
@@ -513,6 +575,22 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
                             enabled: s.enabled,
                             severity: s.severity,
                             reason: s.reason.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            triage: meta
+                .triage
+                .iter()
+                .map(|(k, t)| {
+                    (
+                        k.clone(),
+                        TriageV2 {
+                            status: t.status.into(),
+                            justification: t.justification.clone(),
+                            by: t.by.clone(),
+                            date: t.date.clone(),
+                            expires: t.expires.clone(),
                         },
                     )
                 })

@@ -1145,6 +1145,21 @@ fn paint_card(
 
 fn paint_badge(painter: &egui::Painter, center: Pos2, badge: crate::scene::Badge, zoom: f32) {
     let radius = metrics::BADGE_RADIUS * zoom.clamp(0.7, 1.6);
+    if badge.all_triaged() {
+        // Every finding here is triaged: a quiet check mark instead of a count.
+        let grey = Color32::from_rgb(0x8c, 0x95, 0x9f);
+        painter.circle(center, radius, Color32::WHITE, Stroke::new(1.5, grey));
+        let r = radius * 0.5;
+        painter.line(
+            vec![
+                center + egui::vec2(-r, 0.1 * r),
+                center + egui::vec2(-0.25 * r, 0.8 * r),
+                center + egui::vec2(r, -0.7 * r),
+            ],
+            Stroke::new(radius * 0.22, grey),
+        );
+        return;
+    }
     painter.circle(
         center,
         radius,

@@ -77,7 +77,9 @@ impl GalleryState {
                     .map(|s| (*s, findings.count(*s)))
                     .filter(|(_, n)| *n > 0)
                     .collect();
-                let scene = scene::build(&design, catalog, Some(&findings));
+                let reviewed =
+                    crate::review::triage::review(&design, &findings, &crate::export::today());
+                let scene = scene::build(&design, catalog, Some(&reviewed));
                 entries.push(GalleryEntry {
                     design,
                     scene,

@@ -193,7 +193,8 @@ fn every_format_gives_the_same_bytes_twice() {
 fn the_svg_is_built_from_the_scene() {
     let design = fixture();
     let findings = rules::evaluate(&design, catalog());
-    let scene = palisade::scene::build(&design, catalog(), Some(&findings));
+    let reviewed = palisade::review::triage::review(&design, &findings, "2026-12-02");
+    let scene = palisade::scene::build(&design, catalog(), Some(&reviewed));
     let svg = svg::diagram(&design, catalog(), &findings, &svg::SvgOptions::default());
     let doc = roxmltree::Document::parse(&svg);
     assert!(doc.is_ok(), "{doc:?}");

@@ -6,6 +6,7 @@ mod export;
 mod gui;
 mod hardening;
 mod persistence;
+mod review;
 mod rules;
 mod templates;
 mod tidy;

@@ -8,6 +8,7 @@ const CORE_MODULES: &[&str] = &[
     "persistence",
     "templates",
     "export",
+    "review",
     "scene.rs",
     "cli.rs",
 ];

@@ -1,0 +1,340 @@
+//! Triage: decisions per finding that survive edits, expire, go stale, and reach CI and SARIF.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use palisade::model::{Design, Edit, Rect, Severity, Triage, TriageStatus};
+use palisade::persistence;
+use palisade::review::triage::{State, review};
+use palisade::rules::{self, Subject};
+
+use crate::catalog;
+use crate::cli::palisade;
+
+fn weak_design() -> Design {
+    palisade::templates::find("before-hardening")
+        .unwrap_or_else(|| panic!("no demo template"))
+        .load(catalog())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn decision(status: TriageStatus, why: &str, expires: Option<&str>) -> Triage {
+    Triage {
+        status,
+        justification: why.to_owned(),
+        by: "Dana Reviewer".to_owned(),
+        date: "2026-12-01".to_owned(),
+        expires: expires.map(str::to_owned),
+    }
+}
+
+fn triage(design: &mut Design, fingerprint: &str, triage: Triage) {
+    Edit::SetTriage {
+        fingerprint: fingerprint.to_owned(),
+        triage: Some(triage),
+    }
+    .apply(design)
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().unwrap_or_else(|| panic!("path is not UTF-8"))
+}
+
+/// The demo's findings at or above high, on nodes (so moving and renaming them matters).
+fn high_node_findings(design: &Design) -> Vec<(String, String)> {
+    rules::evaluate(design, catalog())
+        .items
+        .iter()
+        .filter(|f| f.severity <= Severity::High)
+        .filter_map(|f| match &f.subject {
+            Subject::Node(id) => Some((f.fingerprint(), id.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_reviewer_triages_findings_and_ci_passes_only_when_every_high_one_is_decided() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("weak.ron");
+    let mut design = weak_design();
+    let high = high_node_findings(&design);
+    assert!(high.len() >= 3, "{high:?}");
+    triage(
+        &mut design,
+        &high[0].0,
+        decision(
+            TriageStatus::AcceptedRisk,
+            "Internal pilot only",
+            Some("2027-01-31"),
+        ),
+    );
+    triage(
+        &mut design,
+        &high[1].0,
+        decision(
+            TriageStatus::AcceptedRisk,
+            "Replaced in Q1",
+            Some("2027-03-31"),
+        ),
+    );
+    triage(
+        &mut design,
+        &high[2].0,
+        decision(
+            TriageStatus::FalsePositive,
+            "Traffic is TLS end to end",
+            None,
+        ),
+    );
+    persistence::save_path(&design, catalog(), &path).unwrap_or_else(|e| panic!("{e}"));
+
+    // Three decided; the rest of the high findings still fail the check.
+    let today = ["--date", "2026-12-02"];
+    let (code, out, err) = palisade(&[&["check", arg(&path)][..], &today].concat());
+    assert_eq!(code, ExitCode::from(1), "{err}");
+    assert!(
+        out.contains("3 triaged (--show-triaged lists them)"),
+        "{out}"
+    );
+    for (fingerprint, _) in &high[..3] {
+        let rule = fingerprint.split('@').next().unwrap_or_default();
+        let listed = out
+            .lines()
+            .filter(|l| l.contains(&format!("[{rule}]")))
+            .count();
+        let same_rule = high
+            .iter()
+            .filter(|(f, _)| f.starts_with(&format!("{rule}@")))
+            .count();
+        let decided = high[..3]
+            .iter()
+            .filter(|(f, _)| f.starts_with(&format!("{rule}@")))
+            .count();
+        assert_eq!(listed, same_rule - decided, "{rule}:\n{out}");
+    }
+    let (_, shown, _) = palisade(&[&["check", "--show-triaged", arg(&path)][..], &today].concat());
+    assert!(shown.contains("= triaged: accepted risk by Dana Reviewer on 2026-12-01, until 2027-01-31: Internal pilot only"), "{shown}");
+
+    // SARIF: the three as suppressed, with their justifications.
+    let (_, sarif, _) =
+        palisade(&[&["check", "--format", "sarif", arg(&path)][..], &today].concat());
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap_or_else(|e| panic!("{e}"));
+    let suppressed: Vec<&serde_json::Value> = log["runs"][0]["results"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter(|r| r.get("suppressions").is_some())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(suppressed.len(), 3);
+    let justifications: Vec<&str> = suppressed
+        .iter()
+        .filter_map(|r| r["suppressions"][0]["justification"].as_str())
+        .collect();
+    assert!(
+        justifications.contains(&"False positive: Traffic is TLS end to end"),
+        "{justifications:?}"
+    );
+    assert!(
+        suppressed
+            .iter()
+            .all(|r| r["suppressions"][0]["kind"] == "inSource")
+    );
+
+    // Triage every high finding (on connections too): the check passes at --fail-on high.
+    let rest: Vec<String> = rules::evaluate(&design, catalog())
+        .items
+        .iter()
+        .filter(|f| f.severity <= Severity::High)
+        .map(|f| f.fingerprint())
+        .filter(|f| !design.meta.triage.contains_key(f))
+        .collect();
+    for fingerprint in &rest {
+        triage(
+            &mut design,
+            fingerprint,
+            decision(
+                TriageStatus::MitigatedElsewhere,
+                "Azure Policy denies it",
+                None,
+            ),
+        );
+    }
+    persistence::save_path(&design, catalog(), &path).unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) =
+        palisade(&[&["check", "--fail-on", "high", arg(&path)][..], &today].concat());
+    assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
+    let (code, _, _) =
+        palisade(&[&["check", "--fail-on", "medium", arg(&path)][..], &today].concat());
+    assert_eq!(code, ExitCode::from(1), "medium findings are still open");
+
+    // Moved and renamed, the decisions still apply.
+    let ids: Vec<_> = design.nodes().map(|n| (n.id.clone(), n.rect)).collect();
+    for (id, rect) in ids {
+        let moved = Rect::new(rect.x + 40.0, rect.y + 30.0, rect.w, rect.h);
+        Edit::SetRect {
+            node: id.clone(),
+            rect: moved,
+        }
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+        Edit::Rename {
+            node: id,
+            name: "Renamed".to_owned(),
+        }
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    persistence::save_path(&design, catalog(), &path).unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, err) = palisade(&[&["check", arg(&path)][..], &today].concat());
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+
+    // After the first expiry date, that finding is open again and says so.
+    let (code, out, _) = palisade(&["check", arg(&path), "--date", "2027-02-01"]);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(
+        out.contains("= open again, the decision expired: accepted risk"),
+        "{out}"
+    );
+    assert_eq!(out.matches("the decision expired").count(), 1, "{out}");
+}
+
+#[test]
+fn a_decision_whose_finding_is_gone_is_reported_as_stale() {
+    let mut design = weak_design();
+    triage(
+        &mut design,
+        "NET-001@no-such-node",
+        decision(TriageStatus::FalsePositive, "Old", None),
+    );
+    let findings = rules::evaluate(&design, catalog());
+    let reviewed = review(&design, &findings, "2026-12-02");
+    assert_eq!(
+        reviewed.stale.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+        ["NET-001@no-such-node"]
+    );
+    assert!(reviewed.states.iter().all(|s| *s == State::Open));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("stale.ron");
+    persistence::save_path(&design, catalog(), &path).unwrap_or_else(|e| panic!("{e}"));
+    let (_, _, err) = palisade(&["check", arg(&path)]);
+    assert!(
+        err.contains("warning: the decision on `NET-001@no-such-node` matches no finding"),
+        "{err}"
+    );
+    let (_, json, _) = palisade(&["check", "--format", "json", arg(&path)]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        doc["designs"][0]["stale_triage"][0]["fingerprint"],
+        "NET-001@no-such-node"
+    );
+}
+
+#[test]
+fn decisions_round_trip_and_version_1_files_migrate() {
+    let mut design = weak_design();
+    let high = high_node_findings(&design);
+    triage(
+        &mut design,
+        &high[0].0,
+        decision(
+            TriageStatus::AcceptedRisk,
+            "Until the migration",
+            Some("2027-01-31"),
+        ),
+    );
+    let text = persistence::to_string(&design, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains("format_version: 2"), "{text}");
+    assert!(text.contains("status: accepted_risk"), "{text}");
+    let back = persistence::load_str(&text, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.meta.triage, design.meta.triage);
+
+    // The templates are version 1 files: they load, and save as version 2 with nothing lost.
+    let v1 = include_str!("../../templates/hub-spoke-azure-firewall.ron");
+    assert!(v1.contains("format_version: 1"));
+    let old = persistence::load_str(v1, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let saved = persistence::to_string(&old, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(saved.contains("format_version: 2"));
+    let again = persistence::load_str(&saved, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again, old);
+}
+
+#[test]
+fn malformed_decisions_are_rejected_in_plain_words() {
+    let design = weak_design();
+    let text = persistence::to_string(&design, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let broken = text.replacen(
+        "meta: (",
+        "meta: (\n        triage: { \"NET-001@web\": (status: accepted_risk, justification: \" \", date: \"2026-13-01\") },",
+        1,
+    );
+    match persistence::load_str(&broken, catalog()) {
+        Err(error) => {
+            let message = error.to_string();
+            assert!(message.contains("needs a justification"), "{message}");
+            assert!(message.contains("`2026-13-01` is not a date"), "{message}");
+        }
+        Ok(_) => panic!("loaded"),
+    }
+    let unknown_status = text.replacen(
+        "meta: (",
+        "meta: (\n        triage: { \"NET-001@web\": (status: ignored, justification: \"x\", date: \"2026-12-01\") },",
+        1,
+    );
+    assert!(persistence::load_str(&unknown_status, catalog()).is_err());
+}
+
+#[test]
+fn a_decision_is_undone_like_every_edit() {
+    let mut design = weak_design();
+    let before = design.clone();
+    let inverse = Edit::SetTriage {
+        fingerprint: "NET-001@web".to_owned(),
+        triage: Some(decision(TriageStatus::FalsePositive, "x", None)),
+    }
+    .apply(&mut design)
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(design.meta.triage.len(), 1);
+    inverse.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(design, before);
+}
+
+#[test]
+fn triaged_findings_leave_the_badge_count_and_a_fully_triaged_card_shows_a_check() {
+    let mut design = weak_design();
+    let findings = rules::evaluate(&design, catalog());
+    let Some(node) = findings.items.iter().find_map(|f| match &f.subject {
+        Subject::Node(id) => Some(id.clone()),
+        _ => None,
+    }) else {
+        panic!("no node finding")
+    };
+    let on_node: Vec<String> = findings
+        .items
+        .iter()
+        .filter(|f| f.subject == Subject::Node(node.clone()))
+        .map(|f| f.fingerprint())
+        .collect();
+    for fingerprint in &on_node {
+        triage(
+            &mut design,
+            fingerprint,
+            decision(TriageStatus::AcceptedRisk, "ok", None),
+        );
+    }
+    let reviewed = review(&design, &findings, "2026-12-02");
+    let scene = palisade::scene::build(&design, catalog(), Some(&reviewed));
+    let badge = scene
+        .cards
+        .iter()
+        .map(|c| (&c.id, c.badge))
+        .chain(scene.containers.iter().map(|c| (&c.id, c.badge)))
+        .find(|(id, _)| **id == node)
+        .and_then(|(_, badge)| badge)
+        .unwrap_or_else(|| panic!("no badge"));
+    assert!(badge.all_triaged());
+    assert_eq!(badge.triaged, on_node.len());
+}
