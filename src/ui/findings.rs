@@ -10,8 +10,10 @@ use egui::RichText;
 
 use super::Action;
 use super::inspector::severity_chip_ui;
+use super::triage::{TriageForm, triage_form_ui};
 use crate::app::Document;
 use crate::model::{Edit, RuleSetting, Severity};
+use crate::review::triage::{Reviewed, State};
 use crate::rules::{Finding, Subject, score::SE_ITEMS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -25,6 +27,10 @@ pub enum Grouping {
 pub struct FindingsView {
     pub grouping: Grouping,
     pub filter: String,
+    /// Whether findings set aside by a decision are listed too.
+    pub show_triaged: bool,
+    /// The decision being written, if any.
+    pub triage: Option<TriageForm>,
     /// Groups the user folded, by group key.
     collapsed: BTreeSet<String>,
 }
@@ -36,7 +42,7 @@ enum Row<'a> {
         title: String,
         count: usize,
     },
-    Finding(&'a Finding),
+    Finding(&'a Finding, State<'a>),
 }
 
 const ROW_HEIGHT: f32 = 24.0;
@@ -47,7 +53,7 @@ pub fn findings_ui(
     state: &mut FindingsView,
     actions: &mut Vec<Action>,
 ) {
-    let findings = doc.findings();
+    let reviewed = doc.reviewed();
     ui.horizontal_wrapped(|ui| {
         ui.heading("Findings");
         ui.label(RichText::new(format!("score {}/100", doc.score().value)).strong())
@@ -55,20 +61,40 @@ pub fn findings_ui(
     });
     ui.horizontal_wrapped(|ui| {
         for severity in Severity::ALL {
-            let count = findings.count(severity);
+            let count = reviewed.open().filter(|f| f.severity == severity).count();
             if count > 0 {
                 severity_chip_ui(ui, severity);
                 ui.label(count.to_string());
             }
         }
-        if findings.items.is_empty() {
-            ui.label(RichText::new("No findings").weak());
+        if reviewed.open().next().is_none() {
+            ui.label(RichText::new("No open findings").weak());
         }
     });
+    triage_form_ui(ui, &mut state.triage, actions);
     ui.horizontal(|ui| {
         ui.selectable_value(&mut state.grouping, Grouping::Severity, "By severity");
         ui.selectable_value(&mut state.grouping, Grouping::Checklist, "By SE item");
+        let triaged = reviewed.triaged_count();
+        if triaged > 0 {
+            ui.checkbox(&mut state.show_triaged, format!("Show triaged ({triaged})"));
+        }
     });
+    for (fingerprint, _) in &reviewed.stale {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!("The decision on {fingerprint} matches no finding"))
+                    .small()
+                    .color(ui.visuals().warn_fg_color),
+            );
+            if ui.small_button("Remove").clicked() {
+                actions.push(Action::Edit(Edit::SetTriage {
+                    fingerprint: (*fingerprint).to_owned(),
+                    triage: None,
+                }));
+            }
+        });
+    }
     ui.add(
         egui::TextEdit::singleline(&mut state.filter)
             .hint_text("Filter findings")
@@ -76,7 +102,7 @@ pub fn findings_ui(
     )
     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Filter findings"));
 
-    let rows = rows(findings.items.as_slice(), state);
+    let rows = rows(&reviewed, state);
     let design = doc.design();
     egui::ScrollArea::vertical()
         .id_salt("findings-scroll")
@@ -114,18 +140,25 @@ pub fn findings_ui(
                             state.collapsed.insert(key.clone());
                         }
                     }
-                    Row::Finding(finding) => finding_row_ui(ui, finding, design, actions),
+                    Row::Finding(finding, finding_state) => {
+                        finding_row_ui(ui, finding, *finding_state, design, actions);
+                    }
                 }
             }
         });
 }
 
-/// The visible rows: group headers, and the findings of open groups that match the filter.
-fn rows<'a>(findings: &'a [Finding], state: &FindingsView) -> Vec<Row<'a>> {
+/// A group's key, title and findings with their states.
+type Group<'a> = (String, String, Vec<(&'a Finding, State<'a>)>);
+
+/// The visible rows: group headers, and the findings of open groups that match the filter
+/// (triaged ones only when asked for).
+fn rows<'a>(reviewed: &Reviewed<'a>, state: &FindingsView) -> Vec<Row<'a>> {
     let needle = state.filter.trim().to_lowercase();
-    let shown: Vec<&Finding> = findings
+    let shown: Vec<(&'a Finding, State<'a>)> = reviewed
         .iter()
-        .filter(|f| {
+        .filter(|(_, s)| s.is_open() || state.show_triaged)
+        .filter(|(f, _)| {
             needle.is_empty()
                 || f.message.to_lowercase().contains(&needle)
                 || f.rule.id.to_lowercase().contains(&needle)
@@ -133,14 +166,18 @@ fn rows<'a>(findings: &'a [Finding], state: &FindingsView) -> Vec<Row<'a>> {
                 || f.rule.se.iter().any(|s| s.to_lowercase().contains(&needle))
         })
         .collect();
-    let groups: Vec<(String, String, Vec<&Finding>)> = match state.grouping {
+    let groups: Vec<Group<'_>> = match state.grouping {
         Grouping::Severity => Severity::ALL
             .iter()
             .map(|s| {
                 (
                     s.as_str().to_owned(),
                     capitalised(s.as_str()),
-                    shown.iter().copied().filter(|f| f.severity == *s).collect(),
+                    shown
+                        .iter()
+                        .copied()
+                        .filter(|(f, _)| f.severity == *s)
+                        .collect(),
                 )
             })
             .collect(),
@@ -153,7 +190,7 @@ fn rows<'a>(findings: &'a [Finding], state: &FindingsView) -> Vec<Row<'a>> {
                     shown
                         .iter()
                         .copied()
-                        .filter(|f| f.rule.se.contains(code))
+                        .filter(|(f, _)| f.rule.se.contains(code))
                         .collect(),
                 )
             })
@@ -171,7 +208,7 @@ fn rows<'a>(findings: &'a [Finding], state: &FindingsView) -> Vec<Row<'a>> {
             count: group.len(),
         });
         if open {
-            rows.extend(group.into_iter().map(Row::Finding));
+            rows.extend(group.into_iter().map(|(f, s)| Row::Finding(f, s)));
         }
     }
     rows
@@ -187,6 +224,7 @@ fn capitalised(text: &str) -> String {
 fn finding_row_ui(
     ui: &mut egui::Ui,
     finding: &Finding,
+    state: State<'_>,
     design: &crate::model::Design,
     actions: &mut Vec<Action>,
 ) {
@@ -194,11 +232,22 @@ fn finding_row_ui(
         .horizontal(|ui| {
             ui.set_height(ROW_HEIGHT);
             severity_chip_ui(ui, finding.severity);
-            ui.add(
-                egui::Button::new(finding.message.as_str())
-                    .frame(false)
-                    .truncate(),
-            )
+            match state {
+                State::Triaged(t) => {
+                    ui.label(RichText::new(t.status.label()).small().weak());
+                }
+                State::Expired(_) => {
+                    ui.label(
+                        RichText::new("Expired")
+                            .small()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                }
+                State::Open => {}
+            }
+            let text = RichText::new(finding.message.as_str());
+            let text = if state.is_open() { text } else { text.weak() };
+            ui.add(egui::Button::new(text).frame(false).truncate())
         })
         .inner;
     let response = response.on_hover_ui(|ui| {
@@ -206,11 +255,42 @@ fn finding_row_ui(
         ui.label(RichText::new(format!("{} · {subject}", finding.rule.id)).strong());
         ui.label(finding.rule.title);
         ui.label(format!("Fix: {}", finding.rule.remediation));
+        if let Some(t) = state.decision() {
+            ui.label(format!("Triage: {}", crate::export::text::decision(t)));
+        }
     });
     if response.clicked() {
         actions.push(Action::Reveal(finding.subject.clone()));
     }
     response.context_menu(|ui| {
+        if ui.button("Triage…").clicked() {
+            actions.push(Action::Triage(finding.fingerprint()));
+            ui.close();
+        }
+        if state.decision().is_some() && ui.button("Reopen (withdraw the decision)").clicked() {
+            actions.push(Action::Edit(Edit::SetTriage {
+                fingerprint: finding.fingerprint(),
+                triage: None,
+            }));
+            ui.close();
+        }
+        ui.menu_button(format!("Severity of {}", finding.rule.id), |ui| {
+            for severity in Severity::ALL {
+                if ui.button(capitalised(severity.as_str())).clicked() {
+                    let setting = RuleSetting {
+                        enabled: true,
+                        severity: (severity != finding.rule.severity).then_some(severity),
+                        reason: "Set in design review".to_owned(),
+                    };
+                    let plain = setting.severity.is_none();
+                    actions.push(Action::Edit(Edit::SetRuleSetting {
+                        rule: finding.rule.id.to_owned(),
+                        setting: (!plain).then_some(setting),
+                    }));
+                    ui.close();
+                }
+            }
+        });
         if ui
             .button(format!("Disable {} for this design", finding.rule.id))
             .clicked()

@@ -9,7 +9,8 @@ use crate::app::Document;
 use crate::model::{
     Attestation, Connection, Edit, Metadata, Node, PropertyDef, PropertyType, Value,
 };
-use crate::rules::{ATTESTATIONS, Finding};
+use crate::review::triage::{State, state_of};
+use crate::rules::{ATTESTATIONS, Finding, Subject};
 use crate::scene::severity_color;
 
 /// Which element a property belongs to.
@@ -145,7 +146,7 @@ fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Act
                 )
                 .id_salt("node-findings")
                 .default_open(true)
-                .show(ui, |ui| findings_list_ui(ui, &findings));
+                .show(ui, |ui| findings_list_ui(ui, doc, &findings, actions));
             }
             egui::CollapsingHeader::new(RichText::new("Notes").strong())
                 .id_salt("node-notes")
@@ -254,6 +255,21 @@ fn connection_ui(
             kind.properties.iter().collect(),
             actions,
         );
+    }
+    let findings: Vec<&Finding> = doc
+        .findings()
+        .items
+        .iter()
+        .filter(|f| f.subject == Subject::Connection(connection.id.clone()))
+        .collect();
+    if !findings.is_empty() {
+        ui.add_space(6.0);
+        egui::CollapsingHeader::new(
+            RichText::new(format!("Findings ({})", findings.len())).strong(),
+        )
+        .id_salt("connection-findings")
+        .default_open(true)
+        .show(ui, |ui| findings_list_ui(ui, doc, &findings, actions));
     }
     ui.add_space(8.0);
     if ui.button("Delete connection").clicked() {
@@ -400,9 +416,23 @@ fn property_editor_ui(
     }
 }
 
-/// Findings with severity, message, fix and a link; clicking one selects its subject.
-pub fn findings_list_ui(ui: &mut egui::Ui, findings: &[&Finding]) {
+/// Findings with severity, message, fix, their decision and a link, and a button to triage
+/// each.
+pub fn findings_list_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    findings: &[&Finding],
+    actions: &mut Vec<Action>,
+) {
+    let today = crate::export::today();
     for finding in findings {
+        let fingerprint = finding.fingerprint();
+        let state = doc
+            .design()
+            .meta
+            .triage
+            .get(&fingerprint)
+            .map_or(State::Open, |t| state_of(t, &today));
         ui.group(|ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
@@ -411,6 +441,24 @@ pub fn findings_list_ui(ui: &mut egui::Ui, findings: &[&Finding]) {
                 ui.label(RichText::new(finding.rule.title).strong());
             });
             ui.label(finding.message.as_str());
+            match state {
+                State::Open => {}
+                State::Triaged(t) => {
+                    ui.label(
+                        RichText::new(format!("Triaged: {}", crate::export::text::decision(t)))
+                            .italics(),
+                    );
+                }
+                State::Expired(t) => {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!(
+                            "Open again, the decision expired: {}",
+                            crate::export::text::decision(t)
+                        ),
+                    );
+                }
+            }
             ui.label(RichText::new(format!("Fix: {}", finding.rule.remediation)).weak());
             ui.horizontal_wrapped(|ui| {
                 ui.label(
@@ -423,6 +471,14 @@ pub fn findings_list_ui(ui: &mut egui::Ui, findings: &[&Finding]) {
                     .weak(),
                 );
                 ui.hyperlink_to("Learn more", finding.rule.learn);
+                let label = if state.decision().is_some() {
+                    "Change decision…"
+                } else {
+                    "Triage…"
+                };
+                if ui.small_button(label).clicked() {
+                    actions.push(Action::Triage(fingerprint.clone()));
+                }
             });
         });
     }

@@ -9,6 +9,7 @@ pub mod icons;
 pub mod inspector;
 pub mod palette;
 pub mod theme;
+pub mod triage;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,8 @@ pub enum Action {
     Command(Command),
     /// Select and centre a finding's subject.
     Reveal(Subject),
+    /// Open the triage form for the finding with this fingerprint.
+    Triage(String),
     /// Add a component of this kind in the middle of the view.
     AddKind(String),
     Status(String),
@@ -497,6 +500,20 @@ impl PalisadeApp {
             Action::EndTyping => self.doc.end_merge(),
             Action::Command(command) => self.run(ctx, command),
             Action::Reveal(subject) => self.reveal(&subject),
+            Action::Triage(fingerprint) => {
+                let about = self
+                    .doc
+                    .findings()
+                    .items
+                    .iter()
+                    .find(|f| f.fingerprint() == fingerprint)
+                    .map(|f| f.message.to_string())
+                    .unwrap_or_default();
+                let existing = self.doc.design().meta.triage.get(&fingerprint);
+                self.findings_view.triage =
+                    Some(triage::TriageForm::new(fingerprint, about, existing));
+                self.show_side_panel = true;
+            }
             Action::AddKind(kind) => {
                 let Some(kind) = self.doc.catalog().kind(&kind) else {
                     return;

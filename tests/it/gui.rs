@@ -259,3 +259,46 @@ fn copy_then_paste_duplicates_the_selection() {
     assert_eq!(selected.len(), 1);
     assert_ne!(selected[0], "vault", "the copy is selected");
 }
+
+#[test]
+fn a_finding_is_triaged_from_its_context_menu_and_leaves_the_open_list() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    let message = "Key Vault `vault` has purge protection off";
+    harness.get_by_label(message).click_secondary();
+    harness.run();
+    harness.get_by_label("Triage…").click();
+    harness.run();
+    // Saving without a reason is refused, in words.
+    harness.get_by_label("Save decision").click();
+    harness.run();
+    assert!(harness.state().document().design().meta.triage.is_empty());
+    harness.get_by_label("Say why: a decision needs a justification");
+    let justification = harness.get_by_label("Justification");
+    justification.focus();
+    justification.type_text("Test vault, deleted weekly");
+    harness.run();
+    harness.get_by_label("False positive").click();
+    harness.run();
+    harness.get_by_label("Save decision").click();
+    harness.run();
+    let triage = &harness.state().document().design().meta.triage;
+    let decision = triage
+        .get("KV-002@vault")
+        .unwrap_or_else(|| panic!("no decision: {triage:?}"));
+    assert_eq!(decision.justification, "Test vault, deleted weekly");
+    assert_eq!(
+        decision.status,
+        palisade::model::TriageStatus::FalsePositive
+    );
+    assert!(
+        harness.query_by_label(message).is_none(),
+        "triaged findings are hidden"
+    );
+    harness.get_by_label("Show triaged (1)").click();
+    harness.run();
+    harness.get_by_label(message);
+    // Undo withdraws the decision like any edit.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().document().design().meta.triage.is_empty());
+}
