@@ -457,14 +457,19 @@ impl PalisadeApp {
                 design.connections().len()
             ));
             ui.separator();
+            let reviewed = self.doc.reviewed();
             for severity in Severity::ALL {
-                let count = self.doc.findings().count(severity);
+                let count = reviewed.open().filter(|f| f.severity == severity).count();
                 if count > 0 {
                     ui.label(
                         RichText::new(format!("{count} {}", severity.as_str()))
                             .color(theme::color(crate::scene::severity_color(severity))),
                     );
                 }
+            }
+            let triaged = reviewed.triaged_count();
+            if triaged > 0 {
+                ui.label(RichText::new(format!("{triaged} triaged")).weak());
             }
             ui.label(format!("score {}/100", self.doc.score().value));
             ui.separator();

@@ -19,6 +19,8 @@ pub struct TriageForm {
     /// `YYYY-MM-DD`, or empty for a decision that does not expire.
     pub expires: String,
     pub problem: Option<String>,
+    /// Set until the justification field has taken the keyboard focus once.
+    focus_pending: bool,
 }
 
 impl TriageForm {
@@ -34,6 +36,7 @@ impl TriageForm {
                 by: t.by.clone(),
                 expires: t.expires.clone().unwrap_or_default(),
                 problem: None,
+                focus_pending: true,
             },
             None => Self {
                 fingerprint,
@@ -43,6 +46,7 @@ impl TriageForm {
                 by,
                 expires: String::new(),
                 problem: None,
+                focus_pending: true,
             },
         }
     }
@@ -93,8 +97,9 @@ pub fn triage_form_ui(ui: &mut egui::Ui, form: &mut Option<TriageForm>, actions:
         justification.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::MultilineTextInput, true, "Justification")
         });
-        if justification.gained_focus() {
-            current.problem = None;
+        if std::mem::take(&mut current.focus_pending) {
+            // Typing the reason right away, without reaching for the mouse.
+            justification.request_focus();
         }
         egui::Grid::new("triage-form")
             .num_columns(2)
