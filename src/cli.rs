@@ -78,6 +78,22 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare two versions of a design: elements added, removed, moved and changed, findings
+    /// introduced and resolved, triage, score and coverage (exit 0, 1 when --fail-on-new
+    /// finds new findings at or above it, 2 unreadable). Either side may be `-` (standard
+    /// input): `git show main:design.ron | palisade diff - design.ron`.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Fail when the new design introduces an open finding at or above this severity.
+        #[arg(long, value_enum)]
+        fail_on_new: Option<FailOn>,
+        /// The date decisions are judged on (`YYYY-MM-DD`); default: today (UTC).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// List the built-in templates with their findings by severity, then the user's templates.
     Templates,
     /// Create a design file from a template (exit 0 written, 1 FILE exists, 2 unknown template).
@@ -104,6 +120,13 @@ pub enum CheckFormat {
     Text,
     Json,
     Sarif,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -143,6 +166,7 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
     let mut err = Inert::new(err);
     let machine_output = match &command {
         Command::Check { format, .. } => !matches!(format, CheckFormat::Text),
+        Command::Diff { format, .. } => matches!(format, DiffFormat::Json),
         Command::Kinds { format } => matches!(format, ListFormat::Json),
         Command::Rules { format } => !matches!(format, RulesFormat::Text),
         Command::Export { .. } => true,
@@ -211,6 +235,22 @@ fn run_command(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Ex
             };
             crate::export::command::run(&request, catalog, out, err)
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on_new,
+            date,
+        } => diff(
+            &old,
+            &new,
+            catalog,
+            format,
+            fail_on_new,
+            date.unwrap_or_else(crate::export::today),
+            out,
+            err,
+        ),
         Command::Templates => crate::templates::list_command(catalog, out, err),
         Command::New {
             template,
@@ -533,6 +573,71 @@ fn write_check_report(
                 .collect();
             crate::export::sarif::write(out, &runs, today)
         }
+    }
+}
+
+/// Loads a design from a file, or from standard input for `-`.
+fn load_side(
+    path: &std::path::Path,
+    catalog: &Catalog,
+) -> Result<crate::model::Design, persistence::LoadError> {
+    if path != std::path::Path::new("-") {
+        return persistence::load_path(path, catalog);
+    }
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    let limit = persistence::MAX_FILE_BYTES as u64 + 1;
+    if let Err(source) = std::io::stdin().lock().take(limit).read_to_end(&mut bytes) {
+        return Err(persistence::LoadError::Io {
+            path: path.to_owned(),
+            source: source.into(),
+        });
+    }
+    persistence::load_bytes(&bytes, catalog)
+}
+
+#[allow(clippy::too_many_arguments)] // One per command-line option.
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    catalog: &Catalog,
+    format: DiffFormat,
+    fail_on_new: Option<FailOn>,
+    today: String,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    if old == new && old == std::path::Path::new("-") {
+        writeln!(err, "error: only one side can be read from standard input")?;
+        return Ok(2);
+    }
+    let mut sides = Vec::new();
+    for path in [old, new] {
+        match load_side(path, catalog) {
+            Ok(design) => sides.push(design),
+            Err(error) => {
+                error_lines(err, path, &error)?;
+                return Ok(2);
+            }
+        }
+    }
+    let [old_design, new_design] = <[crate::model::Design; 2]>::try_from(sides)
+        .map_err(|_| std::io::Error::other("two designs expected"))?;
+    let diff = crate::review::diff::diff(&old_design, &new_design, catalog, &today);
+    let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
+    let written = match format {
+        DiffFormat::Text => crate::export::diff::text(out, &old_name, &new_name, &diff),
+        DiffFormat::Markdown => crate::export::diff::markdown(out, &old_name, &new_name, &diff),
+        DiffFormat::Json => crate::export::diff::json(out, &old_name, &new_name, &diff),
+    };
+    let code = match fail_on_new.and_then(FailOn::threshold) {
+        Some(threshold) if diff.introduced.iter().any(|f| f.severity <= threshold) => 1,
+        _ => 0,
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e),
+        Ok(()) => Ok(code),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod text;
 
 pub mod command;
 pub mod csv;
+pub mod diff;
 pub mod escape;
 pub mod fit;
 pub mod format;

@@ -338,3 +338,217 @@ fn triaged_findings_leave_the_badge_count_and_a_fully_triaged_card_shows_a_check
     assert!(badge.all_triaged());
     assert_eq!(badge.triaged, on_node.len());
 }
+
+// ---- design diff ------------------------------------------------------------------------------
+
+use palisade::review::diff::{Change, diff};
+
+#[test]
+fn a_design_compared_with_itself_has_no_differences() {
+    for template in palisade::templates::builtin() {
+        let design = template.load(catalog()).unwrap_or_else(|e| panic!("{e}"));
+        let same = diff(&design, &design.clone(), catalog(), "2026-12-02");
+        assert!(same.is_empty(), "{}: {same:#?}", template.id);
+        assert_eq!(same.score.0, same.score.1);
+    }
+}
+
+#[test]
+fn the_diff_of_an_edited_copy_names_every_change_and_the_findings_it_moved() {
+    let old = weak_design();
+    let mut new = old.clone();
+    let id = |text: &str| palisade::model::NodeId::new(text).unwrap_or_else(|e| panic!("{e}"));
+    let edits = vec![
+        Edit::SetProperty {
+            node: id("sql"),
+            property: "allow_azure_services".to_owned(),
+            value: Some(palisade::model::Value::Bool(false)),
+        },
+        Edit::Rename {
+            node: id("kv"),
+            name: "Secrets vault".to_owned(),
+        },
+        Edit::SetRect {
+            node: id("app"),
+            rect: Rect::new(1.0, 2.0, 170.0, 56.0),
+        },
+    ];
+    Edit::Batch(edits)
+        .apply(&mut new)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let removed = new
+        .connections()
+        .next()
+        .map(|c| c.id.clone())
+        .unwrap_or_else(|| panic!("no connection"));
+    Edit::Disconnect(removed.clone())
+        .apply(&mut new)
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let changes = diff(&old, &new, catalog(), "2026-12-02");
+    let changed: Vec<(&str, Change)> = changes
+        .components
+        .iter()
+        .map(|e| (e.id.as_str(), e.change))
+        .collect();
+    // Moving a card changes no risk: `app` is not listed.
+    assert_eq!(changed, [("kv", Change::Changed), ("sql", Change::Changed)]);
+    let sql = &changes.components[1];
+    assert_eq!(sql.fields.len(), 1);
+    assert_eq!(
+        (
+            sql.fields[0].field.as_str(),
+            sql.fields[0].old.as_str(),
+            sql.fields[0].new.as_str()
+        ),
+        ("Allow Azure services", "on", "off")
+    );
+    assert_eq!(changes.connections.len(), 1);
+    assert_eq!(changes.connections[0].id, removed.as_str());
+    assert_eq!(changes.connections[0].change, Change::Removed);
+    // The findings that moved are exactly those whose fingerprints appear on one side only.
+    let prints = |d: &Design| -> std::collections::BTreeSet<String> {
+        rules::evaluate(d, catalog())
+            .items
+            .iter()
+            .map(|f| f.fingerprint())
+            .collect()
+    };
+    let (before, after) = (prints(&old), prints(&new));
+    let resolved: Vec<&str> = changes
+        .resolved
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let expected: Vec<&str> = before.difference(&after).map(String::as_str).collect();
+    assert!(!resolved.is_empty());
+    let mut sorted = resolved.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, expected);
+    let introduced: Vec<&str> = changes
+        .introduced
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    assert_eq!(introduced.len(), after.difference(&before).count());
+}
+
+#[test]
+fn palisade_diff_prints_text_markdown_and_json_and_reads_standard_input() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = weak_design();
+    let mut new = old.clone();
+    let id = |text: &str| palisade::model::NodeId::new(text).unwrap_or_else(|e| panic!("{e}"));
+    Edit::Rename {
+        node: id("sql"),
+        name: "Orders | <b>DB</b>".to_owned(),
+    }
+    .apply(&mut new)
+    .unwrap_or_else(|e| panic!("{e}"));
+    Edit::SetProperty {
+        node: id("kv"),
+        property: "purge_protection".to_owned(),
+        value: Some(palisade::model::Value::Bool(true)),
+    }
+    .apply(&mut new)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = (dir.path().join("old.ron"), dir.path().join("new.ron"));
+    persistence::save_path(&old, catalog(), &a).unwrap_or_else(|e| panic!("{e}"));
+    persistence::save_path(&new, catalog(), &b).unwrap_or_else(|e| panic!("{e}"));
+
+    let (code, text, err) = palisade(&["diff", arg(&a), arg(&b)]);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert!(
+        text.contains("changed component `Orders | <b>DB</b>`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    name: SQL Database → Orders | <b>DB</b>"),
+        "{text}"
+    );
+    assert!(text.contains("finding resolved: high[KV-002]"), "{text}");
+
+    let (_, markdown, _) = palisade(&["diff", "--format", "markdown", arg(&a), arg(&b)]);
+    assert!(
+        markdown.starts_with("## Palisade design review"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("Orders \\| &lt;b&gt;DB&lt;/b&gt;"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("### Findings resolved"), "{markdown}");
+
+    let (_, json, _) = palisade(&["diff", "--format", "json", arg(&a), arg(&b)]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc["schema"], "palisade-diff/1");
+    assert_eq!(doc["findings_resolved"][0]["rule"], "KV-002");
+
+    // Reversed, the fix is a regression: --fail-on-new fails on it.
+    let (code, _, _) = palisade(&["diff", "--fail-on-new", "high", arg(&b), arg(&a)]);
+    assert_eq!(code, ExitCode::from(1));
+    let (code, _, _) = palisade(&["diff", "--fail-on-new", "critical", arg(&b), arg(&a)]);
+    assert_eq!(code, ExitCode::SUCCESS);
+
+    // `git show main:design.ron | palisade diff - design.ron`
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["diff", "-", arg(&b)])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let old_text = std::fs::read(&a).unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write as _;
+        stdin.write_all(&old_text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let piped = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(piped.contains("finding resolved: high[KV-002]"), "{piped}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Renaming some nodes and removing some connections: the diff names exactly those.
+    #[test]
+    fn the_diff_names_exactly_the_elements_edited(
+        renamed in proptest::collection::btree_set(0usize..40, 0..6),
+        removed in proptest::collection::btree_set(0usize..40, 0..4),
+    ) {
+        let old = palisade::templates::find("hub-spoke-azure-firewall")
+            .unwrap_or_else(|| panic!("no template"))
+            .load(catalog())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut new = old.clone();
+        let nodes: Vec<_> = old.nodes().map(|n| n.id.clone()).collect();
+        let connections: Vec<_> = old.connections().map(|c| c.id.clone()).collect();
+        let mut expected_nodes = std::collections::BTreeSet::new();
+        for i in renamed.iter().filter(|&&i| i < nodes.len()) {
+            Edit::Rename { node: nodes[*i].clone(), name: format!("renamed {i}") }
+                .apply(&mut new)
+                .unwrap_or_else(|e| panic!("{e}"));
+            expected_nodes.insert(nodes[*i].to_string());
+        }
+        let mut expected_connections = std::collections::BTreeSet::new();
+        for i in removed.iter().filter(|&&i| i < connections.len()) {
+            Edit::Disconnect(connections[*i].clone())
+                .apply(&mut new)
+                .unwrap_or_else(|e| panic!("{e}"));
+            expected_connections.insert(connections[*i].to_string());
+        }
+        let changes = diff(&old, &new, catalog(), "2026-12-02");
+        let named: std::collections::BTreeSet<String> = changes
+            .containers
+            .iter()
+            .chain(&changes.components)
+            .map(|e| e.id.clone())
+            .collect();
+        proptest::prop_assert_eq!(named, expected_nodes);
+        let gone: std::collections::BTreeSet<String> =
+            changes.connections.iter().map(|e| e.id.clone()).collect();
+        proptest::prop_assert_eq!(gone, expected_connections);
+        proptest::prop_assert!(changes.connections.iter().all(|e| e.change == Change::Removed));
+    }
+}
