@@ -110,6 +110,28 @@ pub struct Badge {
 }
 
 impl Badge {
+    fn new(severity: Severity) -> Self {
+        Self {
+            severity,
+            count: 0,
+            triaged: 0,
+        }
+    }
+
+    /// Counts a finding: open findings decide the colour; triaged ones only until one is open.
+    fn add(&mut self, severity: Severity, open: bool) {
+        if open && self.count == 0 {
+            self.severity = severity;
+        } else if open || self.count == 0 {
+            self.severity = self.severity.min(severity);
+        }
+        if open {
+            self.count += 1;
+        } else {
+            self.triaged += 1;
+        }
+    }
+
     /// Whether every finding on the element is triaged.
     pub fn all_triaged(&self) -> bool {
         self.count == 0
@@ -125,6 +147,8 @@ pub struct EdgeShape {
     pub end: Point,
     pub label: String,
     pub dashed: bool,
+    /// The marker of the connection's own findings.
+    pub badge: Option<Badge>,
 }
 
 impl EdgeShape {
@@ -132,6 +156,21 @@ impl EdgeShape {
         Point::new(
             (self.start.x + self.end.x) / 2.0,
             (self.start.y + self.end.y) / 2.0,
+        )
+    }
+
+    /// Where the findings badge sits: just after the start, clear of the label in the middle
+    /// and of the arrowhead at the end (a third of the way along on a short edge).
+    pub fn badge_center(&self) -> Point {
+        let (dx, dy) = (self.end.x - self.start.x, self.end.y - self.start.y);
+        let length = dx.hypot(dy);
+        if length <= f32::EPSILON {
+            return self.start;
+        }
+        let along = (metrics::BADGE_RADIUS + 8.0).min(length / 3.0);
+        Point::new(
+            self.start.x + dx / length * along,
+            self.start.y + dy / length * along,
         )
     }
 }
@@ -149,25 +188,19 @@ pub struct Scene {
 /// Builds the scene of a design with its findings' badges (counting open findings).
 pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>) -> Scene {
     let mut badges: BTreeMap<&NodeId, Badge> = BTreeMap::new();
+    let mut edge_badges: BTreeMap<&ConnectionId, Badge> = BTreeMap::new();
     for (finding, state) in findings.iter().flat_map(|r| r.iter()) {
-        if let crate::rules::Subject::Node(id) = &finding.subject {
-            let badge = badges.entry(id).or_insert(Badge {
-                severity: finding.severity,
-                count: 0,
-                triaged: 0,
-            });
-            let open = state.is_open();
-            // Open findings decide the colour; triaged ones only until one is open.
-            if open && badge.count == 0 {
-                badge.severity = finding.severity;
-            } else if open || badge.count == 0 {
-                badge.severity = badge.severity.min(finding.severity);
-            }
-            if open {
-                badge.count += 1;
-            } else {
-                badge.triaged += 1;
-            }
+        let open = state.is_open();
+        match &finding.subject {
+            crate::rules::Subject::Node(id) => badges
+                .entry(id)
+                .or_insert(Badge::new(finding.severity))
+                .add(finding.severity, open),
+            crate::rules::Subject::Connection(id) => edge_badges
+                .entry(id)
+                .or_insert(Badge::new(finding.severity))
+                .add(finding.severity, open),
+            crate::rules::Subject::Design => {}
         }
     }
     let accent_of = |node: &Node| {
@@ -242,6 +275,7 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
             end,
             label,
             dashed: kind.is_some_and(|k| k.dashed),
+            badge: edge_badges.get(&connection.id).copied(),
         });
     }
     scene

@@ -302,6 +302,9 @@ pub fn write_diagram(
             }
             for edge in &scene.edges {
                 draw_edge_label(out, edge);
+                if let Some(badge) = edge.badge {
+                    draw_badge(out, badge, edge.badge_center());
+                }
             }
             for card in &scene.cards {
                 draw_card(out, card);

@@ -1036,6 +1036,15 @@ fn paint_edge(
             paint.colors.muted_text,
         );
     }
+    // The connection's own findings, just after the start (as `EdgeShape::badge_center`).
+    let length = (end - start).length();
+    let along = ((metrics::BADGE_RADIUS + 8.0) * zoom).min(length / 3.0);
+    let badge_at = start + direction * along;
+    if let Some(badge) = edge.badge
+        && view.contains(badge_at)
+    {
+        paint_badge(painter, badge_at, badge, zoom);
+    }
 }
 
 fn paint_card(

@@ -552,3 +552,24 @@ proptest::proptest! {
         proptest::prop_assert!(changes.connections.iter().all(|e| e.change == Change::Removed));
     }
 }
+
+#[test]
+fn findings_on_connections_get_a_badge_on_the_connection() {
+    let design = weak_design();
+    let findings = rules::evaluate(&design, catalog());
+    let reviewed = review(&design, &findings, "2026-12-02");
+    let scene = palisade::scene::build(&design, catalog(), Some(&reviewed));
+    let on_connections = findings
+        .items
+        .iter()
+        .filter(|f| matches!(f.subject, Subject::Connection(_)))
+        .count();
+    assert!(on_connections > 0, "the demo has findings on connections");
+    let badged: usize = scene
+        .edges
+        .iter()
+        .filter_map(|e| e.badge)
+        .map(|b| b.count)
+        .sum();
+    assert_eq!(badged, on_connections);
+}
