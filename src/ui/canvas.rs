@@ -3,7 +3,7 @@
 //! Pan, zoom, selection and in-progress gestures are view state: they live here, never in the
 //! design. A gesture changes the design only when it ends, as one edit (one undo step).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use egui::{
     Align2, Color32, CornerRadius, FontId, PointerButton, Pos2, Sense, Shape, Stroke, StrokeKind,
@@ -17,6 +17,7 @@ use crate::app::{Document, placement};
 use crate::export::fit;
 use crate::export::svg::HeaderLayout;
 use crate::model::{Connection, ConnectionId, Edit, NodeId, Point, Rect, geometry};
+use crate::review::diff::Change;
 use crate::scene::{
     CardShape, ContainerShape, ContainerStyle, EdgeShape, Scene, metrics, severity_color,
 };
@@ -107,6 +108,8 @@ pub struct CanvasView {
     pub selection: BTreeSet<NodeId>,
     pub selected_connection: Option<ConnectionId>,
     pub show_grid: bool,
+    /// Elements marked by "Compare with…": added or changed against the other design.
+    pub marks: BTreeMap<NodeId, Change>,
     gesture: Gesture,
     /// Frames left in which to fit the design to the view (the first frames' layout settles).
     fit_requested: u8,
@@ -123,6 +126,7 @@ impl Default for CanvasView {
             selection: BTreeSet::new(),
             selected_connection: None,
             show_grid: true,
+            marks: BTreeMap::new(),
             gesture: Gesture::Idle,
             fit_requested: 2,
             center_requested: None,
@@ -229,6 +233,7 @@ struct Paint<'a> {
     resizing: Option<(&'a NodeId, Vec2)>,
     selection: &'a BTreeSet<NodeId>,
     selected_connection: Option<&'a ConnectionId>,
+    marks: &'a BTreeMap<NodeId, Change>,
 }
 
 impl Paint<'_> {
@@ -328,6 +333,8 @@ pub fn canvas_ui(
     let gesture = view.gesture.clone();
     let selection = view.selection.clone();
     let selected_connection = view.selected_connection.clone();
+    // Few (only while comparing); cloned like the selection, since the view changes below.
+    let marks = view.marks.clone();
     let paint = Paint {
         transform: view.transform(),
         colors,
@@ -342,6 +349,7 @@ pub fn canvas_ui(
         },
         selection: &selection,
         selected_connection: selected_connection.as_ref(),
+        marks: &marks,
     };
     let mut pan_drag = Vec2::ZERO;
     let mut next_gesture: Option<Gesture> = None;
@@ -878,6 +886,7 @@ fn paint_container(
         .colors
         .container(container.style, container.accent, paint.dark);
     let rounding = CornerRadius::from(metrics::CONTAINER_ROUNDING * zoom);
+    paint_mark(painter, r, paint.marks.get(&container.id), zoom);
     painter.rect_filled(r, rounding, fill);
     // The header band, tinted with the accent like the exports draw it.
     let header = (metrics::CONTAINER_HEADER * zoom).min(r.height());
@@ -1047,6 +1056,26 @@ fn paint_edge(
     }
 }
 
+/// The colour of a "Compare with…" mark: green for added, amber for changed or moved.
+pub fn mark_color(change: Change) -> Color32 {
+    match change {
+        Change::Added => Color32::from_rgb(0x2d, 0xa4, 0x4e),
+        Change::Changed | Change::Removed => Color32::from_rgb(0xd4, 0xa7, 0x2c),
+    }
+}
+
+/// A ring outside an element that "Compare with…" marks.
+fn paint_mark(painter: &egui::Painter, r: egui::Rect, mark: Option<&Change>, zoom: f32) {
+    if let Some(change) = mark {
+        painter.rect_stroke(
+            r.expand(4.0 * zoom.max(0.5)),
+            CornerRadius::from(6.0 * zoom),
+            Stroke::new(3.0, mark_color(*change)),
+            StrokeKind::Outside,
+        );
+    }
+}
+
 fn paint_card(
     painter: &egui::Painter,
     ctx: &egui::Context,
@@ -1089,6 +1118,7 @@ fn paint_card(
         stroke,
         StrokeKind::Inside,
     );
+    paint_mark(painter, r, paint.marks.get(&card.id), zoom);
     let stripe = egui::Rect::from_min_size(r.min, vec2(metrics::ACCENT_WIDTH * zoom, r.height()));
     let stripe_rounding = CornerRadius {
         nw: rounding.nw,
@@ -1198,6 +1228,7 @@ pub fn paint_thumbnail(
     let Some(bounds) = scene.bounds else { return };
     let transform = ScreenFromCanvas::fit(bounds, rect.expand(30.0));
     let empty = BTreeSet::new();
+    let no_marks = BTreeMap::new();
     let paint = Paint {
         transform,
         colors,
@@ -1206,6 +1237,7 @@ pub fn paint_thumbnail(
         resizing: None,
         selection: &empty,
         selected_connection: None,
+        marks: &no_marks,
     };
     let painter = painter.with_clip_rect(rect);
     for container in &scene.containers {

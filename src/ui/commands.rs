@@ -29,6 +29,9 @@ pub enum Command {
     TogglePalette,
     ToggleSidePanel,
     DesignProperties,
+    CompareWith,
+    CompareWithSaved,
+    CoverageBoard,
     CommandPalette,
     Shortcuts,
     About,
@@ -66,7 +69,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 30] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
@@ -91,6 +94,9 @@ impl Command {
         Self::TogglePalette,
         Self::ToggleSidePanel,
         Self::DesignProperties,
+        Self::CoverageBoard,
+        Self::CompareWith,
+        Self::CompareWithSaved,
         Self::CommandPalette,
         Self::Shortcuts,
         Self::About,
@@ -122,6 +128,9 @@ impl Command {
             Self::TogglePalette => "Show palette",
             Self::ToggleSidePanel => "Show inspector and findings",
             Self::DesignProperties => "Design properties",
+            Self::CompareWith => "Compare with…",
+            Self::CompareWithSaved => "Compare with the saved version",
+            Self::CoverageBoard => "Coverage board",
             Self::CommandPalette => "Command palette…",
             Self::Shortcuts => "Keyboard shortcuts",
             Self::About => "About Palisade",
@@ -153,7 +162,10 @@ impl Command {
             | Self::ToggleTheme
             | Self::TogglePalette
             | Self::ToggleSidePanel => Menu::View,
-            Self::DesignProperties => Menu::Design,
+            Self::DesignProperties
+            | Self::CoverageBoard
+            | Self::CompareWith
+            | Self::CompareWithSaved => Menu::Design,
             Self::CommandPalette | Self::Shortcuts | Self::About => Menu::Help,
         }
     }

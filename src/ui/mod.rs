@@ -8,6 +8,7 @@ pub mod findings;
 pub mod icons;
 pub mod inspector;
 pub mod palette;
+pub mod review;
 pub mod theme;
 pub mod triage;
 
@@ -53,6 +54,8 @@ pub enum Action {
 #[derive(Clone, Copy, Debug)]
 enum FileRequest {
     Open,
+    /// A design to compare the open one with.
+    Compare,
     SaveAs,
     Export(crate::export::Format),
 }
@@ -61,6 +64,9 @@ pub struct PalisadeApp {
     doc: Document,
     view: CanvasView,
     findings_view: FindingsView,
+    /// "Compare with…", while its window is open.
+    comparison: Option<review::Comparison>,
+    show_coverage: bool,
     icons: IconCache,
     palette_filter: String,
     dark: bool,
@@ -89,6 +95,8 @@ impl PalisadeApp {
             doc,
             view: CanvasView::default(),
             findings_view: FindingsView::default(),
+            comparison: None,
+            show_coverage: false,
             icons: IconCache::default(),
             palette_filter: String::new(),
             dark: false,
@@ -233,6 +241,19 @@ impl PalisadeApp {
                 actions.push(Action::Command(command));
             }
         });
+
+        if let Some(comparison) = &mut self.comparison {
+            if comparison.refresh(&self.doc) {
+                self.view.marks = comparison.marks();
+            }
+            if !review::comparison_window_ui(&ctx, comparison, &mut actions) {
+                self.comparison = None;
+                self.view.marks.clear();
+            }
+        }
+        if self.show_coverage && !review::coverage_window_ui(&ctx, &self.doc) {
+            self.show_coverage = false;
+        }
 
         let decision = dialogs::dialog_ui(
             &ctx,
@@ -634,6 +655,12 @@ impl PalisadeApp {
                 self.view.clear_selection();
                 self.show_side_panel = true;
             }
+            Command::CompareWith => self.ask_for_file(FileRequest::Compare),
+            Command::CompareWithSaved => match self.doc.path.clone() {
+                Some(path) => self.compare_with(&path),
+                None => self.set_status("This design has not been saved yet".to_owned()),
+            },
+            Command::CoverageBoard => self.show_coverage = !self.show_coverage,
             Command::CommandPalette => self.dialog = Dialog::CommandPalette(String::new()),
             Command::Shortcuts => self.dialog = Dialog::Shortcuts,
             Command::About => self.dialog = Dialog::About,
@@ -718,6 +745,27 @@ impl PalisadeApp {
         }
     }
 
+    /// Compares the open design with the one in `path` (its saved version, or another).
+    pub fn compare_with(&mut self, path: &Path) {
+        match crate::persistence::load_path(path, catalog::builtin()) {
+            Ok(other) => {
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let comparison = review::Comparison::new(name, other, &self.doc);
+                self.view.marks = comparison.marks();
+                self.comparison = Some(comparison);
+            }
+            Err(error) => {
+                self.dialog = Dialog::Error(format!(
+                    "Could not compare with {}:\n{error}",
+                    path.display()
+                ))
+            }
+        }
+    }
+
     fn save(&mut self) {
         match self.doc.path.clone() {
             Some(path) => self.save_to(&path),
@@ -757,7 +805,9 @@ impl PalisadeApp {
         std::thread::spawn(move || {
             let dialog = rfd::FileDialog::new();
             let path = match request {
-                FileRequest::Open => dialog.add_filter("Palisade design", &["ron"]).pick_file(),
+                FileRequest::Open | FileRequest::Compare => {
+                    dialog.add_filter("Palisade design", &["ron"]).pick_file()
+                }
                 FileRequest::SaveAs => dialog
                     .add_filter("Palisade design", &["ron"])
                     .set_file_name(format!("{name}.ron"))
@@ -781,6 +831,7 @@ impl PalisadeApp {
     fn file_chosen(&mut self, request: FileRequest, path: &Path) {
         match request {
             FileRequest::Open => self.open(path),
+            FileRequest::Compare => self.compare_with(path),
             FileRequest::SaveAs => self.save_to(path),
             FileRequest::Export(format) => self.export_to(format, path),
         }

@@ -302,3 +302,67 @@ fn a_finding_is_triaged_from_its_context_menu_and_leaves_the_open_list() {
     harness.run();
     assert!(harness.state().document().design().meta.triage.is_empty());
 }
+
+#[test]
+fn compare_with_marks_and_lists_the_changes_and_a_row_reveals_its_element() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let saved = dir.path().join("before.ron");
+    let before = design(vec![
+        node("vault", "key_vault", 0.0, 0.0),
+        node("store", "storage_account", 400.0, 0.0),
+    ]);
+    palisade::persistence::save_path(&before, catalog::builtin(), &saved)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut after = before.clone();
+    Edit::Batch(vec![
+        Edit::Rename {
+            node: NodeId::new("vault").unwrap_or_else(|e| panic!("{e}")),
+            name: "Secrets".to_owned(),
+        },
+        node("web", "app_service", 0.0, 300.0),
+    ])
+    .apply(&mut after)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = harness(after);
+    harness.state_mut().compare_with(&saved);
+    harness.run();
+    harness.get_by_label("Changes against before.ron");
+    let marks: Vec<(String, palisade::review::diff::Change)> = harness
+        .state()
+        .view()
+        .marks
+        .iter()
+        .map(|(id, change)| (id.to_string(), *change))
+        .collect();
+    use palisade::review::diff::Change;
+    assert_eq!(
+        marks,
+        [
+            ("vault".to_owned(), Change::Changed),
+            ("web".to_owned(), Change::Added)
+        ]
+    );
+    harness.get_by_label("web (App Service)").click();
+    harness.run();
+    let selected: Vec<&str> = harness
+        .state()
+        .view()
+        .selection
+        .iter()
+        .map(NodeId::as_str)
+        .collect();
+    assert_eq!(selected, ["web"]);
+}
+
+#[test]
+fn the_coverage_board_opens_from_the_command_palette() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    harness.run();
+    harness.get_by_label("Command").type_text("coverage");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("SE:09");
+    assert!(harness.query_all_by_label_contains("rules pass").count() > 1);
+}
