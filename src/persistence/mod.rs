@@ -110,11 +110,23 @@ struct MetaV1 {
     data_classification: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     source: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "distinct_keys"
+    )]
     attestations: BTreeMap<String, AttestationV1>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "distinct_keys"
+    )]
     rule_settings: BTreeMap<String, RuleSettingV1>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "distinct_keys"
+    )]
     triage: BTreeMap<String, TriageV2>,
 }
 
@@ -193,7 +205,11 @@ struct NodeV1 {
     rect: (f32, f32, f32, f32),
     #[serde(default, skip_serializing_if = "Option::is_none")]
     parent: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "distinct_keys"
+    )]
     properties: BTreeMap<String, FileValue>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     notes: String,
@@ -208,19 +224,108 @@ struct ConnectionV1 {
     to: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     label: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "distinct_keys"
+    )]
     properties: BTreeMap<String, FileValue>,
+}
+
+/// A map read from a file in which a key given twice is an error, where serde would keep the
+/// last one silently.
+fn distinct_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Distinct<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Distinct<V> {
+        type Value = BTreeMap<String, V>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map of `\"name\": value` pairs in braces")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{}` is given twice; keep one",
+                        crate::model::text::short(&key)
+                    )));
+                }
+                let value = map.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Distinct(std::marker::PhantomData))
 }
 
 /// Property values are written bare (`true`, `443`, `"Premium"`, `["blob"]`) so files read
 /// naturally; the catalog says which type each property has.
-#[derive(Serialize, Deserialize, Clone)]
+#[derive(Serialize, Clone)]
 #[serde(untagged)]
 enum FileValue {
     Bool(bool),
     Int(i64),
     Text(String),
     List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for FileValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a property value: true or false, a whole number, \"text\" or a list of \"text\"",
+                )
+            }
+
+            fn visit_bool<E>(self, v: bool) -> Result<FileValue, E> {
+                Ok(FileValue::Bool(v))
+            }
+
+            fn visit_i64<E>(self, v: i64) -> Result<FileValue, E> {
+                Ok(FileValue::Int(v))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<FileValue, E> {
+                i64::try_from(v)
+                    .map(FileValue::Int)
+                    .map_err(|_| E::custom(format!("{v} is too large for a number property")))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<FileValue, E> {
+                Ok(FileValue::Text(v.to_owned()))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<FileValue, E> {
+                Ok(FileValue::Text(v))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FileValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    items.push(item);
+                }
+                Ok(FileValue::List(items))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl From<&Value> for FileValue {
@@ -295,8 +400,32 @@ fn syntax(error: ron::error::SpannedError) -> LoadError {
     LoadError::Syntax {
         line: error.span.start.line,
         column: error.span.start.col,
-        message: error.code.to_string(),
+        message: plain_words(&error.code.to_string()),
     }
+}
+
+/// The parser names our internal file types; a user knows the parts of a design instead.
+const FILE_TYPE_NAMES: [(&str, &str); 9] = [
+    (
+        "struct `VersionProbe`",
+        "a design, `(format_version: 2, meta: (...), ...)`",
+    ),
+    ("struct `FileV1`", "a design"),
+    ("`FileV1`", "the design"),
+    ("`MetaV1`", "`meta`"),
+    ("`NodeV1`", "a component or container"),
+    ("`ConnectionV1`", "a connection"),
+    ("`RuleSettingV1`", "a rule setting"),
+    ("`AttestationV1`", "an attestation"),
+    ("`TriageV2`", "a triage decision"),
+];
+
+fn plain_words(message: &str) -> String {
+    let mut message = message.to_owned();
+    for (ours, theirs) in FILE_TYPE_NAMES {
+        message = message.replace(ours, theirs);
+    }
+    message
 }
 
 /// Parses and validates a design from text.

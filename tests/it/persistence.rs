@@ -328,3 +328,40 @@ proptest! {
         let _ = persistence::load_str(&mangled, catalog());
     }
 }
+
+#[test]
+fn files_are_read_like_a_compiler_would_in_the_users_words() {
+    let component = |rest: &str| {
+        format!(
+            "(format_version: 2, meta: (name: \"x\"),\ncomponents: [\n(id: \"a\", kind: \"key_vault\", name: \"a\", rect: (0.0, 0.0, 1.0, 1.0){rest})])"
+        )
+    };
+    let cases = [
+        (
+            component(", properties: {\"purge_protection\": true,\n\"purge_protection\": false}"),
+            (4, "`purge_protection` is given twice; keep one"),
+        ),
+        (
+            "[1, 2]".to_owned(),
+            (1, "Expected opening `(` for a design"),
+        ),
+        (
+            component(", port: 70000"),
+            (3, "in a component or container"),
+        ),
+    ];
+    for (text, (line, expected)) in cases {
+        match persistence::load_str(&text, catalog()) {
+            Err(LoadError::Syntax {
+                line: at, message, ..
+            }) => {
+                assert_eq!(at, line, "{message}");
+                assert!(message.contains(expected), "{message}");
+                for internal in ["V1", "V2", "VersionProbe", "untagged", "FileValue"] {
+                    assert!(!message.contains(internal), "{message}");
+                }
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
