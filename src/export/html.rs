@@ -330,6 +330,13 @@ fn findings_by_severity(out: &mut Sink<'_>, design: &Design, reviewed: &Reviewed
     out.push_str("</section>\n");
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
@@ -427,12 +434,7 @@ fn findings_by_se(out: &mut Sink<'_>, design: &Design, findings: &Findings) {
 }
 
 fn rule_settings(out: &mut Sink<'_>, design: &Design) {
-    let overrides: Vec<_> = design
-        .meta
-        .rule_settings
-        .iter()
-        .filter(|(_, s)| !s.enabled || s.severity.is_some())
-        .collect();
+    let overrides = report::switches(design);
     if overrides.is_empty() {
         return;
     }
@@ -440,11 +442,7 @@ fn rule_settings(out: &mut Sink<'_>, design: &Design) {
         "<section><h2>Rule settings</h2>\n<table><thead><tr><th>Rule</th><th>Setting</th><th>Reason</th></tr></thead><tbody>\n",
     );
     for (rule, setting) in overrides {
-        let what = match (setting.enabled, setting.severity) {
-            (false, _) => "Disabled".to_owned(),
-            (true, Some(s)) => format!("Severity set to {}", s.as_str()),
-            (true, None) => "Enabled".to_owned(),
-        };
+        let what = capitalised(&report::switch_text(setting));
         let reason = if setting.reason.trim().is_empty() {
             r#"<span class="none">No reason given</span>"#.to_owned()
         } else {

@@ -3,7 +3,7 @@
 //! Schema `palisade-findings/1`: `{ schema, designs: [ { file, name, score, coverage: [...],
 //! counts: {critical, high, medium, low, info}, findings: [ { fingerprint, rule, title,
 //! severity, se, mcsb, stride, subject: {type, id, name}, related, message, remediation,
-//! learn, triage? } ], stale_triage?, triaged? } ] }`; `triage` is `{ status, justification, by,
+//! learn, triage? } ], rule_settings?, stale_triage?, triaged? } ] }`; `triage` is `{ status, justification, by,
 //! date, expires?, state }` where a decision exists. Fields are only ever added within a schema
 //! version; keys are written in
 //! alphabetical order (structs below declare their fields so).
@@ -150,6 +150,16 @@ impl Serialize for Report<'_> {
             },
         )?;
         map.serialize_entry("name", &self.design.meta.name)?;
+        let switches = super::report::switches(self.design);
+        if !switches.is_empty() {
+            let listed: Vec<Json> = switches
+                .iter()
+                .map(|(rule, s)| {
+                    json!({"rule": rule, "enabled": s.enabled, "severity": s.severity.map(Severity::as_str), "reason": s.reason})
+                })
+                .collect();
+            map.serialize_entry("rule_settings", &listed)?;
+        }
         map.serialize_entry("score", &score.value)?;
         // Decisions that match no finding, so they can be removed.
         if !self.reviewed.stale.is_empty() {

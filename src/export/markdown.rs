@@ -141,21 +141,18 @@ pub fn report(
         out.push('\n');
     }
 
-    let overrides: Vec<_> = meta
-        .rule_settings
-        .iter()
-        .filter(|(_, s)| !s.enabled || s.severity.is_some())
-        .collect();
+    let overrides = report::switches(design);
     if !overrides.is_empty() {
         let _ = writeln!(out, "## Rule settings\n");
         let _ = writeln!(out, "| Rule | Setting | Reason |\n|---|---|---|");
         for (rule, setting) in overrides {
-            let what = match (setting.enabled, setting.severity) {
-                (false, _) => "disabled".to_owned(),
-                (true, Some(s)) => format!("severity {}", s.as_str()),
-                (true, None) => "enabled".to_owned(),
-            };
-            let _ = writeln!(out, "| {} | {what} | {} |", md(rule), md(&setting.reason));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                md(rule),
+                report::switch_text(setting),
+                md(&setting.reason)
+            );
         }
         out.push('\n');
     }

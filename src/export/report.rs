@@ -89,6 +89,27 @@ pub fn coverage_status(coverage: &score::Coverage) -> String {
     }
 }
 
+/// The rules a design switches off or re-grades, by id, with their settings: every report
+/// lists them, so no switch goes unseen.
+pub fn switches(design: &crate::model::Design) -> Vec<(&str, &crate::model::RuleSetting)> {
+    design
+        .meta
+        .rule_settings
+        .iter()
+        .filter(|(_, s)| !s.enabled || s.severity.is_some())
+        .map(|(rule, s)| (rule.as_str(), s))
+        .collect()
+}
+
+/// `disabled` or `severity low`.
+pub fn switch_text(setting: &crate::model::RuleSetting) -> String {
+    match (setting.enabled, setting.severity) {
+        (false, _) => "disabled".to_owned(),
+        (true, Some(s)) => format!("severity {}", s.as_str()),
+        (true, None) => "enabled".to_owned(),
+    }
+}
+
 /// The stable anchor of a finding within a report (`finding-3`), by its index in the list.
 pub fn anchor(index: usize) -> String {
     format!("finding-{}", index + 1)

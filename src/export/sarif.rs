@@ -73,9 +73,32 @@ pub fn write(
     }
     #[derive(Serialize)]
     struct Run<'a> {
+        invocations: [Json; 1],
         results: Results<'a>,
         tool: Json,
     }
+    // Rules a design switches off or re-grades, as SARIF's configuration overrides, with the
+    // reason: code scanning and CI logs show them.
+    let overrides: Vec<Json> = designs
+        .iter()
+        .flat_map(|&(file, design, _)| {
+            let uri = file.to_string_lossy().replace('\\', "/");
+            super::report::switches(design)
+                .into_iter()
+                .map(move |(rule, s)| {
+                    json!({
+                        "descriptor": { "id": rule, "index": rule_index(rule) },
+                        "configuration": {
+                            "enabled": s.enabled,
+                            "level": s.severity.map_or("none", level),
+                            "properties": { "reason": s.reason, "design": uri, "severity": s.severity.map(Severity::as_str) },
+                        },
+                    })
+                })
+        })
+        .collect();
+    let invocation =
+        json!({ "executionSuccessful": true, "ruleConfigurationOverrides": overrides });
     let tool = json!({ "driver": {
         "name": "Palisade",
         "semanticVersion": env!("CARGO_PKG_VERSION"),
@@ -85,6 +108,7 @@ pub fn write(
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
+            invocations: [invocation],
             results: Results { designs, today },
             tool,
         }],

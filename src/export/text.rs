@@ -20,6 +20,16 @@ pub fn findings(
 ) -> io::Result<()> {
     let shown_file = file.display().to_string();
     let shown_file = inert(&shown_file);
+    // Switches first: a CI log shows what the design turned off before what it found.
+    for (rule, setting) in super::report::switches(design) {
+        writeln!(
+            out,
+            "{shown_file}: note: rule {} is {} in this design: {}",
+            inert(rule),
+            super::report::switch_text(setting),
+            inert(setting.reason.trim())
+        )?;
+    }
     for (f, state) in reviewed.iter() {
         if state.is_open() || show_triaged {
             finding(out, &shown_file, design, f, state)?;

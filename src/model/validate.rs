@@ -58,8 +58,8 @@ pub fn is_date(text: &str) -> bool {
 
 fn triage_problems(fingerprint: &str, triage: &Triage, out: &mut Vec<Problem>) {
     let problem = |message: String| Problem {
-        subject: String::new(),
-        message: format!("triage of `{}`: {message}", short(fingerprint)),
+        subject: short(fingerprint).into_owned(),
+        message: format!("triage: {message}"),
     };
     let well_formed = fingerprint
         .split_once('@')

@@ -626,6 +626,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         }
     }
     problems.extend(validate::problems(&design, catalog));
+    problems.extend(switch_problems(&design));
     if problems.is_empty() {
         Ok(design)
     } else {
@@ -643,14 +644,50 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
     }
 }
 
-/// The line where an element with this id is declared, so errors point into the file.
+/// Rule settings and attestations that name nothing, and rules switched off or re-graded
+/// without a reason: no switch in a design file is silent.
+fn switch_problems(design: &Design) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (rule, setting) in &design.meta.rule_settings {
+        let problem = |message: &str| Problem {
+            subject: crate::model::text::short(rule).into_owned(),
+            message: message.to_owned(),
+        };
+        if crate::rules::registry::find(rule).is_none() {
+            out.push(problem("no rule has this id (`palisade rules` lists them)"));
+        }
+        if (!setting.enabled || setting.severity.is_some()) && setting.reason.trim().is_empty() {
+            out.push(problem(
+                "a rule switched off or given another severity needs a reason",
+            ));
+        }
+    }
+    for item in design.meta.attestations.keys() {
+        if !crate::rules::ATTESTATIONS
+            .iter()
+            .any(|(key, _)| key == item)
+        {
+            let known: Vec<&str> = crate::rules::ATTESTATIONS.iter().map(|(k, _)| *k).collect();
+            out.push(Problem {
+                subject: crate::model::text::short(item).into_owned(),
+                message: format!("no attestation has this key (known: {})", known.join(", ")),
+            });
+        }
+    }
+    out
+}
+
+/// The line where an element with this id is declared (or a map key such as a rule id or a
+/// fingerprint is given), so errors point into the file.
 fn locate(text: &str, id: &str) -> Option<usize> {
     if id.is_empty() {
         return None;
     }
-    let needle = format!("id: \"{id}\"");
+    let declared = format!("id: \"{id}\"");
+    let key = format!("\"{id}\":");
     text.lines()
-        .position(|line| line.contains(&needle))
+        .position(|line| line.contains(&declared))
+        .or_else(|| text.lines().position(|line| line.contains(&key)))
         .map(|i| i + 1)
 }
 

@@ -573,3 +573,81 @@ fn findings_on_connections_get_a_badge_on_the_connection() {
         .sum();
     assert_eq!(badged, on_connections);
 }
+
+// ---- no silent switches -----------------------------------------------------------------------
+
+#[test]
+fn switched_off_rules_need_a_reason_and_every_report_lists_them() {
+    let text = persistence::to_string(&weak_design(), catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let with =
+        |settings: &str| text.replacen("meta: (", &format!("meta: (\n        {settings}"), 1);
+
+    let silent = with("rule_settings: { \"NET-001\": (enabled: false) },");
+    let message = persistence::load_str(&silent, catalog())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("`NET-001`: a rule switched off or given another severity needs a reason"),
+        "{message}"
+    );
+    let line = silent
+        .lines()
+        .position(|l| l.contains("\"NET-001\":"))
+        .map_or(0, |i| i + 1);
+    assert!(
+        message.starts_with(&format!("{line}: ")),
+        "points at line {line}: {message}"
+    );
+
+    let unknown = with("rule_settings: { \"NET-999\": (enabled: false, reason: \"x\") },");
+    let message = persistence::load_str(&unknown, catalog())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("`NET-999`: no rule has this id"),
+        "{message}"
+    );
+    let attestation = with("attestations: { \"ATT-404\": (confirmed: true) },");
+    let message = persistence::load_str(&attestation, catalog())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("`ATT-404`: no attestation has this key"),
+        "{message}"
+    );
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("switched.ron");
+    let reasoned = with(
+        "rule_settings: { \"NET-001\": (enabled: false, reason: \"Fronted by the hub WAF\"), \"KV-002\": (severity: Some(low), reason: \"Test vaults\") },",
+    );
+    std::fs::write(&path, reasoned).unwrap_or_else(|e| panic!("{e}"));
+    let (_, out, err) = palisade(&["check", arg(&path)]);
+    assert!(
+        out.contains("note: rule NET-001 is disabled in this design: Fronted by the hub WAF"),
+        "{out}{err}"
+    );
+    assert!(
+        out.contains("note: rule KV-002 is severity low in this design: Test vaults"),
+        "{out}"
+    );
+    let (_, json, _) = palisade(&["check", "--format", "json", arg(&path)]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    let listed = &doc["designs"][0]["rule_settings"];
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+    let (_, sarif, _) = palisade(&["check", "--format", "sarif", arg(&path)]);
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap_or_else(|e| panic!("{e}"));
+    let overrides = &log["runs"][0]["invocations"][0]["ruleConfigurationOverrides"];
+    let disabled = overrides
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["descriptor"]["id"] == "NET-001"))
+        .unwrap_or_else(|| panic!("{overrides}"));
+    assert_eq!(disabled["configuration"]["enabled"], false);
+    assert_eq!(
+        disabled["configuration"]["properties"]["reason"],
+        "Fronted by the hub WAF"
+    );
+}
