@@ -583,7 +583,13 @@ fn design_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
         actions,
     );
     if !meta.source.is_empty() {
-        ui.hyperlink_to("Reference architecture", &meta.source);
+        // The link comes from the design file: only https opens, nothing else (`file:`,
+        // `javascript:`, custom schemes) is offered.
+        if crate::export::escape::https_url(&meta.source).is_some() {
+            ui.hyperlink_to("Reference architecture", meta.source.trim());
+        } else {
+            ui.label(RichText::new(format!("Source: {}", meta.source)).weak());
+        }
     }
     ui.add_space(8.0);
     ui.label(RichText::new("Process attestations").strong());
