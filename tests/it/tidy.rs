@@ -8,6 +8,8 @@ const CORE_MODULES: &[&str] = &[
     "persistence",
     "templates",
     "export",
+    "import",
+    "layout.rs",
     "scene.rs",
     "cli.rs",
 ];

@@ -1,0 +1,120 @@
+//! ARM templates (and compiled Bicep) become laid-out designs.
+//!
+//! [`json`] reads the text as Azure does (comments, BOM); [`template`] expands resources
+//! (children, copy loops, conditions, nested deployments) and evaluates their properties with
+//! [`expr`]; [`build`] maps them to catalog kinds through the data in `assets/arm-mapping.ron`
+//! ([`mapping`]), adds the relations the rules need and lays the design out. Nothing here
+//! panics on input: limits and malformed templates are [`ImportError`]s, and values that cannot
+//! be known before deployment are left unset and listed in the [`Report`].
+
+mod build;
+pub mod command;
+pub mod expr;
+pub mod json;
+pub mod mapping;
+pub mod report;
+pub mod template;
+pub mod value;
+
+use std::path::{Path, PathBuf};
+
+pub use report::Report;
+
+use crate::model::{Catalog, Design};
+
+/// Why a template could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the {what} is {bytes} bytes; files larger than {limit} bytes are refused")]
+    TooLarge {
+        what: String,
+        bytes: usize,
+        limit: usize,
+    },
+    #[error("{line}:{column}: {message}")]
+    Syntax {
+        what: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{0}")]
+    Template(String),
+    #[error("{0}")]
+    Expression(String),
+    /// A bug in the importer: the design it built was refused.
+    #[error("the imported design could not be built: {0}")]
+    Build(String),
+}
+
+/// A design imported from a template, with the report of what was and was not understood.
+pub struct Imported {
+    pub design: Design,
+    pub report: Report,
+}
+
+/// Imports template bytes, with an optional parameters file; `source` names the template in
+/// the design and the report.
+pub fn import_bytes(
+    template: &[u8],
+    parameters: Option<&[u8]>,
+    source: &str,
+    catalog: &Catalog,
+) -> Result<Imported, ImportError> {
+    let template = json::parse(template, "template")?;
+    let parameters = parameters
+        .map(|p| json::parse(p, "parameters file"))
+        .transpose()?;
+    let expansion = template::Expansion::new(&template, parameters.as_ref())?;
+    let builder = build::Builder::new(catalog, mapping::builtin(), &expansion, source)?;
+    let (design, report) = builder.build()?;
+    Ok(Imported { design, report })
+}
+
+/// Imports a template file, refusing files over the size limit before reading them.
+pub fn import_path(
+    template: &Path,
+    parameters: Option<&Path>,
+    catalog: &Catalog,
+) -> Result<Imported, ImportError> {
+    let template_bytes = read_limited(template)?;
+    let parameter_bytes = parameters.map(read_limited).transpose()?;
+    let source = template.file_name().map_or_else(
+        || template.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    import_bytes(
+        &template_bytes,
+        parameter_bytes.as_deref(),
+        &source,
+        catalog,
+    )
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let length = std::fs::metadata(path).map_err(io)?.len();
+    let limit = json::MAX_TEMPLATE_BYTES;
+    if length > limit as u64 {
+        return Err(ImportError::TooLarge {
+            what: "file".to_owned(),
+            bytes: usize::try_from(length).unwrap_or(usize::MAX),
+            limit,
+        });
+    }
+    std::fs::read(path).map_err(io)
+}
+
+/// Whether a path looks like an ARM template (by its extension) rather than a design file.
+pub fn is_template_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonc"))
+}
