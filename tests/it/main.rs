@@ -4,6 +4,7 @@ mod cli;
 mod edits;
 mod export;
 mod gui;
+mod import;
 mod persistence;
 mod rules;
 mod templates;

@@ -533,13 +533,13 @@ impl<'a, 't> Builder<'a, 't> {
                 rule.convert,
                 Convert::Lookup(_) | Convert::Derive(Derivation::KeyVaultReference)
             );
-            if let Some(unknown) = value.as_unknown() {
-                if !matches!(rule.convert, Convert::Present(_)) {
-                    if !tolerant {
-                        self.note_unknown(item, host, &rule.property, &unknown.reason);
-                    }
-                    continue;
+            if let Some(unknown) = value.as_unknown()
+                && !matches!(rule.convert, Convert::Present(_))
+            {
+                if !tolerant {
+                    self.note_unknown(item, host, &rule.property, &unknown.reason);
                 }
+                continue;
             }
             match mapping::convert(&rule.convert, &value) {
                 Converted::Value(v) => self.set_property(item, host, &rule.property, v, rule.sum),

@@ -510,6 +510,8 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
             let formatted = format_braces(&format_text, &rest);
             any_unknown(&values, || formatted.clone()).unwrap_or(Val::Str(formatted))
         }
+        // Ids stay text even when a name is unknown: its placeholder names the resource the
+        // same way everywhere in the template, so references still find it.
         "resourceid" | "subscriptionresourceid" | "tenantresourceid" => {
             let (scope, resource_type, names) = split_id_args(&values);
             let path = provider_path(&resource_type, &names);
@@ -525,7 +527,7 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                     "/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{RESOURCE_GROUP}/{path}"
                 ),
             };
-            any_unknown(&values, || id.clone()).unwrap_or(Val::Str(id))
+            Val::Str(id)
         }
         "extensionresourceid" => {
             let scope = text_arg(&values, 0);
@@ -535,7 +537,7 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                 scope.trim_end_matches('/'),
                 provider_path(&resource_type, &names)
             );
-            any_unknown(&values, || id.clone()).unwrap_or(Val::Str(id))
+            Val::Str(id)
         }
         "reference" => match values.first() {
             Some(Val::Str(target)) => {
@@ -867,10 +869,10 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
         ]),
         "utcnow" => Val::unknown("`utcNow` is the time of deployment", "{utcNow}"),
         other => {
-            if other.starts_with("list") {
-                if let Some(Val::Str(target)) = values.first() {
-                    env.mention(target);
-                }
+            if other.starts_with("list")
+                && let Some(Val::Str(target)) = values.first()
+            {
+                env.mention(target);
             }
             Val::unknown(
                 format!("function `{name}` is not evaluated"),
@@ -1064,7 +1066,7 @@ mod tests {
     fn malformed_and_deep_expressions_are_errors_not_panics() {
         let env = TestEnv::default();
         for text in [
-            "[concat('a'",
+            "[concat('a']",
             "[concat('a)]",
             "[)]",
             "[a.b]",

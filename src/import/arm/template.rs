@@ -395,6 +395,11 @@ impl<'t> Expansion<'t> {
         self.evaluating.borrow_mut().insert(index);
         let result = (|| {
             for key in ["properties", "sku", "kind", "identity"] {
+                // A nested deployment's template is evaluated in its own scope, as its
+                // resources are expanded; its parameters already were.
+                if key == "properties" && resource.nested_scope.is_some() {
+                    continue;
+                }
                 if let Some(json) = resource.json.get(key) {
                     let value = eval_tree(json, &env, key, &mut mentions, 0)?;
                     map.insert(key.to_owned(), value);
@@ -841,7 +846,7 @@ pub fn parse_resource_id(text: &str) -> Option<(String, String)> {
         return None;
     }
     let rest: Vec<&str> = segments.collect();
-    if rest.len() < 2 || rest.len() % 2 != 0 {
+    if rest.len() < 2 || !rest.len().is_multiple_of(2) {
         return None;
     }
     let types: Vec<&str> = rest.iter().step_by(2).copied().collect();
