@@ -122,7 +122,7 @@ fn assert_laid_out(design: &Design, name: &str) {
 #[test]
 fn every_fixture_imports_validates_lays_out_and_reimports_the_same() {
     let files = fixtures();
-    assert!(files.len() >= 7, "{} fixtures", files.len());
+    assert!(files.len() >= 10, "{} fixtures", files.len());
     for file in files {
         let name = file.display().to_string();
         let first = arm::import_path(&file, None, crate::catalog())
@@ -721,4 +721,154 @@ proptest! {
         let text = template(&format!(r#"[{{"type": "Microsoft.Storage/storageAccounts", "name": "[{}]"}}]"#, body.replace('"', "")));
         let _ = import(&text);
     }
+}
+
+#[test]
+fn the_vm_quickstart_has_its_vm_in_the_subnet_behind_a_public_ip_with_ssh_open() {
+    let Imported { design, .. } = fixture("vm-simple-linux.json");
+    let vm = design
+        .nodes()
+        .find(|n| n.kind == "virtual_machine")
+        .unwrap_or_else(|| panic!("no vm"));
+    assert_eq!(
+        vm.parent.as_ref().map(|p| p.as_str()),
+        Some("subnets-vnet-subnet")
+    );
+    assert!(connected(
+        &design,
+        "traffic",
+        "public_ip",
+        "virtual_machine"
+    ));
+    assert!(connected(
+        &design,
+        "nsg_association",
+        "network_security_group",
+        "virtual_machine"
+    ));
+    let nsg = design
+        .nodes()
+        .find(|n| n.kind == "network_security_group")
+        .unwrap_or_else(|| panic!("no nsg"));
+    assert_eq!(
+        nsg.properties.get("allows_management_ports_from_internet"),
+        Some(&palisade::model::Value::Bool(true))
+    );
+    assert!(has_finding(&design, "NET-007", "network_security_group"));
+}
+
+#[test]
+fn function_app_settings_become_flows_to_storage_and_telemetry() {
+    let Imported { design, .. } = fixture("function-app-create-dynamic.json");
+    let app = design
+        .nodes()
+        .find(|n| n.kind == "function_app")
+        .unwrap_or_else(|| panic!("no app"));
+    assert_eq!(
+        app.properties.get("hosting_plan"),
+        Some(&palisade::model::Value::Text("Consumption".to_owned()))
+    );
+    // `listKeys` of the storage account and `reference` of Application Insights in settings.
+    assert!(connected(
+        &design,
+        "traffic",
+        "function_app",
+        "storage_account"
+    ));
+    assert!(connected(
+        &design,
+        "traffic",
+        "function_app",
+        "application_insights"
+    ));
+    // Flows run left to right.
+    let storage = design
+        .nodes()
+        .find(|n| n.kind == "storage_account")
+        .unwrap_or_else(|| panic!("no storage"));
+    assert!(
+        app.rect.x < storage.rect.x,
+        "{:?} {:?}",
+        app.rect,
+        storage.rect
+    );
+}
+
+#[test]
+fn diagnostics_role_assignments_identities_and_waf_policies_become_connections_and_properties() {
+    let text = template(
+        r#"[
+        {"type": "Microsoft.OperationalInsights/workspaces", "name": "law", "properties": {"retentionInDays": 90}},
+        {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "name": "id-app"},
+        {"type": "Microsoft.KeyVault/vaults", "name": "kv", "properties": {"enableRbacAuthorization": true}},
+        {"type": "Microsoft.Insights/diagnosticSettings", "name": "kv-diag", "scope": "[format('Microsoft.KeyVault/vaults/{0}', 'kv')]",
+         "properties": {"workspaceId": "[resourceId('Microsoft.OperationalInsights/workspaces', 'law')]"}},
+        {"type": "Microsoft.Authorization/roleAssignments", "name": "[guid('kv', 'id-app')]", "scope": "[format('Microsoft.KeyVault/vaults/{0}', 'kv')]",
+         "properties": {"principalType": "ServicePrincipal",
+            "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')]",
+            "principalId": "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-app')).principalId]"}},
+        {"type": "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "name": "waf", "properties": {
+            "policySettings": {"state": "Enabled", "mode": "Prevention"},
+            "managedRules": {"managedRuleSets": [{"ruleSetType": "OWASP", "ruleSetVersion": "3.2"}]}}},
+        {"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "properties": {
+            "subnets": [{"name": "agw", "properties": {"addressPrefix": "10.0.0.0/24"}}],
+            "copy": [{"name": "dhcpOptions", "count": 0, "input": {}}]}},
+        {"type": "Microsoft.Network/applicationGateways", "name": "agw",
+         "identity": {"type": "UserAssigned", "userAssignedIdentities": {"[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-app')]": {}}},
+         "properties": {"sku": {"name": "WAF_v2", "tier": "WAF_v2"},
+            "firewallPolicy": {"id": "[resourceId('Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', 'waf')]"},
+            "gatewayIPConfigurations": [{"name": "g", "properties": {"subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'agw')]"}}}],
+            "copy": [{"name": "httpListeners", "count": 2, "input": {"name": "[concat('l', copyIndex('httpListeners'))]", "properties": {"protocol": "Https"}}}]}}
+    ]"#,
+    );
+    let Imported { design, report } = imported(&text);
+    assert!(connected(
+        &design,
+        "diagnostics",
+        "key_vault",
+        "log_analytics_workspace"
+    ));
+    assert!(connected(&design, "rbac", "managed_identity", "key_vault"));
+    assert!(connected(
+        &design,
+        "identity",
+        "managed_identity",
+        "application_gateway"
+    ));
+    let rbac = design
+        .connections()
+        .find(|c| c.kind == "rbac")
+        .unwrap_or_else(|| panic!("no rbac"));
+    assert_eq!(
+        rbac.properties.get("principal_type"),
+        Some(&palisade::model::Value::Text("ServicePrincipal".to_owned()))
+    );
+    let agw = design
+        .nodes()
+        .find(|n| n.kind == "application_gateway")
+        .unwrap_or_else(|| panic!("no agw"));
+    let text = |v: &str| Some(palisade::model::Value::Text(v.to_owned()));
+    assert_eq!(agw.properties.get("waf_mode").cloned(), text("Prevention"));
+    assert_eq!(
+        agw.properties.get("managed_rule_set").cloned(),
+        text("OWASP_3_2")
+    );
+    assert_eq!(agw.properties.get("sku").cloned(), text("WAF_v2"));
+    // A property copy loop: two HTTPS listeners.
+    assert_eq!(
+        agw.properties.get("listener_protocol").cloned(),
+        text("HTTPS")
+    );
+    assert_eq!(
+        agw.parent.as_ref().map(|p| p.as_str()),
+        Some("subnets-vnet-agw")
+    );
+    assert!(
+        report
+            .mapped
+            .iter()
+            .any(|m| m.resource_type.ends_with("FirewallPolicies")
+                && m.detail.contains("part of `applicationgateways-agw`"))
+    );
+    assert!(validate::problems(&design, crate::catalog()).is_empty());
 }
