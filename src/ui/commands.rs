@@ -8,6 +8,7 @@ pub enum Command {
     New,
     NewFromTemplate,
     Open,
+    ImportArm,
     Save,
     SaveAs,
     SaveAsTemplate,
@@ -66,10 +67,11 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 28] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
+        Self::ImportArm,
         Self::Save,
         Self::SaveAs,
         Self::SaveAsTemplate,
@@ -101,6 +103,7 @@ impl Command {
             Self::New => "New design",
             Self::NewFromTemplate => "New from template…",
             Self::Open => "Open…",
+            Self::ImportArm => "Import ARM template…",
             Self::Save => "Save",
             Self::SaveAs => "Save as…",
             Self::SaveAsTemplate => "Save as template…",
@@ -133,6 +136,7 @@ impl Command {
             Self::New
             | Self::NewFromTemplate
             | Self::Open
+            | Self::ImportArm
             | Self::Save
             | Self::SaveAs
             | Self::SaveAsTemplate
