@@ -274,3 +274,74 @@ impl Layout<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Connection, ConnectionId, Edit, Node};
+
+    fn node(id: &str, kind: &str, parent: Option<&str>) -> Edit {
+        Edit::AddNode(Node {
+            id: NodeId::new(id).unwrap_or_else(|e| panic!("{e}")),
+            kind: kind.into(),
+            name: id.to_owned(),
+            rect: Rect::new(0.0, 0.0, 10.0, 10.0),
+            parent: parent.map(|p| NodeId::new(p).unwrap_or_else(|e| panic!("{e}"))),
+            properties: Default::default(),
+            notes: String::new(),
+        })
+    }
+
+    fn flow(from: &str, to: &str) -> Edit {
+        let id = |t: &str| NodeId::new(t).unwrap_or_else(|e| panic!("{e}"));
+        Edit::Connect(Connection {
+            id: ConnectionId::new(format!("{from}-{to}")).unwrap_or_else(|e| panic!("{e}")),
+            kind: "traffic".into(),
+            from: id(from),
+            to: id(to),
+            label: String::new(),
+            properties: Default::default(),
+        })
+    }
+
+    #[test]
+    fn nested_containers_hold_their_children_and_flows_run_left_to_right() {
+        let mut design = Design::new("t");
+        Edit::Batch(vec![
+            node("rg", "resource_group", None),
+            node("vnet", "virtual_network", Some("rg")),
+            node("snet", "subnet", Some("vnet")),
+            node(
+                "a-long-named-virtual-machine-that-needs-room",
+                "virtual_machine",
+                Some("snet"),
+            ),
+            node("app", "app_service", Some("rg")),
+            node("sql", "sql_database", Some("rg")),
+            flow("app", "a-long-named-virtual-machine-that-needs-room"),
+            flow("a-long-named-virtual-machine-that-needs-room", "sql"),
+            flow("sql", "app"),
+        ])
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+        let catalog = crate::model::catalog::builtin();
+        let rects = arrange(&design, catalog);
+        assert_eq!(rects, arrange(&design, catalog), "deterministic");
+        let rect = |id: &str| rects.get(id).copied().unwrap_or_else(|| panic!("{id}"));
+        for (child, parent) in [
+            ("vnet", "rg"),
+            ("snet", "vnet"),
+            ("app", "rg"),
+            ("sql", "rg"),
+        ] {
+            assert!(
+                rect(parent).contains_rect(rect(child)),
+                "{child} in {parent}"
+            );
+        }
+        let vm = rect("a-long-named-virtual-machine-that-needs-room");
+        assert!(vm.w > 170.0, "the card widens for its name");
+        // app → vnet (holding the VM) → sql, the cycle back to app ignored.
+        assert!(rect("app").x < rect("vnet").x && rect("vnet").x < rect("sql").x);
+    }
+}
