@@ -174,6 +174,9 @@ pub enum Derivation {
     PostgresAuth,
     /// An app setting that is a Key Vault reference (`@Microsoft.KeyVault(...)`).
     KeyVaultReference,
+    /// App Service access restrictions: Front Door's service tag with its `X-Azure-FDID`
+    /// header, or other allow rules.
+    AccessRestrictions,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -584,6 +587,24 @@ fn derive(derivation: Derivation, value: &Val) -> Converted {
                 .iter()
                 .any(|p| p.to_text().eq_ignore_ascii_case("http"));
             text(if http { "HttpAndHttps" } else { "HttpsOnly" })
+        }
+        Derivation::AccessRestrictions => {
+            let Val::Array(rules) = value else {
+                return Converted::Unmapped(value.to_text());
+            };
+            if rules.is_empty() {
+                return Converted::Nothing;
+            }
+            let front_door_only = rules.iter().any(|r| {
+                is(r, "tag", "ServiceTag")
+                    && is(r, "ipAddress", "AzureFrontDoor.Backend")
+                    && field(r, "headers.x-azure-fdid").is_some()
+            });
+            text(if front_door_only {
+                "ServiceTagWithFdid"
+            } else {
+                "IpAllowList"
+            })
         }
         Derivation::KeyVaultReference => {
             if value
