@@ -122,7 +122,7 @@ fn assert_laid_out(design: &Design, name: &str) {
 #[test]
 fn every_fixture_imports_validates_lays_out_and_reimports_the_same() {
     let files = fixtures();
-    assert!(files.len() >= 10, "{} fixtures", files.len());
+    assert!(files.len() >= 13, "{} fixtures", files.len());
     for file in files {
         let name = file.display().to_string();
         let first = arm::import_path(&file, None, crate::catalog())
