@@ -36,7 +36,7 @@ pub enum ImportError {
         bytes: usize,
         limit: usize,
     },
-    #[error("{line}:{column}: {message}")]
+    #[error("{line}:{column}: {message} (in the {what})")]
     Syntax {
         what: String,
         line: usize,

@@ -65,13 +65,6 @@ impl Val {
         })
     }
 
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Self::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
     pub fn as_unknown(&self) -> Option<&Unknown> {
         match self {
             Self::Unknown(u) => Some(u),
