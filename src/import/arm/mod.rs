@@ -72,8 +72,65 @@ pub fn import_bytes(
         .transpose()?;
     let expansion = template::Expansion::new(&template, parameters.as_ref())?;
     let builder = build::Builder::new(catalog, mapping::builtin(), &expansion, source)?;
-    let (design, report) = builder.build()?;
+    let (design, mut report) = builder.build()?;
+    report.depends_on_unknown = findings_on_unknown_values(&design, &report, catalog);
+    report.sort();
     Ok(Imported { design, report })
+}
+
+/// Unknown values tried at once, at most: each costs one evaluation of the rules.
+const MAX_UNKNOWNS_TRIED: usize = 64;
+
+/// Which findings depend on a value the import could not know: a finding does when it goes
+/// away once that property takes the catalog's secure value. Properties with no single secure
+/// value are not tried.
+fn findings_on_unknown_values(
+    design: &Design,
+    report: &Report,
+    catalog: &Catalog,
+) -> Vec<report::Dependency> {
+    let baseline: Vec<String> = crate::rules::evaluate(design, catalog)
+        .items
+        .iter()
+        .map(crate::rules::Finding::fingerprint)
+        .collect();
+    let mut out = Vec::new();
+    for unknown in report.unknown.iter().take(MAX_UNKNOWNS_TRIED) {
+        let Ok(node_id) = crate::model::NodeId::new(unknown.node.clone()) else {
+            continue;
+        };
+        let Some(secure) = design
+            .node(&node_id)
+            .and_then(|n| catalog.kind(&n.kind))
+            .and_then(|k| catalog.node_property(k, &unknown.property))
+            .and_then(|p| p.secure.clone())
+        else {
+            continue;
+        };
+        let mut variant = design.clone();
+        let edit = crate::model::Edit::SetProperty {
+            node: node_id,
+            property: unknown.property.clone(),
+            value: Some(secure),
+        };
+        if edit.apply(&mut variant).is_err() {
+            continue;
+        }
+        let remaining: std::collections::BTreeSet<String> =
+            crate::rules::evaluate(&variant, catalog)
+                .items
+                .iter()
+                .map(crate::rules::Finding::fingerprint)
+                .collect();
+        for finding in baseline.iter().filter(|f| !remaining.contains(*f)) {
+            out.push(report::Dependency {
+                finding: finding.clone(),
+                property: unknown.property.clone(),
+                reason: unknown.reason.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Imports a template file, refusing files over the size limit before reading them.

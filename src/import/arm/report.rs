@@ -22,6 +22,16 @@ pub struct ValueNote {
     pub reason: String,
 }
 
+/// A finding that goes away when an unknown property takes the catalog's secure value.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency {
+    /// The finding's fingerprint (`rule@subject`).
+    pub finding: String,
+    pub property: String,
+    /// Why the property is unknown.
+    pub reason: String,
+}
+
 /// The import report; every list is sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
@@ -41,6 +51,8 @@ pub struct Report {
     pub unknown: Vec<ValueNote>,
     /// Properties left unset because their value has no catalog equivalent.
     pub unconverted: Vec<ValueNote>,
+    /// Findings that depend on a value unknown at import.
+    pub depends_on_unknown: Vec<Dependency>,
 }
 
 impl Report {
@@ -59,6 +71,8 @@ impl Report {
             list.sort();
             list.dedup();
         }
+        self.depends_on_unknown.sort();
+        self.depends_on_unknown.dedup();
     }
 
     /// The report as plain text, one resource or value a line.
@@ -99,6 +113,20 @@ impl Report {
                     out,
                     "  {}.{} (from {}): {}",
                     note.node, note.property, note.resource, note.reason
+                );
+            }
+        }
+        if !self.depends_on_unknown.is_empty() {
+            let _ = writeln!(
+                out,
+                "Findings that depend on unknown values ({}):",
+                self.depends_on_unknown.len()
+            );
+            for note in &self.depends_on_unknown {
+                let _ = writeln!(
+                    out,
+                    "  {} depends on {} ({})",
+                    note.finding, note.property, note.reason
                 );
             }
         }
