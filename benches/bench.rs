@@ -70,6 +70,43 @@ fn frame_time(doc: Document, zoom: Option<f32>, canvas_only: bool) -> Duration {
     })
 }
 
+/// An ARM template of about `resources` resources: a network with subnets, and per group of
+/// five an App Service plan and app (settings pointing at the database), a SQL server, a
+/// private endpoint for it and a storage account.
+fn arm_template(resources: usize) -> String {
+    let groups = resources / 5;
+    let subnets: Vec<String> = (0..50)
+        .map(|s| {
+            format!(r#"{{"name": "snet{s}", "properties": {{"addressPrefix": "10.0.{s}.0/24"}}}}"#)
+        })
+        .collect();
+    let mut items = vec![format!(
+        r#"{{"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "properties": {{"subnets": [{}]}}}}"#,
+        subnets.join(",")
+    )];
+    for g in 0..groups {
+        items.push(format!(r#"{{"type": "Microsoft.Web/serverfarms", "name": "[concat('plan', '{g}')]", "sku": {{"name": "P1v3"}}}}"#));
+        items.push(format!(
+            r#"{{"type": "Microsoft.Web/sites", "name": "app{g}", "properties": {{"httpsOnly": true,
+              "serverFarmId": "[resourceId('Microsoft.Web/serverfarms', 'plan{g}')]",
+              "siteConfig": {{"minTlsVersion": "1.2", "connectionStrings": [{{"name": "db",
+                "connectionString": "[concat('Server=', reference(resourceId('Microsoft.Sql/servers', 'sql{g}')).fullyQualifiedDomainName)]"}}]}}}}}}"#
+        ));
+        items.push(format!(r#"{{"type": "Microsoft.Sql/servers", "name": "sql{g}", "properties": {{"publicNetworkAccess": "Disabled", "minimalTlsVersion": "1.2"}}}}"#));
+        items.push(format!(
+            r#"{{"type": "Microsoft.Network/privateEndpoints", "name": "pe{g}", "properties": {{
+              "subnet": {{"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'snet{s}')]"}},
+              "privateLinkServiceConnections": [{{"name": "c", "properties": {{"privateLinkServiceId": "[resourceId('Microsoft.Sql/servers', 'sql{g}')]", "groupIds": ["sqlServer"]}}}}]}}}}"#,
+            s = g % 50
+        ));
+        items.push(format!(r#"{{"type": "Microsoft.Storage/storageAccounts", "name": "[format('st{{0}}', {g})]", "properties": {{"allowBlobPublicAccess": false}}}}"#));
+    }
+    format!(
+        r#"{{"contentVersion": "1.0.0.0", "resources": [{}]}}"#,
+        items.join(",\n")
+    )
+}
+
 /// Times `f` and prints a row, when the section is wanted.
 fn bench<R>(what: &str, size: usize, f: impl FnMut() -> R) {
     if wanted(what) {
@@ -127,6 +164,21 @@ fn main() {
         if size <= 1_000 {
             bench("export PNG (1x)", size, || export(Format::Png));
             bench("export HTML report", size, || export(Format::Html));
+        }
+        if size <= 1_000 {
+            let template = arm_template(size);
+            bench("import ARM template", size, || {
+                palisade::import::arm::import_bytes(
+                    template.as_bytes(),
+                    None,
+                    "bench.json",
+                    catalog,
+                )
+                .map(|imported| imported.design.nodes().len())
+            });
+            bench("arrange (layout)", size, || {
+                palisade::layout::arrange(&design, catalog)
+            });
         }
         let doc = || Document::new(design.clone(), catalog, None);
         let frames: &[(&str, Option<f32>, bool)] = &[

@@ -36,7 +36,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
-    /// Check designs against the rules (exit 0 clean, 1 findings at or above --fail-on, 2 unreadable).
+    /// Check designs or ARM templates (`.json`) against the rules (exit 0 clean, 1 findings at
+    /// or above --fail-on, 2 unreadable).
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -96,6 +97,21 @@ pub enum Command {
     },
     /// List the built-in templates with their findings by severity, then the user's templates.
     Templates,
+    /// Import an ARM template as a laid-out design and print what was imported (exit 0
+    /// imported, 1 resources not mapped under --strict, 2 unreadable).
+    Import {
+        /// The template (azuredeploy.json, or Bicep compiled with `bicep build`).
+        template: PathBuf,
+        /// A parameters file (`{"parameters": {"name": {"value": ...}}}`).
+        #[arg(long)]
+        parameters: Option<PathBuf>,
+        /// The design file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Exit 1 when some resources could not be mapped.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Create a design file from a template (exit 0 written, 1 FILE exists, 2 unknown template).
     New {
         /// Template id, as `palisade templates` lists them.
@@ -252,6 +268,20 @@ fn run_command(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Ex
             err,
         ),
         Command::Templates => crate::templates::list_command(catalog, out, err),
+        Command::Import {
+            template,
+            parameters,
+            output,
+            strict,
+        } => crate::import::arm::command::run(
+            &template,
+            parameters.as_deref(),
+            &output,
+            strict,
+            catalog,
+            out,
+            err,
+        ),
         Command::New {
             template,
             file,
@@ -500,7 +530,15 @@ fn check(
     let mut code = 0;
     let mut checked = Vec::new();
     for file in files {
-        match persistence::load_path(file, catalog) {
+        // An ARM template is imported first, so CI can check infrastructure code directly.
+        let loaded = if crate::import::arm::is_template_path(file) {
+            crate::import::arm::import_path(file, None, catalog)
+                .map(|imported| imported.design)
+                .map_err(|e| e.to_string())
+        } else {
+            persistence::load_path(file, catalog).map_err(|e| e.to_string())
+        };
+        match loaded {
             Ok(design) => {
                 let findings = rules::evaluate(&design, catalog);
                 let reviewed = review(&design, &findings, &options.today);

@@ -1,12 +1,15 @@
 //! Palisade: design Azure security architectures and check them against the Well-Architected
 //! security pillar and the Microsoft cloud security benchmark.
 //!
-//! The core (`model`, `rules`, `persistence`, `scene`, `export`, `templates`) knows no screen;
+//! The core (`model`, `rules`, `persistence`, `scene`, `export`, `templates`, `import`,
+//! `layout`) knows no screen;
 //! `app` and `ui` are the designer window; `cli` is the command line.
 
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod import;
+pub mod layout;
 pub mod model;
 pub mod persistence;
 pub mod review;

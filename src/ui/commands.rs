@@ -8,6 +8,7 @@ pub enum Command {
     New,
     NewFromTemplate,
     Open,
+    ImportArm,
     Save,
     SaveAs,
     SaveAsTemplate,
@@ -69,10 +70,11 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
+        Self::ImportArm,
         Self::Save,
         Self::SaveAs,
         Self::SaveAsTemplate,
@@ -107,6 +109,7 @@ impl Command {
             Self::New => "New design",
             Self::NewFromTemplate => "New from template…",
             Self::Open => "Open…",
+            Self::ImportArm => "Import ARM template…",
             Self::Save => "Save",
             Self::SaveAs => "Save as…",
             Self::SaveAsTemplate => "Save as template…",
@@ -142,6 +145,7 @@ impl Command {
             Self::New
             | Self::NewFromTemplate
             | Self::Open
+            | Self::ImportArm
             | Self::Save
             | Self::SaveAs
             | Self::SaveAsTemplate

@@ -19,6 +19,8 @@ pub enum Pending {
     New,
     OpenDialog,
     Open(PathBuf),
+    ImportDialog,
+    Import(PathBuf),
     Template(Box<Design>),
     Quit,
 }
@@ -36,6 +38,8 @@ pub enum Dialog {
     Shortcuts,
     About,
     Error(String),
+    /// What an ARM import mapped and left out, shown after the imported design opens.
+    ImportReport(String),
     /// The user chose to quit; the window closes at the end of the frame.
     Quitting,
 }
@@ -385,6 +389,22 @@ pub fn dialog_ui(
                 ui.heading(format!("Palisade {}", env!("CARGO_PKG_VERSION")));
                 ui.label("Design Azure architectures and check them live against the Well-Architected security checklist (SE:01–SE:12) and the Microsoft cloud security benchmark.");
                 ui.label(format!("{} rules · {} component kinds", crate::rules::registry::all().len(), doc.catalog().kinds().len()));
+                if ui.button("Close").clicked() {
+                    close = true;
+                }
+            });
+            if response.should_close() {
+                close = true;
+            }
+        }
+        Dialog::ImportReport(report) => {
+            let response = egui::Modal::new(egui::Id::unique("import-report")).show(ctx, |ui| {
+                ui.heading("Imported ARM template");
+                egui::ScrollArea::vertical()
+                    .max_height(400.0)
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new(report.as_str()).monospace());
+                    });
                 if ui.button("Close").clicked() {
                     close = true;
                 }

@@ -56,6 +56,7 @@ enum FileRequest {
     Open,
     /// A design to compare the open one with.
     Compare,
+    ImportArm,
     SaveAs,
     Export(crate::export::Format),
 }
@@ -288,10 +289,15 @@ impl PalisadeApp {
                 .collect()
         });
         if let Some(path) = dropped
-            .into_iter()
+            .iter()
             .find(|p| p.extension().is_some_and(|e| e == "ron"))
         {
-            self.open_guarded(Pending::Open(path));
+            self.open_guarded(Pending::Open(path.clone()));
+        } else if let Some(path) = dropped
+            .into_iter()
+            .find(|p| crate::import::arm::is_template_path(p))
+        {
+            self.open_guarded(Pending::Import(path));
         }
         let canvas_has_focus = ctx.memory(|m| m.focused().is_none());
         if canvas_has_focus {
@@ -598,6 +604,7 @@ impl PalisadeApp {
                 self.dialog = Dialog::Gallery(dialogs::GalleryState::default())
             }
             Command::Open => self.open_guarded(Pending::OpenDialog),
+            Command::ImportArm => self.open_guarded(Pending::ImportDialog),
             Command::Save => self.save(),
             Command::SaveAs => self.ask_for_file(FileRequest::SaveAs),
             Command::SaveAsTemplate => {
@@ -715,6 +722,8 @@ impl PalisadeApp {
             )),
             Pending::OpenDialog => self.ask_for_file(FileRequest::Open),
             Pending::Open(path) => self.open(&path),
+            Pending::ImportDialog => self.ask_for_file(FileRequest::ImportArm),
+            Pending::Import(path) => self.import(&path),
             Pending::Template(design) => {
                 let mut doc = Document::new(*design, catalog::builtin(), None);
                 doc.mark_unsaved();
@@ -766,6 +775,22 @@ impl PalisadeApp {
         }
     }
 
+    /// Opens an ARM template as a new, untitled design and shows the import report.
+    fn import(&mut self, path: &Path) {
+        match crate::import::arm::import_path(path, None, catalog::builtin()) {
+            Ok(imported) => {
+                let mut doc = Document::new(imported.design, catalog::builtin(), None);
+                doc.mark_unsaved();
+                self.replace_document(doc);
+                self.dialog = Dialog::ImportReport(imported.report.text());
+            }
+            Err(error) => {
+                self.dialog =
+                    Dialog::Error(format!("Could not import {}:\n{error}", path.display()))
+            }
+        }
+    }
+
     fn save(&mut self) {
         match self.doc.path.clone() {
             Some(path) => self.save_to(&path),
@@ -808,6 +833,9 @@ impl PalisadeApp {
                 FileRequest::Open | FileRequest::Compare => {
                     dialog.add_filter("Palisade design", &["ron"]).pick_file()
                 }
+                FileRequest::ImportArm => dialog
+                    .add_filter("ARM template", &["json", "jsonc"])
+                    .pick_file(),
                 FileRequest::SaveAs => dialog
                     .add_filter("Palisade design", &["ron"])
                     .set_file_name(format!("{name}.ron"))
@@ -832,6 +860,7 @@ impl PalisadeApp {
         match request {
             FileRequest::Open => self.open(path),
             FileRequest::Compare => self.compare_with(path),
+            FileRequest::ImportArm => self.import(path),
             FileRequest::SaveAs => self.save_to(path),
             FileRequest::Export(format) => self.export_to(format, path),
         }

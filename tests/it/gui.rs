@@ -366,3 +366,35 @@ fn the_coverage_board_opens_from_the_command_palette() {
     harness.get_by_label("SE:09");
     assert!(harness.query_all_by_label_contains("rules pass").count() > 1);
 }
+
+#[test]
+fn dropping_an_arm_template_opens_it_imported_and_untitled_with_the_report() {
+    let mut harness = harness(Design::new("Empty"));
+    let template = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/arm/web-app-sql-database.json");
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(TestDrop(template)));
+    harness.run();
+    assert_eq!(count_kind(&harness, "sql_database"), 1);
+    assert!(harness.state().document().path.is_none());
+    harness.get_by_label("Imported ARM template");
+    harness.get_by_label("Close").click();
+    harness.run();
+    assert!(harness.query_by_label("Imported ARM template").is_none());
+}
+
+/// A file dropped on the window in a test.
+#[derive(Debug)]
+struct TestDrop(std::path::PathBuf);
+
+impl egui::DroppedFile for TestDrop {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}

@@ -182,6 +182,13 @@ fn fifos_devices_and_folders_are_refused_at_once() {
     assert!(load_error(fifo).contains("named pipe"));
     assert!(load_error("/dev/zero".into()).contains("a device"));
     assert!(load_error(dir.path().to_owned()).contains("a folder"));
+    // ARM templates are read the same way.
+    let template_fifo = dir.path().join("pipe.json");
+    let made = Command::new("mkfifo").arg(&template_fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let (code, _, err) = within_seconds(20, move || palisade(&["check", arg(&template_fifo)]));
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains("named pipe"), "{err}");
     let (code, _, err) = palisade(&["validate", "/dev/zero"]);
     assert_eq!(code, ExitCode::from(2));
     assert!(

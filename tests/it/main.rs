@@ -5,6 +5,7 @@ mod edits;
 mod export;
 mod gui;
 mod hardening;
+mod import;
 mod persistence;
 mod review;
 mod rules;

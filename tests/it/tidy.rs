@@ -9,6 +9,8 @@ const CORE_MODULES: &[&str] = &[
     "templates",
     "export",
     "review",
+    "import",
+    "layout.rs",
     "scene.rs",
     "cli.rs",
 ];

@@ -1,0 +1,3 @@
+//! Importers: infrastructure code that becomes a design.
+
+pub mod arm;

@@ -1,0 +1,347 @@
+//! Automatic layout: containers packed inside their parents without overlap, each container's
+//! children in layers so that connections run left to right. Deterministic (ids order every
+//! tie) and independent of the nodes' current positions, so the same design always gets the
+//! same picture.
+//!
+//! No layout crate handles nested containers (layout-rs and rust-sugiyama lay out flat
+//! graphs), so this is a small layered layout applied per container, bottom up.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::export::fit;
+use crate::model::{Catalog, Design, NodeId, Rect};
+use crate::scene::metrics;
+
+/// Space between siblings, and between a container's border and its children.
+pub const GAP_X: f32 = 60.0;
+pub const GAP_Y: f32 = 24.0;
+pub const PADDING: f32 = 20.0;
+/// Card room taken by the icon, its margins and the right padding, besides the text.
+const CARD_CHROME: f32 = metrics::CARD_PADDING + metrics::ICON_SIZE + 10.0 + metrics::CARD_PADDING;
+const EMPTY_CONTAINER: (f32, f32) = (220.0, 110.0);
+
+/// New rectangles for every node of the design, by id.
+pub fn arrange(design: &Design, catalog: &Catalog) -> BTreeMap<NodeId, Rect> {
+    let mut children: BTreeMap<Option<NodeId>, Vec<NodeId>> = BTreeMap::new();
+    for node in design.nodes() {
+        let parent = node.parent.clone().filter(|p| design.contains_node(p));
+        children.entry(parent).or_default().push(node.id.clone());
+    }
+    // The child of each container that holds a node, for lifting connections to siblings.
+    let edges: Vec<(NodeId, NodeId)> = design
+        .connections()
+        .map(|c| (c.from.clone(), c.to.clone()))
+        .collect();
+    let mut layout = Layout {
+        design,
+        catalog,
+        children,
+        edges,
+        relative: BTreeMap::new(),
+        sizes: BTreeMap::new(),
+    };
+    layout.size_of(None, 0);
+    let mut absolute = BTreeMap::new();
+    layout.place(None, 0.0, 0.0, &mut absolute, 0);
+    absolute
+}
+
+struct Layout<'a> {
+    design: &'a Design,
+    catalog: &'a Catalog,
+    children: BTreeMap<Option<NodeId>, Vec<NodeId>>,
+    edges: Vec<(NodeId, NodeId)>,
+    /// Each node's offset inside its parent's content area.
+    relative: BTreeMap<NodeId, (f32, f32)>,
+    sizes: BTreeMap<NodeId, (f32, f32)>,
+}
+
+impl Layout<'_> {
+    /// The card size: the catalog's, widened so the name and kind are not cut.
+    fn card_size(&self, id: &NodeId) -> (f32, f32) {
+        let Some(node) = self.design.node(id) else {
+            return (170.0, 56.0);
+        };
+        let kind = self.catalog.kind(&node.kind);
+        let (w, h) = kind.map_or((170.0, 56.0), |k| k.size);
+        let name = fit::width(&node.name, metrics::NAME_SIZE, true);
+        let kind_name = kind.map_or(0.0, |k| fit::width(&k.name, metrics::KIND_SIZE, false));
+        (w.max(name.max(kind_name) + CARD_CHROME).ceil(), h)
+    }
+
+    fn is_container(&self, id: &NodeId) -> bool {
+        self.design
+            .node(id)
+            .and_then(|n| self.catalog.kind(&n.kind))
+            .is_some_and(|k| k.container)
+    }
+
+    /// The direct child of `container` (or a root when `None`) that holds `node`.
+    fn child_holding(&self, container: Option<&NodeId>, node: &NodeId) -> Option<NodeId> {
+        let mut current = node.clone();
+        for _ in 0..=self.design.nodes().len() {
+            let parent = self
+                .design
+                .node(&current)
+                .and_then(|n| n.parent.clone())
+                .filter(|p| self.design.contains_node(p));
+            if parent.as_ref() == container {
+                return Some(current);
+            }
+            current = parent?;
+        }
+        None
+    }
+
+    /// Sizes a container (or the top level) after laying out its children; returns its size.
+    fn size_of(&mut self, container: Option<NodeId>, depth: usize) -> (f32, f32) {
+        let members = self.children.get(&container).cloned().unwrap_or_default();
+        // Nesting deeper than the design has nodes means a containment cycle; stop there.
+        if depth > self.design.nodes().len() {
+            return EMPTY_CONTAINER;
+        }
+        for member in &members {
+            let size = if self.is_container(member) {
+                self.size_of(Some(member.clone()), depth + 1)
+            } else {
+                self.card_size(member)
+            };
+            self.sizes.insert(member.clone(), size);
+        }
+        let columns = self.columns(container.as_ref(), &members);
+        let (mut x, mut height) = (0.0f32, 0.0f32);
+        for column in &columns {
+            let width = column
+                .iter()
+                .map(|m| self.sizes.get(m).map_or(0.0, |s| s.0))
+                .fold(0.0, f32::max);
+            let mut y = 0.0;
+            for member in column {
+                let size = self.sizes.get(member).copied().unwrap_or(EMPTY_CONTAINER);
+                self.relative.insert(member.clone(), (x, y));
+                y += size.1 + GAP_Y;
+            }
+            height = height.max(y - GAP_Y);
+            x += width + GAP_X;
+        }
+        let content = (if columns.is_empty() { 0.0 } else { x - GAP_X }, height);
+        match container {
+            None => content,
+            Some(id) => {
+                let title = self.design.node(&id).map_or(0.0, |n| {
+                    fit::width(&n.name, metrics::CONTAINER_TITLE_SIZE, true)
+                });
+                let w = (content.0 + 2.0 * PADDING).max(title + 2.0 * PADDING + 40.0);
+                let h = content.1 + 2.0 * PADDING + metrics::CONTAINER_HEADER;
+                if members.is_empty() {
+                    (w.max(EMPTY_CONTAINER.0), EMPTY_CONTAINER.1)
+                } else {
+                    (w.ceil(), h.ceil())
+                }
+            }
+        }
+    }
+
+    /// The members in columns: layers by longest path over the connections between them
+    /// (back edges of cycles ignored), each layer ordered by where its predecessors sit, and
+    /// long layers wrapped into several columns.
+    fn columns(&self, container: Option<&NodeId>, members: &[NodeId]) -> Vec<Vec<NodeId>> {
+        if members.is_empty() {
+            return Vec::new();
+        }
+        let position: BTreeMap<&NodeId, usize> =
+            members.iter().enumerate().map(|(i, m)| (m, i)).collect();
+        let mut successors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); members.len()];
+        for (from, to) in &self.edges {
+            let (Some(a), Some(b)) = (
+                self.child_holding(container, from),
+                self.child_holding(container, to),
+            ) else {
+                continue;
+            };
+            if let (Some(&a), Some(&b)) = (position.get(&a), position.get(&b))
+                && a != b
+            {
+                successors[a].insert(b);
+            }
+        }
+        // Depth-first search in id order: edges to a node still on the stack close a cycle
+        // and are dropped, leaving a DAG; `order` is a reverse topological order.
+        let mut state = vec![0u8; members.len()];
+        let mut order = Vec::with_capacity(members.len());
+        let mut dag: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+        for start in 0..members.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(usize, Vec<usize>)> =
+                vec![(start, successors[start].iter().copied().collect())];
+            state[start] = 1;
+            while let Some((node, pending)) = stack.last_mut() {
+                let node = *node;
+                if let Some(next) = pending.pop() {
+                    match state[next] {
+                        0 => {
+                            dag[node].push(next);
+                            state[next] = 1;
+                            let next_successors = successors[next].iter().copied().collect();
+                            stack.push((next, next_successors));
+                        }
+                        2 => dag[node].push(next),
+                        _ => {}
+                    }
+                } else {
+                    state[node] = 2;
+                    order.push(node);
+                    stack.pop();
+                }
+            }
+        }
+        let mut layer = vec![0usize; members.len()];
+        for &node in order.iter().rev() {
+            for &next in &dag[node] {
+                layer[next] = layer[next].max(layer[node] + 1);
+            }
+        }
+        let layers = layer.iter().max().map_or(0, |m| m + 1);
+        let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); layers];
+        for (node, &l) in layer.iter().enumerate() {
+            by_layer[l].push(node);
+        }
+        // Order each layer by the mean rank of its predecessors, so flows stay straight.
+        let mut rank = vec![0.0f32; members.len()];
+        for nodes in &mut by_layer {
+            let key = |n: usize| {
+                let preds: Vec<f32> = (0..members.len())
+                    .filter(|&p| dag[p].contains(&n))
+                    .map(|p| rank[p])
+                    .collect();
+                if preds.is_empty() {
+                    f32::MAX
+                } else {
+                    preds.iter().sum::<f32>() / preds.len() as f32
+                }
+            };
+            let mut keyed: Vec<(f32, usize)> = nodes.iter().map(|&n| (key(n), n)).collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            *nodes = keyed.into_iter().map(|(_, n)| n).collect();
+            for (i, &n) in nodes.iter().enumerate() {
+                rank[n] = i as f32;
+            }
+        }
+        let rows = (members.len() as f32).sqrt().ceil().max(4.0) as usize;
+        by_layer
+            .into_iter()
+            .flat_map(|nodes| {
+                nodes
+                    .chunks(rows)
+                    .map(|chunk| {
+                        chunk
+                            .iter()
+                            .map(|&n| members[n].clone())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    fn place(
+        &self,
+        container: Option<NodeId>,
+        x: f32,
+        y: f32,
+        out: &mut BTreeMap<NodeId, Rect>,
+        depth: usize,
+    ) {
+        if depth > self.design.nodes().len() {
+            return;
+        }
+        for member in self.children.get(&container).cloned().unwrap_or_default() {
+            let (dx, dy) = self.relative.get(&member).copied().unwrap_or((0.0, 0.0));
+            let (w, h) = self.sizes.get(&member).copied().unwrap_or(EMPTY_CONTAINER);
+            let rect = Rect::new(x + dx, y + dy, w, h);
+            out.insert(member.clone(), rect);
+            if self.is_container(&member) {
+                self.place(
+                    Some(member),
+                    rect.x + PADDING,
+                    rect.y + PADDING + metrics::CONTAINER_HEADER,
+                    out,
+                    depth + 1,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Connection, ConnectionId, Edit, Node};
+
+    fn node(id: &str, kind: &str, parent: Option<&str>) -> Edit {
+        Edit::AddNode(Node {
+            id: NodeId::new(id).unwrap_or_else(|e| panic!("{e}")),
+            kind: kind.into(),
+            name: id.to_owned(),
+            rect: Rect::new(0.0, 0.0, 10.0, 10.0),
+            parent: parent.map(|p| NodeId::new(p).unwrap_or_else(|e| panic!("{e}"))),
+            properties: Default::default(),
+            notes: String::new(),
+        })
+    }
+
+    fn flow(from: &str, to: &str) -> Edit {
+        let id = |t: &str| NodeId::new(t).unwrap_or_else(|e| panic!("{e}"));
+        Edit::Connect(Connection {
+            id: ConnectionId::new(format!("{from}-{to}")).unwrap_or_else(|e| panic!("{e}")),
+            kind: "traffic".into(),
+            from: id(from),
+            to: id(to),
+            label: String::new(),
+            properties: Default::default(),
+        })
+    }
+
+    #[test]
+    fn nested_containers_hold_their_children_and_flows_run_left_to_right() {
+        let mut design = Design::new("t");
+        Edit::Batch(vec![
+            node("rg", "resource_group", None),
+            node("vnet", "virtual_network", Some("rg")),
+            node("snet", "subnet", Some("vnet")),
+            node(
+                "a-long-named-virtual-machine-that-needs-room",
+                "virtual_machine",
+                Some("snet"),
+            ),
+            node("app", "app_service", Some("rg")),
+            node("sql", "sql_database", Some("rg")),
+            flow("app", "a-long-named-virtual-machine-that-needs-room"),
+            flow("a-long-named-virtual-machine-that-needs-room", "sql"),
+            flow("sql", "app"),
+        ])
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+        let catalog = crate::model::catalog::builtin();
+        let rects = arrange(&design, catalog);
+        assert_eq!(rects, arrange(&design, catalog), "deterministic");
+        let rect = |id: &str| rects.get(id).copied().unwrap_or_else(|| panic!("{id}"));
+        for (child, parent) in [
+            ("vnet", "rg"),
+            ("snet", "vnet"),
+            ("app", "rg"),
+            ("sql", "rg"),
+        ] {
+            assert!(
+                rect(parent).contains_rect(rect(child)),
+                "{child} in {parent}"
+            );
+        }
+        let vm = rect("a-long-named-virtual-machine-that-needs-room");
+        assert!(vm.w > 170.0, "the card widens for its name");
+        // app → vnet (holding the VM) → sql, the cycle back to app ignored.
+        assert!(rect("app").x < rect("vnet").x && rect("vnet").x < rect("sql").x);
+    }
+}

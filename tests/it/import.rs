@@ -1,0 +1,874 @@
+//! ARM template import: real quickstart templates become valid, laid-out, checked designs;
+//! template features and bad input behave.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use palisade::export::fit;
+use palisade::import::arm::{self, ImportError, Imported};
+use palisade::model::{Design, validate};
+use palisade::scene::metrics;
+use proptest::prelude::*;
+
+use crate::cli::{palisade, temp_file};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/arm");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn fixture(name: &str) -> Imported {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/arm")
+        .join(name);
+    arm::import_path(&path, None, crate::catalog()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn import(text: &str) -> Result<Imported, ImportError> {
+    arm::import_bytes(text.as_bytes(), None, "test.json", crate::catalog())
+}
+
+fn imported(text: &str) -> Imported {
+    import(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn template(resources: &str) -> String {
+    format!(r#"{{"$schema": "x", "contentVersion": "1.0.0.0", "resources": {resources}}}"#)
+}
+
+fn kinds_of(design: &Design, kind: &str) -> Vec<String> {
+    design
+        .nodes()
+        .filter(|n| n.kind == kind)
+        .map(|n| n.name.clone())
+        .collect()
+}
+
+fn connected(design: &Design, kind: &str, from_kind: &str, to_kind: &str) -> bool {
+    design.connections().any(|c| {
+        c.kind == kind
+            && design.node(&c.from).is_some_and(|n| n.kind == from_kind)
+            && design.node(&c.to).is_some_and(|n| n.kind == to_kind)
+    })
+}
+
+fn finding_rules(design: &Design) -> Vec<(String, String)> {
+    palisade::rules::evaluate(design, crate::catalog())
+        .items
+        .iter()
+        .map(|f| (f.rule.id.to_owned(), f.subject.key().to_owned()))
+        .collect()
+}
+
+fn has_finding(design: &Design, rule: &str, kind: &str) -> bool {
+    let nodes: Vec<String> = design
+        .nodes()
+        .filter(|n| n.kind == kind)
+        .map(|n| n.id.to_string())
+        .collect();
+    finding_rules(design)
+        .iter()
+        .any(|(r, s)| r == rule && nodes.contains(s))
+}
+
+/// Layout invariants: children inside their parents, siblings apart, card text not cut.
+fn assert_laid_out(design: &Design, name: &str) {
+    let catalog = crate::catalog();
+    for node in design.nodes() {
+        if let Some(parent) = node.parent.as_ref().and_then(|p| design.node(p)) {
+            assert!(
+                parent.rect.contains_rect(node.rect),
+                "{name}: {} sticks out of {}",
+                node.id,
+                parent.id
+            );
+        }
+        let kind = catalog
+            .kind(&node.kind)
+            .unwrap_or_else(|| panic!("{name}: kind {}", node.kind));
+        if !kind.container {
+            let layout = palisade::export::svg::CardLayout::of(node.rect);
+            let needed = fit::width(&node.name, metrics::NAME_SIZE, true);
+            assert!(
+                layout.text_width + 0.5 >= needed,
+                "{name}: the name of {} is cut",
+                node.id
+            );
+        }
+    }
+    let nodes: Vec<_> = design.nodes().collect();
+    for (i, a) in nodes.iter().enumerate() {
+        for b in &nodes[i + 1..] {
+            if a.parent == b.parent {
+                let (ra, rb) = (a.rect, b.rect);
+                let apart = ra.x + ra.w < rb.x
+                    || rb.x + rb.w < ra.x
+                    || ra.y + ra.h < rb.y
+                    || rb.y + rb.h < ra.y;
+                assert!(apart, "{name}: {} and {} overlap", a.id, b.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_fixture_imports_validates_lays_out_and_reimports_the_same() {
+    let files = fixtures();
+    assert!(files.len() >= 13, "{} fixtures", files.len());
+    for file in files {
+        let name = file.display().to_string();
+        let first = arm::import_path(&file, None, crate::catalog())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let problems = validate::problems(&first.design, crate::catalog());
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        assert_laid_out(&first.design, &name);
+        let second = arm::import_path(&file, None, crate::catalog())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let text =
+            |d: &Design| palisade::persistence::to_string(d, crate::catalog()).unwrap_or_default();
+        assert_eq!(
+            text(&first.design),
+            text(&second.design),
+            "{name}: not deterministic"
+        );
+        assert_eq!(first.report, second.report, "{name}");
+        // The file written is a design Palisade loads again.
+        let reloaded = palisade::persistence::load_str(&text(&first.design), crate::catalog())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(reloaded, first.design, "{name}");
+    }
+}
+
+#[test]
+fn the_public_web_app_and_sql_quickstart_gets_the_findings_a_reviewer_expects() {
+    let Imported { design, report } = fixture("web-app-sql-database.json");
+    assert_eq!(kinds_of(&design, "app_service").len(), 1);
+    assert_eq!(kinds_of(&design, "sql_database").len(), 1);
+    assert_eq!(kinds_of(&design, "application_insights").len(), 1);
+    // The connection string is what says the app talks to the database.
+    assert!(connected(&design, "traffic", "app_service", "sql_database"));
+    assert!(connected(
+        &design,
+        "traffic",
+        "internet_users",
+        "app_service"
+    ));
+    let sql = design
+        .nodes()
+        .find(|n| n.kind == "sql_database")
+        .unwrap_or_else(|| panic!("no sql"));
+    assert_eq!(
+        sql.properties.get("allow_azure_services"),
+        Some(&palisade::model::Value::Bool(true))
+    );
+    assert!(
+        sql.notes
+            .contains("Imported from web-app-sql-database.json: Microsoft.Sql/servers"),
+        "{}",
+        sql.notes
+    );
+    assert!(
+        has_finding(&design, "NET-002", "sql_database"),
+        "public SQL"
+    );
+    assert!(
+        has_finding(&design, "DATA-006", "sql_database"),
+        "allow Azure services"
+    );
+    assert!(has_finding(&design, "NET-001", "app_service"), "no WAF");
+    assert!(
+        has_finding(&design, "CMP-001", "app_service"),
+        "HTTPS only off"
+    );
+    let rules: Vec<String> = finding_rules(&design).into_iter().map(|(r, _)| r).collect();
+    assert!(
+        rules.iter().any(|r| r == "MON-003"),
+        "missing Defender: {rules:?}"
+    );
+    assert!(report.unmapped.is_empty(), "{:?}", report.unmapped);
+    // The SQL password has no default: nothing maps it, so it is not reported as a property.
+    assert!(report.text().contains("Mapped (7)"), "{}", report.text());
+}
+
+#[test]
+fn the_private_endpoint_variant_puts_sql_behind_its_endpoint_and_the_topology_findings_go() {
+    let Imported { design, .. } = fixture("private-endpoint-sql-from-appservice.json");
+    assert!(connected(
+        &design,
+        "traffic",
+        "app_service",
+        "private_endpoint"
+    ));
+    assert!(connected(
+        &design,
+        "private_link",
+        "private_endpoint",
+        "sql_database"
+    ));
+    assert!(!connected(
+        &design,
+        "traffic",
+        "app_service",
+        "sql_database"
+    ));
+    assert!(connected(
+        &design,
+        "vnet_integration",
+        "app_service",
+        "subnet"
+    ));
+    let endpoint = design
+        .nodes()
+        .find(|n| n.kind == "private_endpoint")
+        .unwrap_or_else(|| panic!("no endpoint"));
+    let subnet = endpoint
+        .parent
+        .as_ref()
+        .and_then(|p| design.node(p))
+        .unwrap_or_else(|| panic!("no parent"));
+    assert_eq!(
+        (subnet.kind.as_str(), subnet.name.as_str()),
+        ("subnet", "mySubnet")
+    );
+    let vnet = subnet
+        .parent
+        .as_ref()
+        .and_then(|p| design.node(p))
+        .unwrap_or_else(|| panic!("no vnet"));
+    assert_eq!(vnet.kind, "virtual_network");
+    for rule in ["NET-002", "NET-003", "DATA-006"] {
+        assert!(
+            !has_finding(&design, rule, "sql_database"),
+            "{rule} still reported"
+        );
+    }
+    let public = fixture("web-app-sql-database.json");
+    assert!(has_finding(&public.design, "NET-002", "sql_database"));
+}
+
+#[test]
+fn front_door_origins_become_flows_and_the_missing_waf_is_found() {
+    let Imported { design, .. } = fixture("front-door-standard-premium-app-service-public.json");
+    assert!(connected(&design, "traffic", "front_door", "app_service"));
+    assert!(connected(
+        &design,
+        "traffic",
+        "internet_users",
+        "front_door"
+    ));
+    let door = design
+        .nodes()
+        .find(|n| n.kind == "front_door")
+        .unwrap_or_else(|| panic!("no door"));
+    assert_eq!(
+        door.properties.get("tier"),
+        Some(&palisade::model::Value::Text("Standard".to_owned()))
+    );
+    assert!(has_finding(&design, "EDGE-001", "front_door"));
+}
+
+#[test]
+fn bastion_sits_in_its_subnet_behind_its_public_ip() {
+    let Imported { design, report } = fixture("azure-bastion.json");
+    let bastion = design
+        .nodes()
+        .find(|n| n.kind == "bastion")
+        .unwrap_or_else(|| panic!("no bastion"));
+    let subnet = bastion
+        .parent
+        .as_ref()
+        .and_then(|p| design.node(p))
+        .unwrap_or_else(|| panic!("no subnet"));
+    assert_eq!(subnet.name, "AzureBastionSubnet");
+    assert_eq!(
+        subnet.properties.get("purpose"),
+        Some(&palisade::model::Value::Text(
+            "AzureBastionSubnet".to_owned()
+        ))
+    );
+    assert!(connected(&design, "traffic", "public_ip", "bastion"));
+    assert!(connected(&design, "traffic", "internet_users", "public_ip"));
+    // The standalone subnet resource is for an existing network, and its condition is false.
+    assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
+}
+
+#[test]
+fn an_aks_cluster_without_a_declared_network_gets_one_marked_as_not_in_the_template() {
+    let Imported { design, .. } = fixture("aks.json");
+    let cluster = design
+        .nodes()
+        .find(|n| n.kind == "aks_cluster")
+        .unwrap_or_else(|| panic!("no cluster"));
+    assert_eq!(
+        cluster.parent.as_ref().map(|p| p.as_str()),
+        Some("implicit-subnet")
+    );
+    assert!(has_finding(&design, "CMP-005", "aks_cluster"));
+}
+
+#[test]
+fn unmapped_resources_are_listed_and_strict_fails_on_them() {
+    let text = template(
+        r#"[
+        {"type": "Microsoft.Storage/storageAccounts", "name": "st1", "properties": {"minimumTlsVersion": "TLS1_0", "allowBlobPublicAccess": true}},
+        {"type": "Microsoft.Contoso/widgets", "name": "w1"}
+    ]"#,
+    );
+    let Imported { design, report } = imported(&text);
+    assert_eq!(report.unmapped.len(), 1);
+    assert_eq!(
+        report.unmapped[0].resource_type,
+        "Microsoft.Contoso/widgets"
+    );
+    let storage = design
+        .nodes()
+        .find(|n| n.kind == "storage_account")
+        .unwrap_or_else(|| panic!("no storage"));
+    assert_eq!(
+        storage.properties.get("min_tls_version"),
+        Some(&palisade::model::Value::Text("1.0".to_owned()))
+    );
+    let path = temp_file("unmapped.json", &text);
+    let output = std::env::temp_dir().join(format!("palisade-import-{}.ron", std::process::id()));
+    let args = |strict: bool| {
+        let mut args = vec![
+            "import",
+            path.to_str().unwrap_or_default(),
+            "-o",
+            output.to_str().unwrap_or_default(),
+        ];
+        if strict {
+            args.push("--strict");
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| palisade(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, out, _) = run(args(false));
+    assert_eq!(code, ExitCode::from(0));
+    assert!(
+        out.contains("Microsoft.Contoso/widgets `w1`: no mapping"),
+        "{out}"
+    );
+    assert!(palisade::persistence::load_path(&output, crate::catalog()).is_ok());
+    let (code, _, _) = run(args(true));
+    assert_eq!(code, ExitCode::from(1));
+    let (code, _, err) = palisade(&[
+        "import",
+        "/nonexistent/azuredeploy.json",
+        "-o",
+        output.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn check_accepts_a_template_directly() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/arm/web-app-sql-database.json");
+    let (code, out, err) = palisade(&["check", path.to_str().unwrap_or_default()]);
+    assert_eq!(code, ExitCode::from(1), "{err}");
+    assert!(out.contains("NET-002"), "{out}");
+}
+
+#[test]
+fn unknown_values_are_left_unset_and_reported_with_their_reason() {
+    let text = r#"{
+        "parameters": {"publicNetworkAccess": {"type": "string"}},
+        "resources": [{"type": "Microsoft.KeyVault/vaults", "name": "kv1",
+            "properties": {"publicNetworkAccess": "[parameters('publicNetworkAccess')]", "enablePurgeProtection": true}}]
+    }"#;
+    let Imported { design, report } = imported(text);
+    let vault = design
+        .nodes()
+        .find(|n| n.kind == "key_vault")
+        .unwrap_or_else(|| panic!("no vault"));
+    assert!(!vault.properties.contains_key("public_network_access"));
+    assert_eq!(
+        vault.properties.get("purge_protection"),
+        Some(&palisade::model::Value::Bool(true))
+    );
+    assert_eq!(report.unknown.len(), 1, "{:?}", report.unknown);
+    assert!(
+        report.unknown[0]
+            .reason
+            .contains("parameter `publicNetworkAccess`"),
+        "{:?}",
+        report.unknown
+    );
+    assert!(
+        vault
+            .notes
+            .contains("Unknown at import: public_network_access"),
+        "{}",
+        vault.notes
+    );
+    // A parameters file gives the value.
+    let parameters = r#"{"parameters": {"publicNetworkAccess": {"value": "Disabled"}}}"#;
+    let with = arm::import_bytes(
+        text.as_bytes(),
+        Some(parameters.as_bytes()),
+        "t.json",
+        crate::catalog(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let vault = with
+        .design
+        .nodes()
+        .find(|n| n.kind == "key_vault")
+        .unwrap_or_else(|| panic!("no vault"));
+    assert_eq!(
+        vault.properties.get("public_network_access"),
+        Some(&palisade::model::Value::Text("Disabled".to_owned()))
+    );
+}
+
+#[test]
+fn copy_loops_conditions_children_and_nested_deployments_expand() {
+    let text = r#"{
+        // Comments are allowed, as Azure allows them.
+        "parameters": {"count": {"type": "int", "defaultValue": 3}, "deploy": {"type": "bool", "defaultValue": false}},
+        "variables": {"prefix": "st"},
+        "resources": [
+            {"type": "Microsoft.Storage/storageAccounts", "name": "[concat(variables('prefix'), copyIndex())]",
+             "copy": {"name": "accounts", "count": "[parameters('count')]"}, "properties": {}},
+            {"condition": "[parameters('deploy')]", "type": "Microsoft.KeyVault/vaults", "name": "skipped", "properties": {}},
+            {"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "properties": {},
+             "resources": [{"type": "subnets", "name": "GatewaySubnet", "properties": {"addressPrefix": "10.0.0.0/27"}}]},
+            {"type": "Microsoft.Resources/deployments", "name": "inner",
+             "properties": {"expressionEvaluationOptions": {"scope": "inner"},
+                "parameters": {"vaultName": {"value": "[concat(variables('prefix'), '-kv')]"}},
+                "template": {"parameters": {"vaultName": {"type": "string"}},
+                    "resources": [{"type": "Microsoft.KeyVault/vaults", "name": "[parameters('vaultName')]", "properties": {}}],
+                    "outputs": {"id": {"type": "string", "value": "[resourceId('Microsoft.KeyVault/vaults', parameters('vaultName'))]"}}}}},
+            {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "name": "[reference('inner').outputs.id.value]"}
+        ]
+    }"#;
+    let Imported { design, report } = imported(text);
+    let mut storage = kinds_of(&design, "storage_account");
+    storage.sort();
+    assert_eq!(storage, ["st0", "st1", "st2"]);
+    assert_eq!(kinds_of(&design, "key_vault"), ["st-kv"]);
+    assert_eq!(report.skipped.len(), 1);
+    let subnet = design
+        .nodes()
+        .find(|n| n.kind == "subnet")
+        .unwrap_or_else(|| panic!("no subnet"));
+    assert_eq!(
+        subnet.parent.as_ref().map(|p| p.as_str()),
+        Some("virtualnetworks-vnet")
+    );
+    assert_eq!(subnet.id.as_str(), "subnets-vnet-gatewaysubnet");
+    // A nested deployment's outputs are read through `reference`.
+    let identity = kinds_of(&design, "managed_identity");
+    assert_eq!(identity.len(), 1);
+    assert!(identity[0].ends_with("st-kv"), "{identity:?}");
+}
+
+#[test]
+fn language_version_2_resources_and_existing_resources_are_read() {
+    let text = r#"{"languageVersion": "2.0", "resources": {
+        "vnet": {"existing": true, "type": "Microsoft.Network/virtualNetworks", "name": "hub"},
+        "pe": {"type": "Microsoft.Network/privateEndpoints", "name": "pe1",
+               "properties": {"subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'hub', 'pe')]"}}}
+    }}"#;
+    let Imported { design, .. } = imported(text);
+    let vnet = design
+        .nodes()
+        .find(|n| n.kind == "virtual_network")
+        .unwrap_or_else(|| panic!("no vnet"));
+    assert!(vnet.notes.contains("existing"), "{}", vnet.notes);
+    assert_eq!(kinds_of(&design, "private_endpoint").len(), 1);
+    assert!(validate::problems(&design, crate::catalog()).is_empty());
+}
+
+#[test]
+fn nsg_rules_and_vm_network_interfaces_fold_into_their_components() {
+    let text = template(
+        r#"[
+        {"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg", "properties": {"securityRules": [
+            {"name": "rdp", "properties": {"direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "*", "destinationPortRange": "3389", "protocol": "Tcp", "priority": 100}}]}},
+        {"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "properties": {"subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}},
+        {"type": "Microsoft.Network/publicIPAddresses", "name": "pip", "sku": {"name": "Standard"}},
+        {"type": "Microsoft.Network/networkInterfaces", "name": "nic", "properties": {
+            "networkSecurityGroup": {"id": "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg')]"},
+            "ipConfigurations": [{"name": "ip", "properties": {
+                "subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'default')]"},
+                "publicIPAddress": {"id": "[resourceId('Microsoft.Network/publicIPAddresses', 'pip')]"}}}]}},
+        {"type": "Microsoft.Compute/virtualMachines", "name": "vm", "properties": {
+            "osProfile": {"windowsConfiguration": {}},
+            "networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic')]"}]}}}
+    ]"#,
+    );
+    let Imported { design, .. } = imported(&text);
+    let vm = design
+        .nodes()
+        .find(|n| n.kind == "virtual_machine")
+        .unwrap_or_else(|| panic!("no vm"));
+    assert_eq!(
+        vm.parent.as_ref().map(|p| p.as_str()),
+        Some("subnets-vnet-default")
+    );
+    assert_eq!(
+        vm.properties.get("public_ip"),
+        Some(&palisade::model::Value::Bool(true))
+    );
+    assert_eq!(
+        vm.properties.get("os"),
+        Some(&palisade::model::Value::Text("Windows".to_owned()))
+    );
+    assert!(connected(
+        &design,
+        "nsg_association",
+        "network_security_group",
+        "virtual_machine"
+    ));
+    assert!(connected(
+        &design,
+        "traffic",
+        "public_ip",
+        "virtual_machine"
+    ));
+    let rules: Vec<String> = finding_rules(&design).into_iter().map(|(r, _)| r).collect();
+    assert!(
+        rules.iter().any(|r| r == "NET-007"),
+        "RDP open to the internet: {rules:?}"
+    );
+    assert!(
+        has_finding(&design, "NET-008", "virtual_machine"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn the_mapping_names_only_kinds_and_properties_the_catalog_has() {
+    use palisade::import::arm::mapping::{self, Role};
+    let catalog = crate::catalog();
+    let mapping = mapping::builtin();
+    let mut problems = Vec::new();
+    for resource in &mapping.resources {
+        let mut kinds: Vec<&str> = resource
+            .kind_rules
+            .iter()
+            .map(|k| k.kind.as_str())
+            .collect();
+        match &resource.role {
+            Role::Node(kind) if !kind.is_empty() => kinds.push(kind),
+            Role::Merge { kind, .. } => kinds.push(kind),
+            Role::Link {
+                kind, properties, ..
+            } => match catalog.connection_kind(kind) {
+                None => problems.push(format!(
+                    "{}: connection kind {kind}",
+                    resource.resource_type
+                )),
+                Some(def) => {
+                    for p in properties {
+                        if !def.properties.iter().any(|d| d.id == p.property) {
+                            problems
+                                .push(format!("{}: {kind}.{}", resource.resource_type, p.property));
+                        }
+                    }
+                }
+            },
+            _ => {}
+        }
+        for kind in &kinds {
+            if catalog.kind(kind).is_none() {
+                problems.push(format!("{}: kind {kind}", resource.resource_type));
+            }
+        }
+        for rule in &resource.properties {
+            let candidates: Vec<&str> = match &rule.only_kind {
+                Some(k) => vec![k.as_str()],
+                None => kinds.clone(),
+            };
+            let known = candidates.iter().any(|k| {
+                catalog
+                    .kind(k)
+                    .is_some_and(|def| catalog.node_property(def, &rule.property).is_some())
+            });
+            // Folded and absorbed resources set properties on their host; its kind is not
+            // named here, so check that some kind has the property.
+            let anywhere = catalog
+                .kinds()
+                .iter()
+                .any(|def| catalog.node_property(def, &rule.property).is_some());
+            if !(known || (candidates.is_empty() && anywhere)) {
+                problems.push(format!(
+                    "{}: property {}",
+                    resource.resource_type, rule.property
+                ));
+            }
+        }
+    }
+    for relation in &mapping.relations {
+        if let mapping::Action::Connect { kind, .. } = &relation.action
+            && catalog.connection_kind(kind).is_none()
+        {
+            problems.push(format!("relation {}: {kind}", relation.resource_type));
+        }
+    }
+    for flow in &mapping.flows {
+        if catalog.kind(&flow.target).is_none() {
+            problems.push(format!("flow to {}", flow.target));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn text_that_is_not_json_is_refused_with_line_and_column() {
+    let Err(ImportError::Syntax { line, column, .. }) =
+        import("{\n  \"resources\": [\n    oops\n  ]\n}")
+    else {
+        panic!("accepted")
+    };
+    assert_eq!((line, column), (3, 5));
+    assert!(matches!(import("[1, 2]"), Err(ImportError::Template(_))));
+    assert!(matches!(
+        import("{\"a\": 1}"),
+        Err(ImportError::Template(_))
+    ));
+}
+
+#[test]
+fn a_template_over_the_size_limit_is_refused_before_it_is_read() {
+    let path = std::env::temp_dir().join(format!("palisade-huge-{}.json", std::process::id()));
+    let file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
+    // A sparse file: large on paper, instant to make.
+    file.set_len(70 * 1024 * 1024)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    let result = arm::import_path(&path, None, crate::catalog());
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        matches!(result, Err(ImportError::TooLarge { .. })),
+        "{:?}",
+        result.err()
+    );
+    assert!(started.elapsed().as_secs() < 2);
+    let big = vec![b' '; 65 * 1024 * 1024];
+    assert!(matches!(
+        arm::import_bytes(&big, None, "big.json", crate::catalog()),
+        Err(ImportError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_copy_loop_of_a_billion_is_refused() {
+    let text = template(
+        r#"[{"type": "Microsoft.Storage/storageAccounts", "name": "[concat('s', copyIndex())]", "copy": {"name": "c", "count": 1000000000}}]"#,
+    );
+    let Err(ImportError::Template(message)) = import(&text) else {
+        panic!("accepted")
+    };
+    assert!(message.contains("800"), "{message}");
+    // Nested loops that multiply past the resource limit are refused too.
+    let inner = r#"{"type": "Microsoft.Resources/deployments", "name": "[concat('d', copyIndex())]", "copy": {"name": "d", "count": 800},
+        "properties": {"template": {"resources": [{"type": "Microsoft.Storage/storageAccounts", "name": "[concat('s', copyIndex('c'))]", "copy": {"name": "c", "count": 800}}]}}}"#;
+    let started = std::time::Instant::now();
+    assert!(import(&template(&format!("[{inner}]"))).is_err());
+    assert!(started.elapsed().as_secs() < 20);
+}
+
+#[test]
+fn a_variable_that_refers_to_itself_is_a_cycle_error() {
+    let text = r#"{"variables": {"a": "[variables('b')]", "b": "[concat(variables('a'), 'x')]"},
+        "resources": [{"type": "Microsoft.Storage/storageAccounts", "name": "[variables('a')]"}]}"#;
+    let Err(ImportError::Expression(message)) = import(text) else {
+        panic!("accepted")
+    };
+    assert!(message.contains("refers to itself"), "{message}");
+}
+
+#[test]
+fn deeply_nested_input_is_a_clean_error() {
+    let deep = format!(
+        "{{\"resources\": {}{}}}",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    let Err(ImportError::Syntax { message, .. }) = import(&deep) else {
+        panic!("accepted")
+    };
+    assert!(message.contains("recursion limit"), "{message}");
+    let expression = format!("[{}'x'{}]", "concat(".repeat(5_000), ")".repeat(5_000));
+    let text = template(&format!(
+        r#"[{{"type": "Microsoft.Storage/storageAccounts", "name": "{expression}"}}]"#
+    ));
+    assert!(matches!(import(&text), Err(ImportError::Expression(_))));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = arm::import_bytes(&bytes, None, "fuzz.json", crate::catalog());
+    }
+
+    #[test]
+    fn arbitrary_expressions_never_panic(body in "[a-zA-Z(),'\\[\\]. 0-9]{0,80}") {
+        let text = template(&format!(r#"[{{"type": "Microsoft.Storage/storageAccounts", "name": "[{}]"}}]"#, body.replace('"', "")));
+        let _ = import(&text);
+    }
+}
+
+#[test]
+fn the_vm_quickstart_has_its_vm_in_the_subnet_behind_a_public_ip_with_ssh_open() {
+    let Imported { design, .. } = fixture("vm-simple-linux.json");
+    let vm = design
+        .nodes()
+        .find(|n| n.kind == "virtual_machine")
+        .unwrap_or_else(|| panic!("no vm"));
+    assert_eq!(
+        vm.parent.as_ref().map(|p| p.as_str()),
+        Some("subnets-vnet-subnet")
+    );
+    assert!(connected(
+        &design,
+        "traffic",
+        "public_ip",
+        "virtual_machine"
+    ));
+    assert!(connected(
+        &design,
+        "nsg_association",
+        "network_security_group",
+        "virtual_machine"
+    ));
+    let nsg = design
+        .nodes()
+        .find(|n| n.kind == "network_security_group")
+        .unwrap_or_else(|| panic!("no nsg"));
+    assert_eq!(
+        nsg.properties.get("allows_management_ports_from_internet"),
+        Some(&palisade::model::Value::Bool(true))
+    );
+    assert!(has_finding(&design, "NET-007", "network_security_group"));
+}
+
+#[test]
+fn function_app_settings_become_flows_to_storage_and_telemetry() {
+    let Imported { design, .. } = fixture("function-app-create-dynamic.json");
+    let app = design
+        .nodes()
+        .find(|n| n.kind == "function_app")
+        .unwrap_or_else(|| panic!("no app"));
+    assert_eq!(
+        app.properties.get("hosting_plan"),
+        Some(&palisade::model::Value::Text("Consumption".to_owned()))
+    );
+    // `listKeys` of the storage account and `reference` of Application Insights in settings.
+    assert!(connected(
+        &design,
+        "traffic",
+        "function_app",
+        "storage_account"
+    ));
+    assert!(connected(
+        &design,
+        "traffic",
+        "function_app",
+        "application_insights"
+    ));
+    // Flows run left to right.
+    let storage = design
+        .nodes()
+        .find(|n| n.kind == "storage_account")
+        .unwrap_or_else(|| panic!("no storage"));
+    assert!(
+        app.rect.x < storage.rect.x,
+        "{:?} {:?}",
+        app.rect,
+        storage.rect
+    );
+}
+
+#[test]
+fn diagnostics_role_assignments_identities_and_waf_policies_become_connections_and_properties() {
+    let text = template(
+        r#"[
+        {"type": "Microsoft.OperationalInsights/workspaces", "name": "law", "properties": {"retentionInDays": 90}},
+        {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "name": "id-app"},
+        {"type": "Microsoft.KeyVault/vaults", "name": "kv", "properties": {"enableRbacAuthorization": true}},
+        {"type": "Microsoft.Insights/diagnosticSettings", "name": "kv-diag", "scope": "[format('Microsoft.KeyVault/vaults/{0}', 'kv')]",
+         "properties": {"workspaceId": "[resourceId('Microsoft.OperationalInsights/workspaces', 'law')]"}},
+        {"type": "Microsoft.Authorization/roleAssignments", "name": "[guid('kv', 'id-app')]", "scope": "[format('Microsoft.KeyVault/vaults/{0}', 'kv')]",
+         "properties": {"principalType": "ServicePrincipal",
+            "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')]",
+            "principalId": "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-app')).principalId]"}},
+        {"type": "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "name": "waf", "properties": {
+            "policySettings": {"state": "Enabled", "mode": "Prevention"},
+            "managedRules": {"managedRuleSets": [{"ruleSetType": "OWASP", "ruleSetVersion": "3.2"}]}}},
+        {"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "properties": {
+            "subnets": [{"name": "agw", "properties": {"addressPrefix": "10.0.0.0/24"}}],
+            "copy": [{"name": "dhcpOptions", "count": 0, "input": {}}]}},
+        {"type": "Microsoft.Network/applicationGateways", "name": "agw",
+         "identity": {"type": "UserAssigned", "userAssignedIdentities": {"[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-app')]": {}}},
+         "properties": {"sku": {"name": "WAF_v2", "tier": "WAF_v2"},
+            "firewallPolicy": {"id": "[resourceId('Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', 'waf')]"},
+            "gatewayIPConfigurations": [{"name": "g", "properties": {"subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'agw')]"}}}],
+            "copy": [{"name": "httpListeners", "count": 2, "input": {"name": "[concat('l', copyIndex('httpListeners'))]", "properties": {"protocol": "Https"}}}]}}
+    ]"#,
+    );
+    let Imported { design, report } = imported(&text);
+    assert!(connected(
+        &design,
+        "diagnostics",
+        "key_vault",
+        "log_analytics_workspace"
+    ));
+    assert!(connected(&design, "rbac", "managed_identity", "key_vault"));
+    assert!(connected(
+        &design,
+        "identity",
+        "managed_identity",
+        "application_gateway"
+    ));
+    let rbac = design
+        .connections()
+        .find(|c| c.kind == "rbac")
+        .unwrap_or_else(|| panic!("no rbac"));
+    assert_eq!(
+        rbac.properties.get("principal_type"),
+        Some(&palisade::model::Value::Text("ServicePrincipal".to_owned()))
+    );
+    let agw = design
+        .nodes()
+        .find(|n| n.kind == "application_gateway")
+        .unwrap_or_else(|| panic!("no agw"));
+    let text = |v: &str| Some(palisade::model::Value::Text(v.to_owned()));
+    assert_eq!(agw.properties.get("waf_mode").cloned(), text("Prevention"));
+    assert_eq!(
+        agw.properties.get("managed_rule_set").cloned(),
+        text("OWASP_3_2")
+    );
+    assert_eq!(agw.properties.get("sku").cloned(), text("WAF_v2"));
+    // A property copy loop: two HTTPS listeners.
+    assert_eq!(
+        agw.properties.get("listener_protocol").cloned(),
+        text("HTTPS")
+    );
+    assert_eq!(
+        agw.parent.as_ref().map(|p| p.as_str()),
+        Some("subnets-vnet-agw")
+    );
+    assert!(
+        report
+            .mapped
+            .iter()
+            .any(|m| m.resource_type.ends_with("FirewallPolicies")
+                && m.detail.contains("part of `applicationgateways-agw`"))
+    );
+    assert!(validate::problems(&design, crate::catalog()).is_empty());
+}
