@@ -48,6 +48,11 @@ impl Recovery {
         let process = std::process::id();
         for attempt in 0..100 {
             let stem = format!("recovery-{millis}-{process}-{attempt}");
+            // A window of this process that closed this same millisecond left its work under
+            // this name: never take it over.
+            if dir.join(format!("{stem}.ron")).exists() {
+                continue;
+            }
             let lock = match File::create_new(dir.join(format!("{stem}.lock"))) {
                 Ok(lock) => lock,
                 // Another window of this process took the name this millisecond.
