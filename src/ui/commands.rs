@@ -30,6 +30,7 @@ pub enum Command {
     TogglePalette,
     ToggleSidePanel,
     DesignProperties,
+    Arrange,
     CompareWith,
     CompareWithSaved,
     CoverageBoard,
@@ -70,7 +71,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
@@ -96,6 +97,7 @@ impl Command {
         Self::TogglePalette,
         Self::ToggleSidePanel,
         Self::DesignProperties,
+        Self::Arrange,
         Self::CoverageBoard,
         Self::CompareWith,
         Self::CompareWithSaved,
@@ -131,6 +133,7 @@ impl Command {
             Self::TogglePalette => "Show palette",
             Self::ToggleSidePanel => "Show inspector and findings",
             Self::DesignProperties => "Design properties",
+            Self::Arrange => "Arrange the diagram",
             Self::CompareWith => "Compare with…",
             Self::CompareWithSaved => "Compare with the saved version",
             Self::CoverageBoard => "Coverage board",
@@ -167,6 +170,7 @@ impl Command {
             | Self::TogglePalette
             | Self::ToggleSidePanel => Menu::View,
             Self::DesignProperties
+            | Self::Arrange
             | Self::CoverageBoard
             | Self::CompareWith
             | Self::CompareWithSaved => Menu::Design,

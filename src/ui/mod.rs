@@ -662,6 +662,21 @@ impl PalisadeApp {
                 self.view.clear_selection();
                 self.show_side_panel = true;
             }
+            Command::Arrange => {
+                // One undoable step: every node that moves gets its new rectangle.
+                let design = self.doc.design();
+                let moves: Vec<Edit> = crate::layout::arrange(design, self.doc.catalog())
+                    .into_iter()
+                    .filter(|(id, rect)| design.node(id).is_some_and(|n| n.rect != *rect))
+                    .map(|(node, rect)| Edit::SetRect { node, rect })
+                    .collect();
+                if moves.is_empty() {
+                    self.set_status("The diagram is already arranged".to_owned());
+                } else {
+                    self.apply(Edit::Batch(moves));
+                    self.view.request_fit();
+                }
+            }
             Command::CompareWith => self.ask_for_file(FileRequest::Compare),
             Command::CompareWithSaved => match self.doc.path.clone() {
                 Some(path) => self.compare_with(&path),

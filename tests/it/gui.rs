@@ -398,3 +398,33 @@ impl egui::DroppedFile for TestDrop {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }
+
+#[test]
+fn arrange_lays_out_a_hand_drawn_design_in_one_undoable_step() {
+    let mut harness = harness(design(vec![
+        node("a", "app_service", 0.0, 0.0),
+        node("b", "key_vault", 20.0, 10.0),
+    ]));
+    let before = harness.state().document().design().clone();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    harness.run();
+    harness.get_by_label("Command").type_text("arrange");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let rect = |harness: &Harness<'_, PalisadeApp>, id: &str| {
+        let id = NodeId::new(id).unwrap_or_else(|e| panic!("{e}"));
+        harness
+            .state()
+            .document()
+            .design()
+            .node(&id)
+            .map(|n| n.rect)
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    let (a, b) = (rect(&harness, "a"), rect(&harness, "b"));
+    assert!(!a.intersects(b), "the cards no longer overlap: {a:?} {b:?}");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().design(), &before);
+}
