@@ -485,7 +485,12 @@ fn inventory(out: &mut Sink<'_>, design: &Design, catalog: &Catalog, findings: &
             .parent
             .as_ref()
             .and_then(|p| design.node(p))
-            .map_or(String::new(), |p| xml(&p.name).into_owned());
+            // Repeated for every child: cut like names in findings.
+            .map_or(String::new(), |p| {
+                let name =
+                    crate::model::text::Clipped::new(&p.name, crate::rules::context::LABEL_LIMIT);
+                xml(&name.to_string()).into_owned()
+            });
         let count = counts.get(&node.id).copied().unwrap_or(0);
         let count = if count == 0 {
             "–".to_owned()

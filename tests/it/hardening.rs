@@ -376,3 +376,51 @@ fn write_generated_designs() {
         save(&dir, &format!("generated-{size}.ron"), &design);
     }
 }
+
+#[test]
+fn a_huge_name_is_not_copied_into_every_finding() {
+    let mut design = hostile_demo();
+    let huge = "N".repeat(1_000_000);
+    let ids: Vec<_> = design.nodes().map(|n| n.id.clone()).collect();
+    for id in ids {
+        Edit::Rename {
+            node: id,
+            name: huge.clone(),
+        }
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let findings = palisade::rules::evaluate(&design, catalog());
+    assert!(findings.items.len() > 20);
+    for format in [
+        palisade::export::Format::Html,
+        palisade::export::Format::Md,
+        palisade::export::Format::Json,
+        palisade::export::Format::Csv,
+        palisade::export::Format::Sarif,
+    ] {
+        let mut out = Vec::new();
+        palisade::export::export(
+            format,
+            &design,
+            catalog(),
+            &findings,
+            &palisade::export::ExportOptions::default(),
+            &mut out,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        // The diagram (a card's tooltip) and the inventory may name each node in full, once
+        // each: that grows with the design. Findings, which outnumber nodes, quote a cut name.
+        let nodes = design.nodes().len();
+        assert!(
+            nodes * 2 < findings.items.len(),
+            "the test needs more findings than nodes"
+        );
+        assert!(
+            out.len() < (2 * nodes + 2) * huge.len(),
+            "{format:?}: {} MB for {} findings",
+            out.len() / 1_000_000,
+            findings.items.len()
+        );
+    }
+}
