@@ -6,6 +6,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use palisade::export::Format;
 use palisade::model::text::is_control;
 use palisade::model::{Design, Edit};
 use palisade::persistence::{self, LoadError};
@@ -126,29 +127,37 @@ fn errors_quote_a_huge_hostile_id_briefly_and_inertly() {
     }
 }
 
+/// Every export that writes text.
+const TEXT_FORMATS: [Format; 6] = [
+    Format::Csv,
+    Format::Md,
+    Format::Html,
+    Format::Svg,
+    Format::Json,
+    Format::Sarif,
+];
+
+fn export(format: Format, design: &Design, findings: &palisade::rules::Findings) -> Vec<u8> {
+    let mut out = Vec::new();
+    palisade::export::export(
+        format,
+        design,
+        catalog(),
+        findings,
+        &palisade::export::ExportOptions::default(),
+        &mut out,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    out
+}
+
 #[test]
 fn exports_to_files_hold_no_terminal_controls() {
     let design = hostile_demo();
     let findings = palisade::rules::evaluate(&design, catalog());
-    for format in [
-        palisade::export::Format::Csv,
-        palisade::export::Format::Md,
-        palisade::export::Format::Html,
-        palisade::export::Format::Svg,
-        palisade::export::Format::Json,
-        palisade::export::Format::Sarif,
-    ] {
-        let mut out = Vec::new();
-        palisade::export::export(
-            format,
-            &design,
-            catalog(),
-            &findings,
-            &palisade::export::ExportOptions::default(),
-            &mut out,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let text = String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"));
+    for format in TEXT_FORMATS {
+        let text =
+            String::from_utf8(export(format, &design, &findings)).unwrap_or_else(|e| panic!("{e}"));
         // CSV rows end in CRLF by RFC 4180; nothing else may carry a carriage return.
         assert_inert(&format!("{format:?}"), &text.replace("\r\n", "\n"));
     }
@@ -392,23 +401,8 @@ fn a_huge_name_is_not_copied_into_every_finding() {
     }
     let findings = palisade::rules::evaluate(&design, catalog());
     assert!(findings.items.len() > 20);
-    for format in [
-        palisade::export::Format::Html,
-        palisade::export::Format::Md,
-        palisade::export::Format::Json,
-        palisade::export::Format::Csv,
-        palisade::export::Format::Sarif,
-    ] {
-        let mut out = Vec::new();
-        palisade::export::export(
-            format,
-            &design,
-            catalog(),
-            &findings,
-            &palisade::export::ExportOptions::default(),
-            &mut out,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+    for format in TEXT_FORMATS {
+        let out = export(format, &design, &findings);
         // The diagram (a card's tooltip) and the inventory may name each node in full, once
         // each: that grows with the design. Findings, which outnumber nodes, quote a cut name.
         let nodes = design.nodes().len();
