@@ -330,13 +330,6 @@ fn findings_by_severity(out: &mut Sink<'_>, design: &Design, reviewed: &Reviewed
     out.push_str("</section>\n");
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
-
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
@@ -442,7 +435,7 @@ fn rule_settings(out: &mut Sink<'_>, design: &Design) {
         "<section><h2>Rule settings</h2>\n<table><thead><tr><th>Rule</th><th>Setting</th><th>Reason</th></tr></thead><tbody>\n",
     );
     for (rule, setting) in overrides {
-        let what = capitalised(&report::switch_text(setting));
+        let what = report::capitalised(&report::switch_text(setting));
         let reason = if setting.reason.trim().is_empty() {
             r#"<span class="none">No reason given</span>"#.to_owned()
         } else {

@@ -101,6 +101,14 @@ pub fn switches(design: &crate::model::Design) -> Vec<(&str, &crate::model::Rule
         .collect()
 }
 
+/// The text with its first letter in upper case (`critical` → `Critical`).
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// `disabled` or `severity low`.
 pub fn switch_text(setting: &crate::model::RuleSetting) -> String {
     match (setting.enabled, setting.severity) {

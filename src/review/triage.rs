@@ -2,7 +2,7 @@
 //! fingerprint, holds until its expiry date (inclusive), and one whose finding no longer occurs
 //! is stale: reported so it can be removed, never dropped silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Design, Triage};
 use crate::rules::{Finding, Findings};
@@ -61,13 +61,22 @@ pub fn review<'a>(design: &'a Design, findings: &'a Findings, today: &str) -> Re
             stale: Vec::new(),
         };
     }
+    // Decisions by (rule, subject): looking findings up this way allocates no fingerprint,
+    // so reviewing is cheap enough for every frame of the designer.
+    let by_parts: BTreeMap<(&str, &str), (&str, &Triage)> = decisions
+        .iter()
+        .filter_map(|(fingerprint, triage)| {
+            let parts = fingerprint.split_once('@')?;
+            Some((parts, (fingerprint.as_str(), triage)))
+        })
+        .collect();
     let mut decided: BTreeSet<&str> = BTreeSet::new();
     let states = findings
         .items
         .iter()
-        .map(|f| match decisions.get_key_value(&f.fingerprint()) {
+        .map(|f| match by_parts.get(&(f.rule.id, f.subject.key())) {
             None => State::Open,
-            Some((fingerprint, triage)) => {
+            Some(&(fingerprint, triage)) => {
                 decided.insert(fingerprint);
                 state_of(triage, today)
             }

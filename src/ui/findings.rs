@@ -172,7 +172,7 @@ fn rows<'a>(reviewed: &Reviewed<'a>, state: &FindingsView) -> Vec<Row<'a>> {
             .map(|s| {
                 (
                     s.as_str().to_owned(),
-                    capitalised(s.as_str()),
+                    crate::export::report::capitalised(s.as_str()),
                     shown
                         .iter()
                         .copied()
@@ -212,13 +212,6 @@ fn rows<'a>(reviewed: &Reviewed<'a>, state: &FindingsView) -> Vec<Row<'a>> {
         }
     }
     rows
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn finding_row_ui(
@@ -276,7 +269,10 @@ fn finding_row_ui(
         }
         ui.menu_button(format!("Severity of {}", finding.rule.id), |ui| {
             for severity in Severity::ALL {
-                if ui.button(capitalised(severity.as_str())).clicked() {
+                if ui
+                    .button(crate::export::report::capitalised(severity.as_str()))
+                    .clicked()
+                {
                     let setting = RuleSetting {
                         enabled: true,
                         severity: (severity != finding.rule.severity).then_some(severity),
