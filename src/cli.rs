@@ -95,6 +95,21 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// List the threats a design faces, per component and per boundary-crossing flow, whether
+    /// its controls mitigate them, and its ATT&CK coverage (exit 0, 1 with --fail-on-open when
+    /// a threat is open, 2 unreadable).
+    Threats {
+        /// A design, or an ARM template (`.json`).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when a threat is open or needs investigation.
+        #[arg(long)]
+        fail_on_open: bool,
+        /// The date finding decisions are judged on (`YYYY-MM-DD`); default: today (UTC).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// List the built-in templates with their findings by severity, then the user's templates.
     Templates,
     /// Import an ARM template as a laid-out design and print what was imported (exit 0
@@ -182,7 +197,9 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
     let mut err = Inert::new(err);
     let machine_output = match &command {
         Command::Check { format, .. } => !matches!(format, CheckFormat::Text),
-        Command::Diff { format, .. } => matches!(format, DiffFormat::Json),
+        Command::Diff { format, .. } | Command::Threats { format, .. } => {
+            matches!(format, DiffFormat::Json)
+        }
         Command::Kinds { format } => matches!(format, ListFormat::Json),
         Command::Rules { format } => !matches!(format, RulesFormat::Text),
         Command::Export { .. } => true,
@@ -264,6 +281,20 @@ fn run_command(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Ex
             format,
             fail_on_new,
             date.unwrap_or_else(crate::export::today),
+            out,
+            err,
+        ),
+        Command::Threats {
+            file,
+            format,
+            fail_on_open,
+            date,
+        } => threats(
+            &file,
+            catalog,
+            format,
+            fail_on_open,
+            &date.unwrap_or_else(crate::export::today),
             out,
             err,
         ),
@@ -635,6 +666,51 @@ fn load_side(
 }
 
 #[allow(clippy::too_many_arguments)] // One per command-line option.
+fn threats(
+    file: &std::path::Path,
+    catalog: &Catalog,
+    format: DiffFormat,
+    fail_on_open: bool,
+    today: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let design = match load_side(file, catalog) {
+        Ok(design) => design,
+        Err(error) => {
+            error_lines(err, file, &error)?;
+            return Ok(2);
+        }
+    };
+    let findings = rules::evaluate(&design, catalog);
+    let reviewed = review(&design, &findings, today);
+    let model = crate::threats::analyse(&design, catalog, &reviewed);
+    let shown = file.display().to_string();
+    for fingerprint in &model.stale {
+        writeln!(
+            err,
+            "{}: warning: the decision on threat `{}` matches no threat; remove it",
+            crate::model::text::inert(&shown),
+            crate::model::text::short(fingerprint)
+        )?;
+    }
+    let written = match format {
+        DiffFormat::Text => crate::export::threats::text(out, &shown, &design, &model),
+        DiffFormat::Json => crate::export::threats::json(out, &design, &model),
+        DiffFormat::Markdown => {
+            let mut sink = crate::export::sink::Sink::new(out);
+            crate::export::threats::markdown(&mut sink, &design, &model);
+            sink.finish()
+        }
+    };
+    let code = u8::from(fail_on_open && model.open_count() > 0);
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e),
+        Ok(()) => Ok(code),
+    }
+}
+
 fn diff(
     old: &std::path::Path,
     new: &std::path::Path,

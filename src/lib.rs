@@ -16,4 +16,5 @@ pub mod review;
 pub mod rules;
 pub mod scene;
 pub mod templates;
+pub mod threats;
 pub mod ui;

@@ -16,7 +16,11 @@ impl clap::ValueEnum for Format {
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
-        let value = PossibleValue::new(self.extension()).help(self.label());
+        let name = match self {
+            Self::AttackLayer => "attack-layer",
+            _ => self.extension(),
+        };
+        let value = PossibleValue::new(name).help(self.label());
         Some(match self {
             Self::Md => value.alias("markdown"),
             Self::Html => value.alias("htm"),

@@ -40,10 +40,12 @@ pub enum Format {
     Csv,
     /// SARIF 2.1.0 for code-scanning uploads.
     Sarif,
+    /// An ATT&CK Navigator layer of the design's control coverage.
+    AttackLayer,
 }
 
 impl Format {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Svg,
         Self::Png,
         Self::Html,
@@ -51,6 +53,7 @@ impl Format {
         Self::Json,
         Self::Csv,
         Self::Sarif,
+        Self::AttackLayer,
     ];
 
     /// The file extension, without the dot.
@@ -63,6 +66,7 @@ impl Format {
             Self::Json => "json",
             Self::Csv => "csv",
             Self::Sarif => "sarif",
+            Self::AttackLayer => "layer.json",
         }
     }
 
@@ -72,12 +76,18 @@ impl Format {
         match ext.as_str() {
             "htm" => Some(Self::Html),
             "markdown" => Some(Self::Md),
+            // A Navigator layer is JSON too; `.json` means the findings report.
+            "layer.json" => Some(Self::AttackLayer),
             _ => Self::ALL.into_iter().find(|f| f.extension() == ext),
         }
     }
 
     /// The format a path's extension stands for.
     pub fn from_path(path: &Path) -> Option<Self> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".layer.json") {
+            return Some(Self::AttackLayer);
+        }
         Self::from_extension(path.extension()?.to_str()?)
     }
 
@@ -91,6 +101,7 @@ impl Format {
             Self::Json => "JSON findings",
             Self::Csv => "CSV findings",
             Self::Sarif => "SARIF log",
+            Self::AttackLayer => "ATT&CK Navigator layer",
         }
     }
 
@@ -103,6 +114,7 @@ impl Format {
             Self::Json => "application/json",
             Self::Csv => "text/csv",
             Self::Sarif => "application/sarif+json",
+            Self::AttackLayer => "application/json",
         }
     }
 
@@ -171,6 +183,11 @@ pub fn export(
         Format::Json => super::json::write_document(out, &source, &as_of)?,
         Format::Csv => super::csv::findings(design, findings, &as_of, out)?,
         Format::Sarif => super::sarif::write(out, &source, &as_of)?,
+        Format::AttackLayer => {
+            let reviewed = crate::review::triage::review(design, findings, &as_of);
+            let model = crate::threats::analyse(design, catalog, &reviewed);
+            super::threats::attack_layer(out, design, &model)?;
+        }
     }
     Ok(())
 }

@@ -229,6 +229,9 @@ pub fn report(
     let reviewed = review(design, findings, &as_of);
     findings_by_severity(&mut out, design, &reviewed);
     findings_by_se(&mut out, design, findings);
+    let as_of = options.date.clone().unwrap_or_else(super::today);
+    let reviewed = crate::review::triage::review(design, findings, &as_of);
+    super::threats::html(&mut out, design, &crate::threats::analyse(design, catalog, &reviewed));
     rule_settings(&mut out, design);
     inventory(&mut out, design, catalog, findings);
 

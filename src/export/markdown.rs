@@ -19,7 +19,7 @@ use crate::rules::{Findings, score};
 /// The report as Markdown text.
 pub fn report(
     design: &Design,
-    _catalog: &Catalog,
+    catalog: &Catalog,
     findings: &Findings,
     options: &ExportOptions,
     writer: &mut dyn std::io::Write,
@@ -140,6 +140,8 @@ pub fn report(
         }
         out.push('\n');
     }
+
+    super::threats::markdown(&mut out, design, &crate::threats::analyse(design, catalog, &reviewed));
 
     let overrides = report::switches(design);
     if !overrides.is_empty() {

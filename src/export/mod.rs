@@ -19,6 +19,7 @@ pub mod png;
 pub mod report;
 pub mod sink;
 pub mod svg;
+pub mod threats;
 mod textwidth;
 
 pub use format::{ExportError, ExportOptions, Format, export, today};

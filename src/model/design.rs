@@ -146,6 +146,46 @@ impl TriageStatus {
     }
 }
 
+/// What a reviewer decided about a generated threat. A threat without a decision is judged by
+/// the design alone (mitigated when a control answers it, else open).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThreatDecision {
+    pub status: ThreatStatus,
+    /// Why, or what mitigates it: required.
+    pub note: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ThreatStatus {
+    /// Someone has to look at it.
+    NeedsInvestigation,
+    /// The threat does not hold for this element.
+    NotApplicable,
+    /// Something the design does not show answers it (the note says what).
+    Mitigated,
+}
+
+impl ThreatStatus {
+    pub const ALL: [Self; 3] = [Self::NeedsInvestigation, Self::NotApplicable, Self::Mitigated];
+
+    /// The id written in files and machine-readable reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NeedsInvestigation => "needs_investigation",
+            Self::NotApplicable => "not_applicable",
+            Self::Mitigated => "mitigated",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NeedsInvestigation => "Needs investigation",
+            Self::NotApplicable => "Not applicable",
+            Self::Mitigated => "Mitigated (say how)",
+        }
+    }
+}
+
 /// A process recommendation the design owner confirms (threat model, testing, incident response).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Attestation {
@@ -168,6 +208,8 @@ pub struct Metadata {
     pub rule_settings: BTreeMap<String, RuleSetting>,
     /// Decisions on findings, by fingerprint.
     pub triage: BTreeMap<String, Triage>,
+    /// Decisions on threats, by threat fingerprint.
+    pub threats: BTreeMap<String, ThreatDecision>,
 }
 
 /// Why an edit or a query cannot be applied.

@@ -5,7 +5,8 @@ use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use super::design::{
-    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, Triage,
+    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, ThreatDecision,
+    Triage,
 };
 use super::geometry::Rect;
 use super::ids::{ConnectionId, NodeId};
@@ -69,6 +70,11 @@ pub enum Edit {
     SetTriage {
         fingerprint: String,
         triage: Option<Triage>,
+    },
+    /// Records, replaces or (with `None`) removes the decision on a threat.
+    SetThreatDecision {
+        fingerprint: String,
+        decision: Option<ThreatDecision>,
     },
     /// Several edits applied as one step (and undone as one).
     Batch(Vec<Edit>),
@@ -172,6 +178,16 @@ impl Edit {
                 Self::SetTriage {
                     fingerprint,
                     triage: old,
+                }
+            }
+            Self::SetThreatDecision {
+                fingerprint,
+                decision,
+            } => {
+                let old = set_or_clear(&mut design.meta.threats, fingerprint.clone(), decision);
+                Self::SetThreatDecision {
+                    fingerprint,
+                    decision: old,
                 }
             }
             Self::Batch(edits) => {

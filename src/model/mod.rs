@@ -12,8 +12,8 @@ pub mod value;
 
 pub use catalog::{Catalog, KindDef, PropertyDef};
 pub use design::{
-    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, Severity, Triage,
-    TriageStatus,
+    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, Severity,
+    ThreatDecision, ThreatStatus, Triage, TriageStatus,
 };
 pub use edit::Edit;
 pub use geometry::{Point, Rect};

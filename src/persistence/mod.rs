@@ -14,12 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::model::validate::{self, Problem};
 use crate::model::{
     Attestation, Catalog, Connection, ConnectionId, Design, Edit, Metadata, Node, NodeId, Rect,
-    RuleSetting, Severity, Triage, TriageStatus, Value,
+    RuleSetting, Severity, ThreatDecision, ThreatStatus, Triage, TriageStatus, Value,
 };
 
-/// The format version this build writes. Version 2 added `meta.triage`; version 1 files read
-/// as they are (they have no decisions) and are written as version 2.
-pub const FORMAT_VERSION: u32 = 2;
+/// The format version this build writes. Version 2 added `meta.triage`, version 3
+/// `meta.threats`; older files read as they are (they have no such decisions) and are written
+/// as version 3.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Files larger than this are refused before parsing (a generated design of 10,000 components
 /// is 6.5 MB, of 100,000 components 66 MB).
@@ -83,7 +84,8 @@ pub enum SaveError {
     Serialise(#[from] ron::Error),
 }
 
-// ---- file types (format version 2; version 1 is the same without `meta.triage`) ---------------
+// ---- file types (format version 3; versions 1 and 2 are the same without `meta.triage` and
+// `meta.threats`) ------------------------------------------------------------------------------
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,6 +130,48 @@ struct MetaV1 {
         deserialize_with = "distinct_keys"
     )]
     triage: BTreeMap<String, TriageV2>,
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "distinct_keys"
+    )]
+    threats: BTreeMap<String, ThreatDecisionV3>,
+}
+
+/// A decision on a threat: `(status: not_applicable, note: "...")`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThreatDecisionV3 {
+    status: ThreatStatusV3,
+    note: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum ThreatStatusV3 {
+    NeedsInvestigation,
+    NotApplicable,
+    Mitigated,
+}
+
+impl From<ThreatStatusV3> for ThreatStatus {
+    fn from(status: ThreatStatusV3) -> Self {
+        match status {
+            ThreatStatusV3::NeedsInvestigation => Self::NeedsInvestigation,
+            ThreatStatusV3::NotApplicable => Self::NotApplicable,
+            ThreatStatusV3::Mitigated => Self::Mitigated,
+        }
+    }
+}
+
+impl From<ThreatStatus> for ThreatStatusV3 {
+    fn from(status: ThreatStatus) -> Self {
+        match status {
+            ThreatStatus::NeedsInvestigation => Self::NeedsInvestigation,
+            ThreatStatus::NotApplicable => Self::NotApplicable,
+            ThreatStatus::Mitigated => Self::Mitigated,
+        }
+    }
 }
 
 /// A decision on a finding: `(status: accepted_risk, justification: "...", by: "...",
@@ -405,10 +449,10 @@ fn syntax(error: ron::error::SpannedError) -> LoadError {
 }
 
 /// The parser names our internal file types; a user knows the parts of a design instead.
-const FILE_TYPE_NAMES: [(&str, &str); 9] = [
+const FILE_TYPE_NAMES: [(&str, &str); 10] = [
     (
         "struct `VersionProbe`",
-        "a design, `(format_version: 2, meta: (...), ...)`",
+        "a design, `(format_version: 3, meta: (...), ...)`",
     ),
     ("struct `FileV1`", "a design"),
     ("`FileV1`", "the design"),
@@ -418,6 +462,7 @@ const FILE_TYPE_NAMES: [(&str, &str); 9] = [
     ("`RuleSettingV1`", "a rule setting"),
     ("`AttestationV1`", "an attestation"),
     ("`TriageV2`", "a triage decision"),
+    ("`ThreatDecisionV3`", "a threat decision"),
 ];
 
 fn plain_words(message: &str) -> String {
@@ -444,7 +489,7 @@ pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
         .map_err(syntax)?;
     let file = match (probe.format_version, probe.version) {
         (Some(v), _) if v > FORMAT_VERSION => return Err(LoadError::TooNew { found: v }),
-        (Some(1 | FORMAT_VERSION), _) => ron::from_str::<FileV1>(text).map_err(syntax)?,
+        (Some(1 | 2 | FORMAT_VERSION), _) => ron::from_str::<FileV1>(text).map_err(syntax)?,
         (None, Some(0)) => migrate::from_v0(text, catalog).map_err(syntax)?,
         (found, _) => {
             return Err(LoadError::Syntax {
@@ -511,6 +556,20 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                         by: t.by,
                         date: t.date,
                         expires: t.expires,
+                    },
+                )
+            })
+            .collect(),
+        threats: file
+            .meta
+            .threats
+            .into_iter()
+            .map(|(k, t)| {
+                (
+                    k,
+                    ThreatDecision {
+                        status: t.status.into(),
+                        note: t.note,
                     },
                 )
             })
@@ -757,6 +816,19 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
                             by: t.by.clone(),
                             date: t.date.clone(),
                             expires: t.expires.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            threats: meta
+                .threats
+                .iter()
+                .map(|(k, t)| {
+                    (
+                        k.clone(),
+                        ThreatDecisionV3 {
+                            status: t.status.into(),
+                            note: t.note.clone(),
                         },
                     )
                 })

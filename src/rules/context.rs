@@ -698,6 +698,10 @@ impl<'a> Shared<'a> {
 
 impl<'a> Context<'a> {
     /// Whether the design holds any node of one of these kinds or traits (empty: always).
+    pub fn catalog(&self) -> &'a Catalog {
+        self.catalog
+    }
+
     pub fn in_scope(&self, scope: &[&str]) -> bool {
         scope.is_empty() || scope.iter().any(|s| self.present.contains(s))
     }
@@ -1003,7 +1007,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn connection_value<'n, C: ConnectionRef + ?Sized>(
+    pub fn connection_value<'n, C: ConnectionRef + ?Sized>(
         &self,
         connection: &'n C,
         property: &'static str,

@@ -34,7 +34,7 @@ pub use score::{Coverage, Score};
 use crate::model::{Catalog, ConnectionId, Design, NodeId, Severity};
 
 /// The STRIDE threat category a rule mainly guards against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
 pub enum Stride {
     Spoofing,
     Tampering,
@@ -45,6 +45,15 @@ pub enum Stride {
 }
 
 impl Stride {
+    pub const ALL: [Self; 6] = [
+        Self::Spoofing,
+        Self::Tampering,
+        Self::Repudiation,
+        Self::InformationDisclosure,
+        Self::DenialOfService,
+        Self::ElevationOfPrivilege,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Spoofing => "Spoofing",
