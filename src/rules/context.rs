@@ -72,6 +72,8 @@ pub struct Link<'a> {
     pub flow: bool,
     /// Whether the connection is an RDP or SSH session (see [`Context::is_management_session`]).
     session: bool,
+    /// Whether it carries management rather than workload traffic (see [`Context::is_management`]).
+    management: bool,
 }
 
 /// A link to a connection of a kind the catalog does not know.
@@ -455,8 +457,9 @@ pub struct Shared<'a> {
     connection_kind_index: FxHashMap<&'a str, u32>,
     /// Index of the `traffic` connection kind, or `NONE`.
     traffic_kind: u32,
-    /// Its `protocol` and `port` properties, which tell RDP and SSH sessions.
+    /// Its `protocol` and `port` properties, which tell RDP and SSH sessions, and `purpose`.
     session_properties: [Option<ConnectionProperty<'a>>; 2],
+    purpose_property: Option<ConnectionProperty<'a>>,
     // Built on first use.
     by_id: OnceLock<FxHashMap<&'a NodeId, u32>>,
     containment: OnceLock<Containment>,
@@ -552,6 +555,17 @@ impl<'a> Shared<'a> {
             value("protocol", protocol).and_then(Value::as_text),
             Some("RDP" | "SSH")
         ) || matches!(value("port", port).and_then(Value::as_int), Some(22 | 3389))
+    }
+
+    /// Whether a traffic connection says it carries management (portal, CLI or kubectl access),
+    /// by its `purpose`. `set_properties` tells which properties it sets.
+    fn has_management_purpose(&self, connection: &Connection, set_properties: u32) -> bool {
+        let property = self.purpose_property;
+        let purpose = ConnectionProperty::may_be_set(property, set_properties)
+            .then(|| connection.properties.get("purpose"))
+            .flatten()
+            .or_else(|| property.map(|p| p.default));
+        purpose.and_then(Value::as_text) == Some("Management")
     }
 
     /// The tables of a design; with `in_parallel`, the position of each node's id is hashed on
@@ -662,10 +676,12 @@ impl<'a> Shared<'a> {
             .get("traffic")
             .copied()
             .unwrap_or(NONE);
-        let session_properties = ["protocol", "port"].map(|name| {
+        let traffic_property = |name: &str| {
             let traffic = connection_kinds.get(traffic_kind as usize)?;
             traffic.properties.get(name).copied()
-        });
+        };
+        let session_properties = ["protocol", "port"].map(traffic_property);
+        let purpose_property = traffic_property("purpose");
         Self {
             design,
             catalog,
@@ -682,6 +698,7 @@ impl<'a> Shared<'a> {
             connection_kind_index,
             traffic_kind,
             session_properties,
+            purpose_property,
             by_id: OnceLock::new(),
             containment: OnceLock::new(),
             adjacency: OnceLock::new(),
@@ -1297,6 +1314,11 @@ impl<'a> Context<'a> {
                     .keys()
                     .fold(0, |set, key| set | bits.bit(info, kind, key));
                 let known_kind = (kind != NONE).then_some(kind);
+                let session = self.is_session(connection, known_kind, set_properties);
+                let management = session
+                    || (kind != NONE
+                        && kind == self.traffic_kind
+                        && self.has_management_purpose(connection, set_properties));
                 links.push(Link {
                     connection,
                     source_position: from,
@@ -1304,7 +1326,8 @@ impl<'a> Context<'a> {
                     set_properties,
                     kind_slot: u16::try_from(kind).unwrap_or(NO_KIND),
                     flow: info.is_some_and(|k| k.flow),
-                    session: self.is_session(connection, known_kind, set_properties),
+                    session,
+                    management,
                 });
                 sources.push(from);
                 targets.push(to);
@@ -1564,8 +1587,10 @@ impl<'a> Context<'a> {
     }
 
     /// What web traffic from the internet reaches without passing an active WAF: like
-    /// [`Self::internet_reachable`], but paths stop at an active WAF and do not follow RDP or
-    /// SSH sessions, which carry no web traffic.
+    /// [`Self::internet_reachable`], but paths stop at an active WAF and do not follow
+    /// [management](Self::is_management) flows, which carry no web traffic. A machine open by
+    /// its own public IP whose drawn inbound flows are all management serves no web traffic
+    /// either: it is no starting point.
     pub fn internet_reachable_past_waf(&self) -> &Reach {
         self.reach_web.get_or_init(|| self.exposure(Exposure::Web))
     }
@@ -1601,7 +1626,12 @@ impl<'a> Context<'a> {
                 let active_waf = |position: u32| {
                     is(&waf_capable, position) && self.is_active_waf(self.all[position as usize])
                 };
-                self.internet_reach(past_bastion, active_waf, not_session)
+                let not_management = |c: &Link<'a>| !self.is_management(c);
+                self.internet_reach(
+                    past_bastion,
+                    |p| active_waf(p) || self.serves_only_management(p),
+                    not_management,
+                )
             }
             Exposure::Data => {
                 let data_store = kinds_with(&["data_store"]);
@@ -1613,6 +1643,24 @@ impl<'a> Context<'a> {
                 )
             }
         }
+    }
+
+    /// Whether a flow carries management rather than workload traffic: an RDP or SSH
+    /// [session](Self::is_management_session), or traffic whose purpose is Management (portal,
+    /// CLI, kubectl to an API server). The management rules judge these, not the web ones.
+    pub fn is_management(&self, link: &Link) -> bool {
+        link.management
+    }
+
+    /// Whether the node at `position` is open by its own public IP and every flow drawn into it
+    /// is management: such a machine takes RDP or SSH, not web requests.
+    fn serves_only_management(&self, position: u32) -> bool {
+        let node = self.all[position as usize];
+        let inbound = self.adjacency().incoming.get(position);
+        self.has_property(node, "public_ip")
+            && self.bool(node, "public_ip")
+            && inbound.iter().any(|l| l.flow)
+            && inbound.iter().filter(|l| l.flow).all(|l| l.management)
     }
 
     /// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
