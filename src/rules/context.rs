@@ -47,6 +47,22 @@ impl Reach {
     }
 }
 
+/// A resource a flow reaches, looking through pass-throughs (see [`Context::reached_by`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Reached<'a, 's> {
+    /// The resource the flow is for.
+    pub service: &'a Node,
+    /// The pass-throughs the flow crosses to get there, entry first; empty when it is drawn to
+    /// the resource itself.
+    pub through: &'s [&'a Node],
+}
+
+/// A resource behind a pass-through, with the pass-throughs from that one to it.
+struct Behind<'a> {
+    service: &'a Node,
+    through: Box<[&'a Node]>,
+}
+
 /// A node the internet does not reach.
 const UNREACHED: u32 = u32::MAX;
 /// A node the internet reaches through its own public endpoint.
@@ -471,6 +487,8 @@ pub struct Shared<'a> {
     reach_network: OnceLock<Reach>,
     reach_web: OnceLock<Reach>,
     reach_data: OnceLock<Reach>,
+    /// By position of each pass-through: the resources behind it.
+    behind: OnceLock<FxHashMap<u32, Box<[Behind<'a>]>>>,
 }
 
 /// Kinds whose public endpoint [`Context::publicly_accessible`] decides by more than the
@@ -709,6 +727,7 @@ impl<'a> Shared<'a> {
             reach_network: OnceLock::new(),
             reach_web: OnceLock::new(),
             reach_data: OnceLock::new(),
+            behind: OnceLock::new(),
         }
     }
 }
@@ -1408,6 +1427,119 @@ impl<'a> Context<'a> {
         let slot = self.connection_kind_index.get(kind).copied();
         let ends = self.incoming(node).iter().filter(|c| c.is(kind, slot));
         sorted_unique(ends.map(|c| self.source_of(c)).collect())
+    }
+
+    /// What a flow drawn into `node` reaches: the node itself, or, when it is a pass-through (a
+    /// kind with the `pass_through` trait: public IP, load balancer, private endpoint, firewall,
+    /// VPN gateway, which forward flows without terminating them), each resource behind it along
+    /// traffic and private link connections, sorted by id, with the shortest route to it. A
+    /// pass-through with nothing drawn behind it is what the flow reaches.
+    pub fn reached_by<'s>(&'s self, node: &'a Node) -> impl Iterator<Item = Reached<'a, 's>> + 's {
+        let behind = if self.has_trait(node, "pass_through") {
+            self.position(node)
+                .and_then(|position| self.behind_table().get(&position))
+        } else {
+            None
+        };
+        let direct = behind.is_none().then_some(Reached {
+            service: node,
+            through: &[],
+        });
+        let behind = behind.into_iter().flatten().map(|b| Reached {
+            service: b.service,
+            through: &b.through,
+        });
+        direct.into_iter().chain(behind)
+    }
+
+    fn behind_table(&self) -> &FxHashMap<u32, Box<[Behind<'a>]>> {
+        self.behind.get_or_init(|| {
+            let mut table = FxHashMap::default();
+            for pass_through in self.nodes_with_trait("pass_through") {
+                if let Some(root) = self.position(*pass_through) {
+                    table.insert(root, self.walk_behind(root));
+                }
+            }
+            table
+        })
+    }
+
+    /// The resources behind the pass-through at `root`: breadth-first through further
+    /// pass-throughs, so each keeps its shortest route; cycles end where they close.
+    fn walk_behind(&self, root: u32) -> Box<[Behind<'a>]> {
+        let is_pass_through =
+            |position: u32| self.has_trait(self.all[position as usize], "pass_through");
+        let mut previous: FxHashMap<u32, u32> = FxHashMap::default();
+        previous.insert(root, NONE);
+        let mut queue = VecDeque::from([root]);
+        let mut found: Vec<u32> = Vec::new();
+        while let Some(position) = queue.pop_front() {
+            let onward = self
+                .adjacency()
+                .outgoing
+                .get(position)
+                .iter()
+                .filter(|link| self.link_is(link, "traffic") || self.link_is(link, "private_link"));
+            let mut leads_on = false;
+            for link in onward {
+                leads_on = true;
+                let target = link.target_position;
+                if previous.contains_key(&target) {
+                    continue;
+                }
+                previous.insert(target, position);
+                if is_pass_through(target) {
+                    queue.push_back(target);
+                } else {
+                    found.push(target);
+                }
+            }
+            if !leads_on {
+                found.push(position);
+            }
+        }
+        found.sort_unstable();
+        found
+            .into_iter()
+            .map(|service| {
+                let mut through = Vec::new();
+                let mut step = if service == root {
+                    NONE
+                } else {
+                    previous[&service]
+                };
+                while step != NONE {
+                    through.push(self.all[step as usize]);
+                    step = previous[&step];
+                }
+                through.reverse();
+                Behind {
+                    service: self.all[service as usize],
+                    through: through.into_boxed_slice(),
+                }
+            })
+            .collect()
+    }
+
+    /// The pass-throughs of a [`Reached`] route in words, to follow the resource's name in a
+    /// message: `` through Private endpoint `pe-sql` ``; empty when the flow is drawn to the
+    /// resource itself.
+    pub fn describe_through(&self, through: &[&Node]) -> String {
+        if through.is_empty() {
+            return String::new();
+        }
+        let mut text = String::from(" through ");
+        for (i, node) in through.iter().enumerate() {
+            if i > 0 {
+                text.push_str(if i + 1 == through.len() {
+                    " and "
+                } else {
+                    ", "
+                });
+            }
+            let _ = write!(text, "{} `{}`", self.kind_name(node), self.label(node));
+        }
+        text
     }
 
     /// Whether the node sends diagnostics to a log sink (Log Analytics, or a storage account or
@@ -2138,5 +2270,49 @@ mod tests {
             let findings = run(rule("NET-007"), &design);
             assert_eq!(findings.len(), 1, "{findings:#?}");
         }
+    }
+
+    #[test]
+    fn flows_reach_what_stands_behind_pass_throughs() {
+        let design = DesignBuilder::new()
+            .node("pip", "public_ip")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("lb", "load_balancer", "snet")
+            .child("vm-a", "virtual_machine", "snet")
+            .child("vm-b", "virtual_machine", "snet")
+            .child("pe-idle", "private_endpoint", "snet")
+            .connect("pip", "lb", "traffic")
+            .connect("lb", "vm-b", "traffic")
+            .connect("lb", "vm-a", "traffic")
+            .connect("lb", "pip", "traffic")
+            .build();
+        let ctx = Context::new(&design, catalog::builtin());
+        let routes = |node: &str| -> Vec<(String, Vec<String>)> {
+            let node = ctx.node(&id(node)).unwrap_or_else(|| panic!("no {node}"));
+            ctx.reached_by(node)
+                .map(|r| {
+                    let through = r.through.iter().map(|n| n.id.to_string()).collect();
+                    (r.service.id.to_string(), through)
+                })
+                .collect()
+        };
+        let via = |nodes: &[&str]| nodes.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        // Sorted by id, each with its route; the cycle back to the address ends there.
+        assert_eq!(
+            routes("pip"),
+            [
+                ("vm-a".to_owned(), via(&["pip", "lb"])),
+                ("vm-b".to_owned(), via(&["pip", "lb"])),
+            ]
+        );
+        assert_eq!(routes("vm-a"), [("vm-a".to_owned(), via(&[]))]);
+        assert_eq!(routes("pe-idle"), [("pe-idle".to_owned(), via(&[]))]);
+        let pip = ctx.node(&id("pip")).unwrap_or_else(|| panic!("no pip"));
+        let lb = ctx.node(&id("lb")).unwrap_or_else(|| panic!("no lb"));
+        assert_eq!(
+            ctx.describe_through(&[pip, lb]),
+            " through Public IP address `pip` and Load Balancer `lb`"
+        );
     }
 }
