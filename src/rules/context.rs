@@ -47,6 +47,22 @@ impl Reach {
     }
 }
 
+/// A resource a flow reaches, looking through pass-throughs (see [`Context::reached_by`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Reached<'a, 's> {
+    /// The resource the flow is for.
+    pub service: &'a Node,
+    /// The pass-throughs the flow crosses to get there, entry first; empty when it is drawn to
+    /// the resource itself.
+    pub through: &'s [&'a Node],
+}
+
+/// A resource behind a pass-through, with the pass-throughs from that one to it.
+struct Behind<'a> {
+    service: &'a Node,
+    through: Box<[&'a Node]>,
+}
+
 /// A node the internet does not reach.
 const UNREACHED: u32 = u32::MAX;
 /// A node the internet reaches through its own public endpoint.
@@ -72,6 +88,8 @@ pub struct Link<'a> {
     pub flow: bool,
     /// Whether the connection is an RDP or SSH session (see [`Context::is_management_session`]).
     session: bool,
+    /// Whether it carries management rather than workload traffic (see [`Context::is_management`]).
+    management: bool,
 }
 
 /// A link to a connection of a kind the catalog does not know.
@@ -455,8 +473,9 @@ pub struct Shared<'a> {
     connection_kind_index: FxHashMap<&'a str, u32>,
     /// Index of the `traffic` connection kind, or `NONE`.
     traffic_kind: u32,
-    /// Its `protocol` and `port` properties, which tell RDP and SSH sessions.
+    /// Its `protocol` and `port` properties, which tell RDP and SSH sessions, and `purpose`.
     session_properties: [Option<ConnectionProperty<'a>>; 2],
+    purpose_property: Option<ConnectionProperty<'a>>,
     // Built on first use.
     by_id: OnceLock<FxHashMap<&'a NodeId, u32>>,
     containment: OnceLock<Containment>,
@@ -468,6 +487,8 @@ pub struct Shared<'a> {
     reach_network: OnceLock<Reach>,
     reach_web: OnceLock<Reach>,
     reach_data: OnceLock<Reach>,
+    /// By position of each pass-through: the resources behind it.
+    behind: OnceLock<FxHashMap<u32, Box<[Behind<'a>]>>>,
 }
 
 /// Kinds whose public endpoint [`Context::publicly_accessible`] decides by more than the
@@ -552,6 +573,17 @@ impl<'a> Shared<'a> {
             value("protocol", protocol).and_then(Value::as_text),
             Some("RDP" | "SSH")
         ) || matches!(value("port", port).and_then(Value::as_int), Some(22 | 3389))
+    }
+
+    /// Whether a traffic connection says it carries management (portal, CLI or kubectl access),
+    /// by its `purpose`. `set_properties` tells which properties it sets.
+    fn has_management_purpose(&self, connection: &Connection, set_properties: u32) -> bool {
+        let property = self.purpose_property;
+        let purpose = ConnectionProperty::may_be_set(property, set_properties)
+            .then(|| connection.properties.get("purpose"))
+            .flatten()
+            .or_else(|| property.map(|p| p.default));
+        purpose.and_then(Value::as_text) == Some("Management")
     }
 
     /// The tables of a design; with `in_parallel`, the position of each node's id is hashed on
@@ -662,10 +694,12 @@ impl<'a> Shared<'a> {
             .get("traffic")
             .copied()
             .unwrap_or(NONE);
-        let session_properties = ["protocol", "port"].map(|name| {
+        let traffic_property = |name: &str| {
             let traffic = connection_kinds.get(traffic_kind as usize)?;
             traffic.properties.get(name).copied()
-        });
+        };
+        let session_properties = ["protocol", "port"].map(traffic_property);
+        let purpose_property = traffic_property("purpose");
         Self {
             design,
             catalog,
@@ -682,6 +716,7 @@ impl<'a> Shared<'a> {
             connection_kind_index,
             traffic_kind,
             session_properties,
+            purpose_property,
             by_id: OnceLock::new(),
             containment: OnceLock::new(),
             adjacency: OnceLock::new(),
@@ -692,6 +727,7 @@ impl<'a> Shared<'a> {
             reach_network: OnceLock::new(),
             reach_web: OnceLock::new(),
             reach_data: OnceLock::new(),
+            behind: OnceLock::new(),
         }
     }
 }
@@ -1301,6 +1337,11 @@ impl<'a> Context<'a> {
                     .keys()
                     .fold(0, |set, key| set | bits.bit(info, kind, key));
                 let known_kind = (kind != NONE).then_some(kind);
+                let session = self.is_session(connection, known_kind, set_properties);
+                let management = session
+                    || (kind != NONE
+                        && kind == self.traffic_kind
+                        && self.has_management_purpose(connection, set_properties));
                 links.push(Link {
                     connection,
                     source_position: from,
@@ -1308,7 +1349,8 @@ impl<'a> Context<'a> {
                     set_properties,
                     kind_slot: u16::try_from(kind).unwrap_or(NO_KIND),
                     flow: info.is_some_and(|k| k.flow),
-                    session: self.is_session(connection, known_kind, set_properties),
+                    session,
+                    management,
                 });
                 sources.push(from);
                 targets.push(to);
@@ -1389,6 +1431,119 @@ impl<'a> Context<'a> {
         let slot = self.connection_kind_index.get(kind).copied();
         let ends = self.incoming(node).iter().filter(|c| c.is(kind, slot));
         sorted_unique(ends.map(|c| self.source_of(c)).collect())
+    }
+
+    /// What a flow drawn into `node` reaches: the node itself, or, when it is a pass-through (a
+    /// kind with the `pass_through` trait: public IP, load balancer, private endpoint, firewall,
+    /// VPN gateway, which forward flows without terminating them), each resource behind it along
+    /// traffic and private link connections, sorted by id, with the shortest route to it. A
+    /// pass-through with nothing drawn behind it is what the flow reaches.
+    pub fn reached_by<'s>(&'s self, node: &'a Node) -> impl Iterator<Item = Reached<'a, 's>> + 's {
+        let behind = if self.has_trait(node, "pass_through") {
+            self.position(node)
+                .and_then(|position| self.behind_table().get(&position))
+        } else {
+            None
+        };
+        let direct = behind.is_none().then_some(Reached {
+            service: node,
+            through: &[],
+        });
+        let behind = behind.into_iter().flatten().map(|b| Reached {
+            service: b.service,
+            through: &b.through,
+        });
+        direct.into_iter().chain(behind)
+    }
+
+    fn behind_table(&self) -> &FxHashMap<u32, Box<[Behind<'a>]>> {
+        self.behind.get_or_init(|| {
+            let mut table = FxHashMap::default();
+            for pass_through in self.nodes_with_trait("pass_through") {
+                if let Some(root) = self.position(*pass_through) {
+                    table.insert(root, self.walk_behind(root));
+                }
+            }
+            table
+        })
+    }
+
+    /// The resources behind the pass-through at `root`: breadth-first through further
+    /// pass-throughs, so each keeps its shortest route; cycles end where they close.
+    fn walk_behind(&self, root: u32) -> Box<[Behind<'a>]> {
+        let is_pass_through =
+            |position: u32| self.has_trait(self.all[position as usize], "pass_through");
+        let mut previous: FxHashMap<u32, u32> = FxHashMap::default();
+        previous.insert(root, NONE);
+        let mut queue = VecDeque::from([root]);
+        let mut found: Vec<u32> = Vec::new();
+        while let Some(position) = queue.pop_front() {
+            let onward = self
+                .adjacency()
+                .outgoing
+                .get(position)
+                .iter()
+                .filter(|link| self.link_is(link, "traffic") || self.link_is(link, "private_link"));
+            let mut leads_on = false;
+            for link in onward {
+                leads_on = true;
+                let target = link.target_position;
+                if previous.contains_key(&target) {
+                    continue;
+                }
+                previous.insert(target, position);
+                if is_pass_through(target) {
+                    queue.push_back(target);
+                } else {
+                    found.push(target);
+                }
+            }
+            if !leads_on {
+                found.push(position);
+            }
+        }
+        found.sort_unstable();
+        found
+            .into_iter()
+            .map(|service| {
+                let mut through = Vec::new();
+                let mut step = if service == root {
+                    NONE
+                } else {
+                    previous[&service]
+                };
+                while step != NONE {
+                    through.push(self.all[step as usize]);
+                    step = previous[&step];
+                }
+                through.reverse();
+                Behind {
+                    service: self.all[service as usize],
+                    through: through.into_boxed_slice(),
+                }
+            })
+            .collect()
+    }
+
+    /// The pass-throughs of a [`Reached`] route in words, to follow the resource's name in a
+    /// message: `` through Private endpoint `pe-sql` ``; empty when the flow is drawn to the
+    /// resource itself.
+    pub fn describe_through(&self, through: &[&Node]) -> String {
+        if through.is_empty() {
+            return String::new();
+        }
+        let mut text = String::from(" through ");
+        for (i, node) in through.iter().enumerate() {
+            if i > 0 {
+                text.push_str(if i + 1 == through.len() {
+                    " and "
+                } else {
+                    ", "
+                });
+            }
+            let _ = write!(text, "{} `{}`", self.kind_name(node), self.label(node));
+        }
+        text
     }
 
     /// Whether the node sends diagnostics to a log sink (Log Analytics, or a storage account or
@@ -1568,8 +1723,10 @@ impl<'a> Context<'a> {
     }
 
     /// What web traffic from the internet reaches without passing an active WAF: like
-    /// [`Self::internet_reachable`], but paths stop at an active WAF and do not follow RDP or
-    /// SSH sessions, which carry no web traffic.
+    /// [`Self::internet_reachable`], but paths stop at an active WAF and do not follow
+    /// [management](Self::is_management) flows, which carry no web traffic. A machine open by
+    /// its own public IP whose drawn inbound flows are all management serves no web traffic
+    /// either: it is no starting point.
     pub fn internet_reachable_past_waf(&self) -> &Reach {
         self.reach_web.get_or_init(|| self.exposure(Exposure::Web))
     }
@@ -1605,7 +1762,12 @@ impl<'a> Context<'a> {
                 let active_waf = |position: u32| {
                     is(&waf_capable, position) && self.is_active_waf(self.all[position as usize])
                 };
-                self.internet_reach(past_bastion, active_waf, not_session)
+                let not_management = |c: &Link<'a>| !self.is_management(c);
+                self.internet_reach(
+                    past_bastion,
+                    |p| active_waf(p) || self.serves_only_management(p),
+                    not_management,
+                )
             }
             Exposure::Data => {
                 let data_store = kinds_with(&["data_store"]);
@@ -1617,6 +1779,24 @@ impl<'a> Context<'a> {
                 )
             }
         }
+    }
+
+    /// Whether a flow carries management rather than workload traffic: an RDP or SSH
+    /// [session](Self::is_management_session), or traffic whose purpose is Management (portal,
+    /// CLI, kubectl to an API server). The management rules judge these, not the web ones.
+    pub fn is_management(&self, link: &Link) -> bool {
+        link.management
+    }
+
+    /// Whether the node at `position` is open by its own public IP and every flow drawn into it
+    /// is management: such a machine takes RDP or SSH, not web requests.
+    fn serves_only_management(&self, position: u32) -> bool {
+        let node = self.all[position as usize];
+        let inbound = self.adjacency().incoming.get(position);
+        self.has_property(node, "public_ip")
+            && self.bool(node, "public_ip")
+            && inbound.iter().any(|l| l.flow)
+            && inbound.iter().filter(|l| l.flow).all(|l| l.management)
     }
 
     /// Whether a connection is an RDP or SSH session (by protocol, or by port 22 or 3389).
@@ -2094,5 +2274,49 @@ mod tests {
             let findings = run(rule("NET-007"), &design);
             assert_eq!(findings.len(), 1, "{findings:#?}");
         }
+    }
+
+    #[test]
+    fn flows_reach_what_stands_behind_pass_throughs() {
+        let design = DesignBuilder::new()
+            .node("pip", "public_ip")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("lb", "load_balancer", "snet")
+            .child("vm-a", "virtual_machine", "snet")
+            .child("vm-b", "virtual_machine", "snet")
+            .child("pe-idle", "private_endpoint", "snet")
+            .connect("pip", "lb", "traffic")
+            .connect("lb", "vm-b", "traffic")
+            .connect("lb", "vm-a", "traffic")
+            .connect("lb", "pip", "traffic")
+            .build();
+        let ctx = Context::new(&design, catalog::builtin());
+        let routes = |node: &str| -> Vec<(String, Vec<String>)> {
+            let node = ctx.node(&id(node)).unwrap_or_else(|| panic!("no {node}"));
+            ctx.reached_by(node)
+                .map(|r| {
+                    let through = r.through.iter().map(|n| n.id.to_string()).collect();
+                    (r.service.id.to_string(), through)
+                })
+                .collect()
+        };
+        let via = |nodes: &[&str]| nodes.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        // Sorted by id, each with its route; the cycle back to the address ends there.
+        assert_eq!(
+            routes("pip"),
+            [
+                ("vm-a".to_owned(), via(&["pip", "lb"])),
+                ("vm-b".to_owned(), via(&["pip", "lb"])),
+            ]
+        );
+        assert_eq!(routes("vm-a"), [("vm-a".to_owned(), via(&[]))]);
+        assert_eq!(routes("pe-idle"), [("pe-idle".to_owned(), via(&[]))]);
+        let pip = ctx.node(&id("pip")).unwrap_or_else(|| panic!("no pip"));
+        let lb = ctx.node(&id("lb")).unwrap_or_else(|| panic!("no lb"));
+        assert_eq!(
+            ctx.describe_through(&[pip, lb]),
+            " through Public IP address `pip` and Load Balancer `lb`"
+        );
     }
 }

@@ -139,6 +139,20 @@ impl From<&str> for Value {
     }
 }
 
+/// An app calling a SQL database through its private endpoint, the flow drawn to the endpoint
+/// with `flow`: the hardened layout where flows must be judged by the service they reach.
+pub fn app_to_sql_through_private_endpoint(flow: &[(&str, Value)]) -> Design {
+    DesignBuilder::new()
+        .node("vnet", "virtual_network")
+        .child("snet", "subnet", "vnet")
+        .node("app", "app_service")
+        .child("pe-sql", "private_endpoint", "snet")
+        .node("sql", "sql_database")
+        .connect_with("app", "pe-sql", "traffic", flow)
+        .connect("pe-sql", "sql", "private_link")
+        .build()
+}
+
 /// The findings of one rule on a design.
 pub fn run(rule: &'static Rule, design: &Design) -> Vec<Finding> {
     evaluate_rules(design, catalog::builtin(), [rule]).items

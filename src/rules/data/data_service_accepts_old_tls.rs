@@ -16,7 +16,9 @@ pub static RULE: Rule = Rule {
         stride: Stride::InformationDisclosure,
         scope: &["data_store"],
         checks: "Every data store with a minimum TLS version setting (storage, SQL, PostgreSQL and \
-                 MySQL, Cosmos DB, Redis, Service Bus, Event Hubs) requires TLS 1.2 or newer.",
+                 MySQL, Cosmos DB, Redis, Service Bus, Event Hubs) requires TLS 1.2 or newer, and no traffic \
+                 connection into a data store (or into a private endpoint, load balancer, firewall or gateway in \
+                 front of one) negotiates TLS 1.0 or 1.1.",
         rationale: "TLS 1.0 and 1.1 have known weaknesses and lack modern cipher suites. As long as the \
                     service accepts them, a client can be downgraded and its traffic, including \
                     credentials and data, exposed.",
@@ -55,12 +57,35 @@ fn check(ctx: &Context, report: &mut Report) {
             );
         }
     }
+    for traffic in ctx.connections_of_kind("traffic") {
+        let version = ctx.connection_text(traffic, "tls_version");
+        if !matches!(version, "1.0" | "1.1") {
+            continue;
+        }
+        let mut reached = ctx.reached_by(ctx.target_of(traffic));
+        let Some(store) = reached.find(|r| ctx.has_trait(r.service, "data_store")) else {
+            continue;
+        };
+        let through = ctx.describe_through(store.through);
+        report.connection(
+            &traffic.id,
+            format_args!(
+                "`{}` connects to {} `{}`{through} with TLS {version}",
+                ctx.label(ctx.source_of(traffic)),
+                kind_label(ctx, store.service),
+                ctx.label(store.service),
+            ),
+        );
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::model::Value;
+    use crate::rules::testing::{
+        DesignBuilder, app_to_sql_through_private_endpoint, assert_fires_on, assert_quiet, run,
+    };
 
     #[test]
     fn fires_on_tls_1_0_and_1_1() {
@@ -81,5 +106,17 @@ mod tests {
             .node("kv", "key_vault")
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_on_an_old_tls_flow_through_a_private_endpoint() {
+        let design = app_to_sql_through_private_endpoint(&[("tls_version", Value::from("1.0"))]);
+        assert_fires_on(&RULE, &design, &["c-1"]);
+        assert_eq!(
+            run(&RULE, &design)[0].message,
+            "`app` connects to SQL Database `sql` through Private endpoint `pe-sql` with TLS 1.0"
+        );
+        let current = [("tls_version", Value::from("1.3"))];
+        assert_quiet(&RULE, &app_to_sql_through_private_endpoint(&current));
     }
 }

@@ -17,7 +17,8 @@ pub static RULE: Rule = Rule {
         scope: &["data_store"],
         checks: "Storage accounts require secure transfer, PostgreSQL and MySQL servers require secure \
                  transport, and Redis has its non-TLS port closed. Traffic connections into a data \
-                 store are encrypted (not plain HTTP, not marked unencrypted, TLS not None).",
+                 store, or into a private endpoint, load balancer, firewall or gateway in front of one, are \
+                 encrypted (not plain HTTP, not marked unencrypted, TLS not None).",
         rationale: "Data and credentials sent in clear text can be read and altered by anyone on the \
                     path, including inside Azure networks shared with other systems. Requiring \
                     encryption on the service stops a misconfigured client from silently falling back \
@@ -63,24 +64,26 @@ fn check(ctx: &Context, report: &mut Report) {
         }
     }
     for traffic in ctx.connections_of_kind("traffic") {
-        let (from, to) = (ctx.source_of(traffic), ctx.target_of(traffic));
-        if !ctx.has_trait(to, "data_store") {
-            continue;
-        }
         let unencrypted = !ctx.connection_bool(traffic, "encrypted")
             || ctx.connection_text(traffic, "protocol") == "HTTP"
             || ctx.connection_text(traffic, "tls_version") == "None";
-        if unencrypted {
-            report.connection(
-                &traffic.id,
-                format_args!(
-                    "`{}` sends data to {} `{}` unencrypted",
-                    ctx.label(from),
-                    kind_label(ctx, to),
-                    ctx.label(to)
-                ),
-            );
+        if !unencrypted {
+            continue;
         }
+        let mut reached = ctx.reached_by(ctx.target_of(traffic));
+        let Some(store) = reached.find(|r| ctx.has_trait(r.service, "data_store")) else {
+            continue;
+        };
+        let through = ctx.describe_through(store.through);
+        report.connection(
+            &traffic.id,
+            format_args!(
+                "`{}` sends data to {} `{}`{through} unencrypted",
+                ctx.label(ctx.source_of(traffic)),
+                kind_label(ctx, store.service),
+                ctx.label(store.service),
+            ),
+        );
     }
 }
 
@@ -88,7 +91,9 @@ fn check(ctx: &Context, report: &mut Report) {
 mod tests {
     use super::RULE;
     use crate::model::Value;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::rules::testing::{
+        DesignBuilder, app_to_sql_through_private_endpoint, assert_fires_on, assert_quiet, run,
+    };
 
     #[test]
     fn fires_on_plaintext_settings_and_flows() {
@@ -113,5 +118,21 @@ mod tests {
             .connect("app", "st", "traffic")
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_on_a_clear_text_flow_through_a_private_endpoint() {
+        let design = app_to_sql_through_private_endpoint(&[
+            ("protocol", Value::from("SQL")),
+            ("encrypted", Value::from(false)),
+            ("tls_version", Value::from("None")),
+        ]);
+        assert_fires_on(&RULE, &design, &["c-1"]);
+        assert_eq!(
+            run(&RULE, &design)[0].message,
+            "`app` sends data to SQL Database `sql` through Private endpoint `pe-sql` unencrypted"
+        );
+        let encrypted = [("protocol", Value::from("SQL"))];
+        assert_quiet(&RULE, &app_to_sql_through_private_endpoint(&encrypted));
     }
 }

@@ -16,8 +16,9 @@ pub static RULE: Rule = Rule {
         stride: Stride::Tampering,
         scope: &["waf_capable"],
         checks: "For every origin of an active web application firewall (the targets of its traffic, looking \
-                 through private endpoints), no path from the internet reaches the origin without passing a \
-                 WAF, and its own public endpoint is closed or restricted. A Front Door origin restricted only \
+                 through private endpoints), no path of web traffic from the internet reaches the origin \
+                 without passing a WAF (management flows such as RDP, SSH or portal access are left to the \
+                 management rules), and its own public endpoint is closed or restricted. A Front Door origin restricted only \
                  by an IP allow list is also reported: Front Door's addresses are shared by every customer, \
                  so only the AzureFrontDoor.Backend service tag with a check of the X-Azure-FDID header, or \
                  Private Link, ties the origin to one profile.",
@@ -81,6 +82,7 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
+    use crate::model::Value;
     use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
 
     fn front_door(builder: DesignBuilder) -> DesignBuilder {
@@ -113,6 +115,23 @@ mod tests {
             .connect("pip", "app", "traffic")
             .build();
         assert_fires_on(&RULE, &design, &["app"]);
+    }
+
+    #[test]
+    fn quiet_when_only_management_goes_around_the_gateway() {
+        let design = front_door(DesignBuilder::new())
+            .node("app", "app_service")
+            .set("app", "public_network_access", "Disabled")
+            .child("admin", "operator", "internet")
+            .connect("fd", "app", "traffic")
+            .connect_with(
+                "admin",
+                "app",
+                "traffic",
+                &[("purpose", Value::from("Management"))],
+            )
+            .build();
+        assert_quiet(&RULE, &design);
     }
 
     #[test]

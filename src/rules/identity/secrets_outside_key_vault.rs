@@ -77,7 +77,7 @@ fn check(ctx: &Context, report: &mut Report) {
         }
     }
     // Each caller's first connection (by id) that uses a secret names it in the message.
-    let mut secret_uses: BTreeMap<&NodeId, (&str, &Node)> = BTreeMap::new();
+    let mut secret_uses = BTreeMap::new();
     for traffic in ctx.connections_of_kind("traffic") {
         if secret_uses.contains_key(&traffic.from) {
             continue;
@@ -85,24 +85,36 @@ fn check(ctx: &Context, report: &mut Report) {
         let Some(secret) = secret_auth(ctx, traffic) else {
             continue;
         };
-        secret_uses.insert(&traffic.from, (secret, ctx.target_of(traffic)));
+        // A flow into a private endpoint or load balancer uses the secret of what is behind it.
+        if let Some(reached) = ctx.reached_by(ctx.target_of(traffic)).next() {
+            secret_uses.insert(&traffic.from, (secret, reached));
+        }
     }
-    for (caller, (secret, target)) in secret_uses {
+    for (caller, (secret, reached)) in secret_uses {
         let Some(node) = ctx.node(caller) else {
             continue;
         };
-        // Service principals hold a credential rather than use one: reported above.
+        // Service principals hold a credential rather than use one: reported above. A public IP
+        // or load balancer forwards the caller's secret and holds none.
         if node.kind == "service_principal"
+            || ctx.has_trait(node, "pass_through")
             || is_outside_actor(ctx, node)
             || reads_from_vault(ctx, node)
         {
             continue;
         }
+        let target = reached.service;
+        let through = match ctx.describe_through(reached.through) {
+            route if route.is_empty() => route,
+            route => format!(" ({})", route.trim_start()),
+        };
+        let mut related: Vec<NodeId> = reached.through.iter().map(|n| n.id.clone()).collect();
+        related.push(target.id.clone());
         report.node_with(
             &node.id,
-            vec![target.id.clone()],
+            related,
             format_args!(
-                "{} `{}` uses {secret} for `{}` but does not read it from Key Vault{no_vault}",
+                "{} `{}` uses {secret} for `{}`{through} but does not read it from Key Vault{no_vault}",
                 ctx.kind_name(node),
                 ctx.label(node),
                 ctx.label(target)
@@ -115,7 +127,9 @@ fn check(ctx: &Context, report: &mut Report) {
 mod tests {
     use super::RULE;
     use crate::model::Value;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::rules::testing::{
+        DesignBuilder, app_to_sql_through_private_endpoint, assert_fires_on, assert_quiet, run,
+    };
 
     fn app_with_connection_string() -> DesignBuilder {
         DesignBuilder::new()
@@ -157,6 +171,34 @@ mod tests {
             .node("kv", "key_vault")
             .connect_with("vm", "st", "traffic", &[("auth", Value::from("AccessKey"))])
             .connect("vm", "kv", "secret_reference")
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn names_the_service_behind_a_private_endpoint_and_never_a_public_ip() {
+        let design = app_to_sql_through_private_endpoint(&[("auth", Value::from("Password"))]);
+        let findings = run(&RULE, &design);
+        assert_fires_on(&RULE, &design, &["app"]);
+        assert_eq!(
+            findings[0].message,
+            "App Service `app` uses a password for `sql` (through Private endpoint `pe-sql`) but \
+             does not read it from Key Vault, and the design has no Key Vault"
+        );
+        // The operator's password crosses the public IP; the address holds no secret.
+        let rdp = [
+            ("protocol", Value::from("RDP")),
+            ("auth", Value::from("Password")),
+        ];
+        let design = DesignBuilder::new()
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .node("pip", "public_ip")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("vm", "virtual_machine", "snet")
+            .connect_with("admin", "pip", "traffic", &rdp)
+            .connect_with("pip", "vm", "traffic", &rdp)
             .build();
         assert_quiet(&RULE, &design);
     }

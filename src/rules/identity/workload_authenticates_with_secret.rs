@@ -15,8 +15,9 @@ pub static RULE: Rule = Rule {
         mcsb: &["IM-3"],
         stride: Stride::Spoofing,
         scope: &["data_store"],
-        checks: "Every traffic connection into a data store, from anything other than a persona or the \
-                 internet, authenticates with a managed identity, a federated credential, a \
+        checks: "Every traffic connection into a data store (or into a private endpoint, load balancer, \
+                 firewall or gateway in front of one), from anything other than a persona, the internet or \
+                 a pass-through forwarding someone else's connection, authenticates with a managed identity, a federated credential, a \
                  certificate or an Entra user, not with an access key, SAS, connection string, \
                  password or client secret.",
         rationale: "A shared secret works for whoever holds it, from anywhere, until someone rotates it. \
@@ -39,20 +40,25 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, report: &mut Report) {
     for traffic in ctx.connections_of_kind("traffic") {
-        let (from, to) = (ctx.source_of(traffic), ctx.target_of(traffic));
-        if !ctx.has_trait(to, "data_store") || is_outside_actor(ctx, from) {
+        let from = ctx.source_of(traffic);
+        if is_outside_actor(ctx, from) || ctx.has_trait(from, "pass_through") {
             continue;
         }
         let Some(secret) = secret_auth(ctx, traffic) else {
             continue;
         };
+        let mut reached = ctx.reached_by(ctx.target_of(traffic));
+        let Some(store) = reached.find(|r| ctx.has_trait(r.service, "data_store")) else {
+            continue;
+        };
+        let through = ctx.describe_through(store.through);
         report.connection(
             &traffic.id,
             format_args!(
-                "`{}` reaches {} `{}` with {secret} instead of a managed identity",
+                "`{}` reaches {} `{}`{through} with {secret} instead of a managed identity",
                 ctx.label(from),
-                ctx.kind_name(to),
-                ctx.label(to)
+                ctx.kind_name(store.service),
+                ctx.label(store.service),
             ),
         );
     }
@@ -61,7 +67,10 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::model::Value;
+    use crate::rules::testing::{
+        DesignBuilder, app_to_sql_through_private_endpoint, assert_fires_on, assert_quiet, run,
+    };
 
     fn app_to_storage(auth: &str) -> crate::model::Design {
         DesignBuilder::new()
@@ -90,5 +99,19 @@ mod tests {
             .connect_with("users", "st", "traffic", &[("auth", "SAS".into())])
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_on_the_service_behind_a_private_endpoint() {
+        let design = app_to_sql_through_private_endpoint(&[("auth", Value::from("Password"))]);
+        assert_fires_on(&RULE, &design, &["c-1"]);
+        let message = &run(&RULE, &design)[0].message;
+        assert_eq!(
+            message,
+            "`app` reaches SQL Database `sql` through Private endpoint `pe-sql` with a password \
+             instead of a managed identity"
+        );
+        let managed = [("auth", Value::from("ManagedIdentity"))];
+        assert_quiet(&RULE, &app_to_sql_through_private_endpoint(&managed));
     }
 }

@@ -1,7 +1,10 @@
 //! NET-007: RDP or SSH reachable from the internet.
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
 use super::{join_labels, management_sessions, session_from_internet};
-use crate::model::Severity;
+use crate::model::{Node, NodeId, Severity};
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
@@ -17,7 +20,9 @@ pub static RULE: Rule = Rule {
         scope: &["network_security_group", "virtual_machine"],
         checks: "Reports network security groups that allow ports 22 or 3389 from the internet, and RDP or SSH \
                  sessions (by protocol, or port 22 or 3389) that start in the internet zone, or at a public \
-                 IP, load balancer or firewall the internet reaches, unless they end at Azure Bastion.",
+                 IP, load balancer or firewall the internet reaches, unless they end at Azure Bastion. A \
+                 session is reported on the machine it reaches, looking through public IPs, load balancers \
+                 and firewalls, once, with the path from the internet.",
         rationale: "RDP and SSH are the most scanned and brute-forced ports on Azure. An exposed management \
                     port turns a weak or reused password, or an unpatched remote-access flaw, into full control \
                     of the machine and a foothold in the network.",
@@ -58,21 +63,56 @@ fn check(ctx: &Context, report: &mut Report) {
         return;
     }
     let reach = ctx.internet_reachable();
+    // Each machine once, with the longest route drawn: a session into a public IP and the
+    // address's own session on to the machine are one exposure.
+    let mut exposed: BTreeMap<&NodeId, Vec<&Node>> = BTreeMap::new();
     for session in sessions {
-        let (from, to) = (ctx.source_of(session), ctx.target_of(session));
-        if to.kind == "bastion" {
+        let from = ctx.source_of(session);
+        if !session_from_internet(ctx, reach, from) {
             continue;
         }
-        if session_from_internet(ctx, reach, from) {
-            report.connection(
-                &session.id,
-                format_args!(
-                    "`{}` is managed over RDP or SSH straight from the internet (through `{}`)",
-                    ctx.label(to),
-                    ctx.label(from)
-                ),
-            );
+        for reached in ctx.reached_by(ctx.target_of(session)) {
+            let host = reached.service;
+            if host.kind == "bastion" {
+                continue;
+            }
+            let mut path = if ctx.in_internet(from) {
+                vec![from]
+            } else {
+                ctx.path_from_internet(reach, from)
+            };
+            path.extend(reached.through);
+            path.push(host);
+            match exposed.entry(&host.id) {
+                Entry::Vacant(entry) => {
+                    entry.insert(path);
+                }
+                Entry::Occupied(mut entry) if entry.get().len() < path.len() => {
+                    entry.insert(path);
+                }
+                Entry::Occupied(_) => {}
+            }
         }
+    }
+    for path in exposed.values() {
+        let Some((host, before)) = path.split_last() else {
+            continue;
+        };
+        let entry = if before.first().is_some_and(|n| ctx.in_internet(n)) {
+            ""
+        } else {
+            "internet → "
+        };
+        report.node_with(
+            &host.id,
+            before.iter().map(|n| n.id.clone()).collect(),
+            format_args!(
+                "{} `{}` is managed over RDP or SSH straight from the internet, along {entry}{}",
+                ctx.kind_name(host),
+                ctx.label(host),
+                ctx.describe_path(path)
+            ),
+        );
     }
 }
 
@@ -80,7 +120,7 @@ fn check(ctx: &Context, report: &mut Report) {
 mod tests {
     use super::RULE;
     use crate::model::Value;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn vm(builder: DesignBuilder) -> DesignBuilder {
         builder
@@ -98,7 +138,7 @@ mod tests {
             .node("pip", "public_ip")
             .connect_with("pip", "vm", "traffic", &[("port", Value::from(3389_i64))])
             .build();
-        assert_fires_on(&RULE, &design, &["nsg", "c-2"]);
+        assert_fires_on(&RULE, &design, &["nsg", "vm"]);
     }
 
     #[test]
@@ -113,7 +153,27 @@ mod tests {
                 &[("protocol", Value::from("SSH"))],
             )
             .build();
-        assert_fires_on(&RULE, &design, &["c-1"]);
+        assert_fires_on(&RULE, &design, &["vm"]);
+    }
+
+    #[test]
+    fn names_the_machine_behind_a_public_ip_once_with_the_path() {
+        let rdp = [("protocol", Value::from("RDP"))];
+        let design = vm(DesignBuilder::new())
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .node("pip", "public_ip")
+            .connect_with("admin", "pip", "traffic", &rdp)
+            .connect_with("pip", "vm", "traffic", &rdp)
+            .build();
+        assert_fires_on(&RULE, &design, &["vm"]);
+        let findings = run(&RULE, &design);
+        assert_eq!(
+            findings[0].message,
+            "Virtual machine `vm` is managed over RDP or SSH straight from the internet, along \
+             admin → pip → vm"
+        );
+        assert_eq!(findings[0].related.len(), 2);
     }
 
     #[test]

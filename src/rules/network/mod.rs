@@ -87,7 +87,8 @@ pub(super) fn exposure<'a>(ctx: &Context<'a>, reach: &Reach, node: &Node) -> (Ve
 }
 
 /// Web servers behind an active web application firewall: the targets of its traffic, looking
-/// through private endpoints to the resource they expose. Each maps to the firewalls in front.
+/// through private endpoints, load balancers and firewalls to the resources behind them
+/// ([`Context::reached_by`]). Each maps to the firewalls in front.
 pub(super) fn waf_origins<'a>(ctx: &Context<'a>) -> BTreeMap<&'a NodeId, Vec<&'a Node>> {
     let mut origins: BTreeMap<&'a NodeId, Vec<&'a Node>> = BTreeMap::new();
     for gateway in ctx.nodes_with_trait("waf_capable") {
@@ -95,12 +96,12 @@ pub(super) fn waf_origins<'a>(ctx: &Context<'a>) -> BTreeMap<&'a NodeId, Vec<&'a
             continue;
         }
         for target in ctx.targets(gateway, "traffic") {
-            if target.kind == "private_endpoint" {
-                for resource in ctx.targets(target, "private_link") {
-                    origins.entry(&resource.id).or_default().push(gateway);
+            for reached in ctx.reached_by(target) {
+                let gateways = origins.entry(&reached.service.id).or_default();
+                // Two routes to one origin name its firewall once.
+                if !gateways.iter().any(|g| g.id == gateway.id) {
+                    gateways.push(gateway);
                 }
-            } else {
-                origins.entry(&target.id).or_default().push(gateway);
             }
         }
     }

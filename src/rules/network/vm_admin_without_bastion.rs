@@ -20,7 +20,9 @@ pub static RULE: Rule = Rule {
         checks: "Every virtual machine that is administered interactively (the default; immutable machines turn \
                  `interactive_admin` off) has Azure Bastion in its own virtual network, or in a network peered \
                  with it (the Developer SKU does not reach peers). Every RDP or SSH session drawn to a machine \
-                 starts at Bastion or at a VPN gateway; sessions from the internet are left to NET-007.",
+                 starts at Bastion or at a VPN gateway; sessions from the internet are left to NET-007. A \
+                 session into a load balancer or firewall is judged at the machine behind it, named in the \
+                 finding.",
         rationale: "Bastion brokers RDP and SSH over TLS from the Azure portal or native clients, behind Entra ID \
                     sign-in and Conditional Access, so machines need no public IP and no management port open \
                     to wider networks. Jump boxes and direct sessions spread credentials and leave standing \
@@ -81,19 +83,28 @@ fn check(ctx: &Context, report: &mut Report) {
     }
     let reach = ctx.internet_reachable();
     for session in sessions {
-        let (from, to) = (ctx.source_of(session), ctx.target_of(session));
-        if matches!(from.kind.as_str(), "bastion" | "vnet_gateway")
-            || to.kind == "bastion"
+        let from = ctx.source_of(session);
+        // A VPN gateway, public IP, load balancer or firewall forwards the session of whoever
+        // sends it in: that connection is the one reported.
+        if from.kind == "bastion"
+            || ctx.has_trait(from, "pass_through")
             || session_from_internet(ctx, reach, from)
         {
             continue;
         }
+        let mut hosts = ctx.reached_by(ctx.target_of(session)).filter(|r| {
+            r.service.kind != "bastion" && !r.through.iter().any(|n| n.kind == "vnet_gateway")
+        });
+        let Some(host) = hosts.next() else {
+            continue;
+        };
         report.connection(
             &session.id,
             format_args!(
-                "`{}` opens RDP or SSH to `{}` directly instead of through Azure Bastion",
+                "`{}` opens RDP or SSH to `{}`{} directly instead of through Azure Bastion",
                 ctx.label(from),
-                ctx.label(to)
+                ctx.label(host.service),
+                ctx.describe_through(host.through)
             ),
         );
     }
@@ -103,7 +114,7 @@ fn check(ctx: &Context, report: &mut Report) {
 mod tests {
     use super::RULE;
     use crate::model::Value;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn spoke(builder: DesignBuilder) -> DesignBuilder {
         builder
@@ -128,6 +139,26 @@ mod tests {
             .connect_with("jump", "vm", "traffic", &[("protocol", Value::from("RDP"))])
             .build();
         assert_fires_on(&RULE, &design, &["vm", "c-1"]);
+    }
+
+    #[test]
+    fn names_the_machine_behind_a_load_balancer_and_not_the_balancer() {
+        let ssh = [("protocol", Value::from("SSH"))];
+        let design = spoke(DesignBuilder::new())
+            .set("vm", "interactive_admin", false)
+            .child("jump", "virtual_machine", "snet")
+            .set("jump", "interactive_admin", false)
+            .child("ilb", "load_balancer", "snet")
+            .set("ilb", "type", "Internal")
+            .connect_with("jump", "ilb", "traffic", &ssh)
+            .connect_with("ilb", "vm", "traffic", &ssh)
+            .build();
+        assert_fires_on(&RULE, &design, &["c-1"]);
+        assert_eq!(
+            run(&RULE, &design)[0].message,
+            "`jump` opens RDP or SSH to `vm` through Load Balancer `ilb` directly instead of \
+             through Azure Bastion"
+        );
     }
 
     #[test]

@@ -22,8 +22,10 @@ pub static RULE: Rule = Rule {
                  role) reached before an active web application firewall is reported with the path. \
                  Workloads that already sit behind an active WAF but can also be reached around it are \
                  left to EDGE-006. Paths end at Azure Bastion, which terminates the sessions it brokers, \
-                 and RDP or SSH sessions are not followed: they carry no web traffic (NET-007 and NET-009 \
-                 cover them).",
+                 and management flows (RDP or SSH sessions, traffic whose purpose is Management such as \
+                 kubectl or portal access) are not followed: they carry no web traffic (NET-007, NET-009 \
+                 and the AKS rules cover them). A VM with its own public IP whose drawn inbound flows \
+                 are all management is not a web server.",
         rationale: "Web workloads face injection, cross-site scripting, protocol abuse and bot traffic that a \
                     layer-4 device such as a load balancer or a DNAT rule passes straight through. A web \
                     application firewall inspects each request before it reaches the code, and gives one \
@@ -69,6 +71,7 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
+    use crate::model::Value;
     use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn private_app(builder: DesignBuilder, id: &str) -> DesignBuilder {
@@ -137,6 +140,61 @@ mod tests {
             .connect("b", "a", "traffic")
             .build();
         assert_fires_on(&RULE, &design, &["a", "b"]);
+    }
+
+    #[test]
+    fn quiet_for_management_flows_from_the_internet() {
+        let design = DesignBuilder::new()
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .node("aks", "aks_cluster")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("vm", "virtual_machine", "snet")
+            .set("vm", "public_ip", true)
+            .connect_with(
+                "admin",
+                "aks",
+                "traffic",
+                &[("purpose", Value::from("Management"))],
+            )
+            .connect_with(
+                "admin",
+                "vm",
+                "traffic",
+                &[("protocol", Value::from("RDP"))],
+            )
+            .build();
+        assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_on_web_traffic_next_to_management() {
+        let design = DesignBuilder::new()
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .child("users", "internet_users", "internet")
+            .node("aks", "aks_cluster")
+            .node("vnet", "virtual_network")
+            .child("snet", "subnet", "vnet")
+            .child("vm", "virtual_machine", "snet")
+            .set("vm", "public_ip", true)
+            .connect_with(
+                "admin",
+                "aks",
+                "traffic",
+                &[("purpose", Value::from("Management"))],
+            )
+            .connect("users", "aks", "traffic")
+            .connect_with(
+                "admin",
+                "vm",
+                "traffic",
+                &[("protocol", Value::from("RDP"))],
+            )
+            .connect("users", "vm", "traffic")
+            .build();
+        assert_fires_on(&RULE, &design, &["aks", "vm"]);
     }
 
     #[test]
