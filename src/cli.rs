@@ -665,7 +665,6 @@ fn load_side(
     persistence::load_bytes(&bytes, catalog)
 }
 
-#[allow(clippy::too_many_arguments)] // One per command-line option.
 fn threats(
     file: &std::path::Path,
     catalog: &Catalog,
@@ -711,6 +710,7 @@ fn threats(
     }
 }
 
+#[allow(clippy::too_many_arguments)] // One per command-line option.
 fn diff(
     old: &std::path::Path,
     new: &std::path::Path,

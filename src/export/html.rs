@@ -231,7 +231,11 @@ pub fn report(
     findings_by_se(&mut out, design, findings);
     let as_of = options.date.clone().unwrap_or_else(super::today);
     let reviewed = crate::review::triage::review(design, findings, &as_of);
-    super::threats::html(&mut out, design, &crate::threats::analyse(design, catalog, &reviewed));
+    super::threats::html(
+        &mut out,
+        design,
+        &crate::threats::analyse(design, catalog, &reviewed),
+    );
     rule_settings(&mut out, design);
     inventory(&mut out, design, catalog, findings);
 

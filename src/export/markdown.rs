@@ -141,7 +141,11 @@ pub fn report(
         out.push('\n');
     }
 
-    super::threats::markdown(&mut out, design, &crate::threats::analyse(design, catalog, &reviewed));
+    super::threats::markdown(
+        &mut out,
+        design,
+        &crate::threats::analyse(design, catalog, &reviewed),
+    );
 
     let overrides = report::switches(design);
     if !overrides.is_empty() {

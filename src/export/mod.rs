@@ -19,7 +19,7 @@ pub mod png;
 pub mod report;
 pub mod sink;
 pub mod svg;
-pub mod threats;
 mod textwidth;
+pub mod threats;
 
 pub use format::{ExportError, ExportOptions, Format, export, today};

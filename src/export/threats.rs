@@ -50,7 +50,12 @@ fn reason(threat: &Threat) -> String {
 }
 
 /// `palisade threats FILE`: one line per threat, open ones first, then the coverage summary.
-pub fn text(out: &mut dyn Write, file: &str, design: &Design, model: &ThreatModel) -> io::Result<()> {
+pub fn text(
+    out: &mut dyn Write,
+    file: &str,
+    design: &Design,
+    model: &ThreatModel,
+) -> io::Result<()> {
     let file = inert(file);
     let mut order: Vec<&Threat> = model.threats.iter().collect();
     order.sort_by_key(|t| (!t.status().is_open(), t.status()));
@@ -78,7 +83,10 @@ pub fn text(out: &mut dyn Write, file: &str, design: &Design, model: &ThreatMode
 
 /// (techniques with any coverage, techniques in the matrix), techniques only.
 pub fn technique_counts(model: &ThreatModel) -> (usize, usize) {
-    let techniques = model.attack.iter().filter(|c| !c.technique.is_subtechnique());
+    let techniques = model
+        .attack
+        .iter()
+        .filter(|c| !c.technique.is_subtechnique());
     let total = techniques.clone().count();
     (techniques.filter(|c| c.is_covered()).count(), total)
 }
@@ -86,9 +94,16 @@ pub fn technique_counts(model: &ThreatModel) -> (usize, usize) {
 /// The threat list and coverage as Markdown sections (`##`), for the report and `threats`.
 pub fn markdown(out: &mut Sink<'_>, design: &Design, model: &ThreatModel) {
     let _ = writeln!(out, "## Threats\n");
-    let _ = writeln!(out, "{}.\n", crate::export::report::capitalised(&counts_text(model)));
+    let _ = writeln!(
+        out,
+        "{}.\n",
+        crate::export::report::capitalised(&counts_text(model))
+    );
     if !model.threats.is_empty() {
-        let _ = writeln!(out, "| Threat | STRIDE | Element | Status | Answer or open findings |\n|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| Threat | STRIDE | Element | Status | Answer or open findings |\n|---|---|---|---|---|"
+        );
         for threat in &model.threats {
             let _ = writeln!(
                 out,
@@ -110,7 +125,10 @@ pub fn markdown(out: &mut Sink<'_>, design: &Design, model: &ThreatModel) {
         "{covered} of {total} techniques have a control in this design that protects against or detects them. Scores from MITRE's Security Stack Mappings for Azure, ATT&CK {}.\n",
         builtin().attack.version
     );
-    let _ = writeln!(out, "| Tactic | Protected or detected | Not covered |\n|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| Tactic | Protected or detected | Not covered |\n|---|---|---|"
+    );
     for tactic in &builtin().attack.tactics {
         let (mut yes, mut no) = (Vec::new(), Vec::new());
         for c in model.attack.iter().filter(|c| {
@@ -383,7 +401,9 @@ pub fn attack_layer(out: &mut dyn Write, design: &Design, model: &ThreatModel) -
                     .iter()
                     .filter(|p| p.category == category)
                     .map(|p| {
-                        let node = design.node(&p.node).map_or(p.node.as_str(), |n| n.name.as_str());
+                        let node = design
+                            .node(&p.node)
+                            .map_or(p.node.as_str(), |n| n.name.as_str());
                         format!("{} ({}, {})", p.control_name, node, p.score.as_str())
                     })
                     .collect();

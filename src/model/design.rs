@@ -166,7 +166,11 @@ pub enum ThreatStatus {
 }
 
 impl ThreatStatus {
-    pub const ALL: [Self; 3] = [Self::NeedsInvestigation, Self::NotApplicable, Self::Mitigated];
+    pub const ALL: [Self; 3] = [
+        Self::NeedsInvestigation,
+        Self::NotApplicable,
+        Self::Mitigated,
+    ];
 
     /// The id written in files and machine-readable reports.
     pub fn as_str(self) -> &'static str {

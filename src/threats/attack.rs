@@ -79,7 +79,9 @@ pub fn coverage(tables: &'static Tables, provided: &[Provided]) -> Vec<Technique
         .techniques
         .iter()
         .map(|technique| {
-            let mut providers = by_technique.remove(technique.id.as_str()).unwrap_or_default();
+            let mut providers = by_technique
+                .remove(technique.id.as_str())
+                .unwrap_or_default();
             providers.sort();
             providers.dedup();
             let best = |category| {

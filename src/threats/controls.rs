@@ -41,7 +41,11 @@ pub fn provided<'a>(ctx: &Context<'a>, controls: &'static [ControlDef]) -> Vec<P
     for control in controls {
         for way in &control.realised_by {
             for provider in ctx.nodes_of_kind(&way.kind) {
-                if !way.when.iter().all(|(p, values)| has(ctx, provider, p, values)) {
+                if !way
+                    .when
+                    .iter()
+                    .all(|(p, values)| has(ctx, provider, p, values))
+                {
                     continue;
                 }
                 let alert_only = way
@@ -58,7 +62,8 @@ pub fn provided<'a>(ctx: &Context<'a>, controls: &'static [ControlDef]) -> Vec<P
         }
     }
     found.sort_by(|a, b| {
-        (a.control.control.as_str(), &a.provider.id).cmp(&(b.control.control.as_str(), &b.provider.id))
+        (a.control.control.as_str(), &a.provider.id)
+            .cmp(&(b.control.control.as_str(), &b.provider.id))
     });
     found
 }
@@ -136,26 +141,34 @@ fn covered(ctx: &Context, provider: &Node, way: &Realisation) -> Covered {
             }
             for id in governed {
                 if let Some(node) = ctx.node(&id)
-                    && kinds.iter().any(|k| node.kind == k.as_str() || has_trait(ctx, node, k))
+                    && kinds
+                        .iter()
+                        .any(|k| node.kind == k.as_str() || has_trait(ctx, node, k))
                 {
                     nodes.insert(id);
                 }
             }
         }
         Covers::Downstream => {
+            // A WAF inspects the requests sent to it as well as those it passes on.
+            nodes.insert(provider.id.clone());
             for link in ctx.outgoing(provider) {
                 if !link.flow {
                     continue;
                 }
                 let target = ctx.target_of(link);
                 nodes.insert(target.id.clone());
-                for service in behind(ctx, target) {
-                    nodes.insert(service.id.clone());
+                for reached in ctx.reached_by(target) {
+                    nodes.insert(reached.service.id.clone());
                 }
             }
         }
         Covers::Linked(kind) => {
-            for node in ctx.targets(provider, kind).into_iter().chain(ctx.sources(provider, kind)) {
+            for node in ctx
+                .targets(provider, kind)
+                .into_iter()
+                .chain(ctx.sources(provider, kind))
+            {
                 add_with_contents(&mut nodes, node);
             }
         }
@@ -167,7 +180,11 @@ fn covered(ctx: &Context, provider: &Node, way: &Realisation) -> Covered {
             };
             if let Some(home) = home {
                 add_with_contents(&mut nodes, home);
-                for peer in ctx.targets(home, "peering").into_iter().chain(ctx.sources(home, "peering")) {
+                for peer in ctx
+                    .targets(home, "peering")
+                    .into_iter()
+                    .chain(ctx.sources(home, "peering"))
+                {
                     add_with_contents(&mut nodes, peer);
                 }
             }
@@ -177,14 +194,6 @@ fn covered(ctx: &Context, provider: &Node, way: &Realisation) -> Covered {
 }
 
 fn has_trait(ctx: &Context, node: &Node, name: &str) -> bool {
-    ctx.kind(node).is_some_and(|k| k.traits.iter().any(|t| t == name))
-}
-
-/// The services a private endpoint exposes; empty for anything else.
-pub fn behind<'a>(ctx: &Context<'a>, node: &Node) -> Vec<&'a Node> {
-    if node.kind == "private_endpoint" {
-        ctx.targets(node, "private_link")
-    } else {
-        Vec::new()
-    }
+    ctx.kind(node)
+        .is_some_and(|k| k.traits.iter().any(|t| t == name))
 }

@@ -198,13 +198,17 @@ pub fn analyse<'a>(
                         continue;
                     }
                     if crosses(&ctx, *crossing, source, target) {
-                        threats.push(flow_threat(&ctx, def, connection, source, target, &blocking, &open));
+                        threats.push(flow_threat(
+                            &ctx, def, connection, source, target, &blocking, &open,
+                        ));
                     }
                 }
             }
         }
     }
-    threats.sort_by(|a, b| (a.def.id.as_str(), a.element.key()).cmp(&(b.def.id.as_str(), b.element.key())));
+    threats.sort_by(|a, b| {
+        (a.def.id.as_str(), a.element.key()).cmp(&(b.def.id.as_str(), b.element.key()))
+    });
     for threat in &mut threats {
         threat.decision = design.meta.threats.get(&threat.fingerprint).cloned();
     }
@@ -230,7 +234,10 @@ fn components<'a>(ctx: &Context<'a>, kinds: &[String]) -> Vec<&'a Node> {
         .nodes()
         .filter(|n| {
             kinds.iter().any(|k| {
-                n.kind == k.as_str() || ctx.kind(n).is_some_and(|kind| kind.traits.iter().any(|t| t == k))
+                n.kind == k.as_str()
+                    || ctx
+                        .kind(n)
+                        .is_some_and(|kind| kind.traits.iter().any(|t| t == k))
             })
         })
         .collect();
@@ -243,13 +250,18 @@ fn components<'a>(ctx: &Context<'a>, kinds: &[String]) -> Vec<&'a Node> {
 fn is_web_request(ctx: &Context, connection: &Connection) -> bool {
     connection.kind == "traffic"
         && !ctx.is_management_session(connection)
-        && matches!(ctx.connection_text(connection, "protocol"), "HTTPS" | "HTTP")
+        && matches!(
+            ctx.connection_text(connection, "protocol"),
+            "HTTPS" | "HTTP"
+        )
         && ctx.connection_text(connection, "purpose") != "Management"
 }
 
 fn on_premises(ctx: &Context, node: &Node) -> bool {
     node.kind == "on_premises_server"
-        || ctx.kind(node).is_some_and(|k| k.traits.iter().any(|t| t == "on_premises_zone"))
+        || ctx
+            .kind(node)
+            .is_some_and(|k| k.traits.iter().any(|t| t == "on_premises_zone"))
         || ctx.inside_trait(node, "on_premises_zone")
 }
 
@@ -260,14 +272,20 @@ fn crosses<'a>(ctx: &Context<'a>, crossing: Crossing, source: &'a Node, target: 
             on_premises(ctx, source) && !on_premises(ctx, target) && !ctx.in_internet(target)
         }
         Crossing::Subscriptions => {
-            match (ctx.enclosing(source, "subscription"), ctx.enclosing(target, "subscription")) {
+            match (
+                ctx.enclosing(source, "subscription"),
+                ctx.enclosing(target, "subscription"),
+            ) {
                 (Some(a), Some(b)) => a.id != b.id,
                 _ => false,
             }
         }
         Crossing::Environments => {
             let (a, b) = (ctx.environment(source), ctx.environment(target));
-            matches!((a, b), ("Production", "NonProduction") | ("NonProduction", "Production"))
+            matches!(
+                (a, b),
+                ("Production", "NonProduction") | ("NonProduction", "Production")
+            )
         }
         Crossing::PublicEndpoint => {
             ctx.enclosing(source, "virtual_network").is_some()
@@ -278,9 +296,10 @@ fn crosses<'a>(ctx: &Context<'a>, crossing: Crossing, source: &'a Node, target: 
     }
 }
 
-/// The service a flow reaches: the target, or the service behind a private endpoint.
+/// The resource a flow is for: the target, or the first resource behind it when it is a
+/// pass-through (a private endpoint, public IP, load balancer ...).
 fn reached<'a>(ctx: &Context<'a>, target: &'a Node) -> &'a Node {
-    controls::behind(ctx, target).into_iter().next().unwrap_or(target)
+    ctx.reached_by(target).next().map_or(target, |r| r.service)
 }
 
 fn component_threat(
@@ -381,13 +400,19 @@ fn holds(
         (Check::Control(control), _) => {
             let covered: Vec<&NodeId> = match element {
                 Element::Component(node) => vec![&node.id],
-                Element::Flow { target, service, .. } => vec![&target.id, &service.id],
+                Element::Flow {
+                    target, service, ..
+                } => vec![&target.id, &service.id],
             };
             let instance = covered
                 .iter()
                 .find_map(|id| blocking.covering(control, id))?;
             Some(Evidence {
-                text: format!("{} by `{}`", instance.control.name, ctx.label(instance.provider)),
+                text: format!(
+                    "{} by `{}`",
+                    instance.control.name,
+                    ctx.label(instance.provider)
+                ),
                 node: Some(instance.provider.id.clone()),
             })
         }
@@ -426,12 +451,17 @@ fn holds(
                 node: Some(service.id.clone()),
             })
         }
-        (Check::TargetKind(kinds), Element::Flow { target, .. }) => {
-            kinds.iter().any(|k| target.kind == k.as_str()).then(|| Evidence {
-                text: format!("the flow is served by {} `{}`", ctx.kind_name(target), ctx.label(target)),
+        (Check::TargetKind(kinds), Element::Flow { target, .. }) => kinds
+            .iter()
+            .any(|k| target.kind == k.as_str())
+            .then(|| Evidence {
+                text: format!(
+                    "the flow is served by {} `{}`",
+                    ctx.kind_name(target),
+                    ctx.label(target)
+                ),
                 node: Some(target.id.clone()),
-            })
-        }
+            }),
         (Check::SendsDiagnostics, Element::Component(node)) => {
             ctx.sends_diagnostics(node).then(|| Evidence {
                 text: format!("`{}` sends its logs to a workspace", ctx.label(node)),
@@ -474,7 +504,12 @@ fn related(def: &ThreatDef, findings: &OpenFindings, subjects: &[&Subject]) -> V
             message: f.message.to_string(),
         })
         .collect();
-    found.sort_by(|a, b| (a.severity, a.rule, &a.fingerprint).cmp(&(b.severity, b.rule, &b.fingerprint)));
+    found.sort_by(|a, b| {
+        (a.severity, a.rule, &a.fingerprint).cmp(&(b.severity, b.rule, &b.fingerprint))
+    });
     found.dedup_by(|a, b| a.fingerprint == b.fingerprint);
     found
 }
+
+#[cfg(test)]
+mod tests;

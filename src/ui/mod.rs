@@ -861,7 +861,10 @@ impl PalisadeApp {
                         None => dialog,
                     };
                     dialog
-                        .add_filter(format.label(), &[format.extension().rsplit('.').next().unwrap_or("json")])
+                        .add_filter(
+                            format.label(),
+                            &[format.extension().rsplit('.').next().unwrap_or("json")],
+                        )
                         .set_file_name(format!("{name}.{}", format.extension()))
                         .save_file()
                 }

@@ -10,6 +10,7 @@ mod persistence;
 mod review;
 mod rules;
 mod templates;
+mod threats;
 mod tidy;
 
 use palisade::model::{Catalog, catalog};
