@@ -27,6 +27,8 @@ pub struct Document {
     scene: Scene,
     /// The field being typed in, whose edits join one undo step.
     typing: Option<String>,
+    /// Threats and ATT&CK coverage, worked out when first asked for after a change.
+    threats: std::cell::OnceCell<crate::threats::Analysis>,
 }
 
 impl Document {
@@ -50,6 +52,7 @@ impl Document {
             score,
             scene,
             typing: None,
+            threats: std::cell::OnceCell::new(),
         }
     }
 
@@ -179,6 +182,14 @@ impl Document {
         self.score = rules::score::score(&self.findings);
         let reviewed = review(&self.design, &self.findings, &crate::export::today());
         self.scene = scene::build(&self.design, self.catalog, Some(&reviewed));
+        self.threats = std::cell::OnceCell::new();
+    }
+
+    /// The design's threats and ATT&CK coverage, judged against its open findings.
+    pub fn threats(&self) -> &crate::threats::Analysis {
+        self.threats.get_or_init(|| {
+            crate::threats::analyse(&self.design, self.catalog, &self.reviewed()).into_analysis()
+        })
     }
 
     /// The findings with the design's decisions applied, as of today.

@@ -153,7 +153,28 @@ pub struct ThreatModel<'a> {
     pub stale: Vec<String>,
 }
 
+/// The threats and coverage of a [`ThreatModel`] without the borrowed controls: what the
+/// designer keeps between edits.
+#[derive(Debug)]
+pub struct Analysis {
+    pub threats: Vec<Threat>,
+    pub attack: Vec<TechniqueCoverage>,
+}
+
+impl Analysis {
+    pub fn open_count(&self) -> usize {
+        self.threats.iter().filter(|t| t.status().is_open()).count()
+    }
+}
+
 impl ThreatModel<'_> {
+    pub fn into_analysis(self) -> Analysis {
+        Analysis {
+            threats: self.threats,
+            attack: self.attack,
+        }
+    }
+
     pub fn count(&self, status: Status) -> usize {
         self.threats.iter().filter(|t| t.status() == status).count()
     }

@@ -34,6 +34,8 @@ pub enum Command {
     CompareWith,
     CompareWithSaved,
     CoverageBoard,
+    Threats,
+    AttackCoverage,
     CommandPalette,
     Shortcuts,
     About,
@@ -71,7 +73,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 34] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
@@ -99,6 +101,8 @@ impl Command {
         Self::DesignProperties,
         Self::Arrange,
         Self::CoverageBoard,
+        Self::Threats,
+        Self::AttackCoverage,
         Self::CompareWith,
         Self::CompareWithSaved,
         Self::CommandPalette,
@@ -137,6 +141,8 @@ impl Command {
             Self::CompareWith => "Compare with…",
             Self::CompareWithSaved => "Compare with the saved version",
             Self::CoverageBoard => "Coverage board",
+            Self::Threats => "Threats",
+            Self::AttackCoverage => "ATT&CK coverage",
             Self::CommandPalette => "Command palette…",
             Self::Shortcuts => "Keyboard shortcuts",
             Self::About => "About Palisade",
@@ -172,6 +178,8 @@ impl Command {
             Self::DesignProperties
             | Self::Arrange
             | Self::CoverageBoard
+            | Self::Threats
+            | Self::AttackCoverage
             | Self::CompareWith
             | Self::CompareWithSaved => Menu::Design,
             Self::CommandPalette | Self::Shortcuts | Self::About => Menu::Help,

@@ -148,6 +148,7 @@ fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Act
                 .default_open(true)
                 .show(ui, |ui| findings_list_ui(ui, doc, &findings, actions));
             }
+            super::threats::threats_list_ui(ui, doc, &node.id, actions);
             egui::CollapsingHeader::new(RichText::new("Notes").strong())
                 .id_salt("node-notes")
                 .default_open(!node.notes.is_empty())

@@ -10,6 +10,7 @@ pub mod inspector;
 pub mod palette;
 pub mod review;
 pub mod theme;
+pub mod threats;
 pub mod triage;
 
 use std::collections::BTreeSet;
@@ -68,6 +69,8 @@ pub struct PalisadeApp {
     /// "Compare with…", while its window is open.
     comparison: Option<review::Comparison>,
     show_coverage: bool,
+    threats_view: threats::ThreatsView,
+    attack_view: threats::AttackView,
     icons: IconCache,
     palette_filter: String,
     dark: bool,
@@ -98,6 +101,8 @@ impl PalisadeApp {
             findings_view: FindingsView::default(),
             comparison: None,
             show_coverage: false,
+            threats_view: threats::ThreatsView::default(),
+            attack_view: threats::AttackView::default(),
             icons: IconCache::default(),
             palette_filter: String::new(),
             dark: false,
@@ -254,6 +259,18 @@ impl PalisadeApp {
         }
         if self.show_coverage && !review::coverage_window_ui(&ctx, &self.doc) {
             self.show_coverage = false;
+        }
+        if self.threats_view.open {
+            threats::threats_window_ui(
+                &ctx,
+                &mut self.threats_view,
+                &self.doc,
+                &self.view.selection,
+                &mut actions,
+            );
+        }
+        if self.attack_view.open {
+            threats::attack_window_ui(&ctx, &mut self.attack_view, &self.doc, &mut actions);
         }
 
         let decision = dialogs::dialog_ui(
@@ -683,6 +700,8 @@ impl PalisadeApp {
                 None => self.set_status("This design has not been saved yet".to_owned()),
             },
             Command::CoverageBoard => self.show_coverage = !self.show_coverage,
+            Command::Threats => self.threats_view.open = true,
+            Command::AttackCoverage => self.attack_view.open = !self.attack_view.open,
             Command::CommandPalette => self.dialog = Dialog::CommandPalette(String::new()),
             Command::Shortcuts => self.dialog = Dialog::Shortcuts,
             Command::About => self.dialog = Dialog::About,

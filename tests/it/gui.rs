@@ -428,3 +428,58 @@ fn arrange_lays_out_a_hand_drawn_design_in_one_undoable_step() {
     harness.run();
     assert_eq!(harness.state().document().design(), &before);
 }
+
+#[test]
+fn threats_are_listed_decided_and_shown_per_component_and_on_the_attack_matrix() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    harness.run();
+    harness.get_by_label("Command").type_text("threats");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("Keys and secrets in vault are deleted for good");
+    harness
+        .query_all_by_label("Decide…")
+        .next()
+        .unwrap_or_else(|| panic!("no Decide button"))
+        .click();
+    harness.run();
+    // A decision needs a note: the button stays disabled until there is one.
+    harness.get_by_label("Save decision").click();
+    harness.run();
+    assert!(harness.state().document().design().meta.threats.is_empty());
+    let note = harness.get_by_role(egui::accesskit::Role::MultilineTextInput);
+    note.focus();
+    note.type_text("Vault is behind the corporate proxy");
+    harness.run();
+    harness.get_by_label("Save decision").click();
+    harness.run();
+    let decisions = &harness.state().document().design().meta.threats;
+    let decision = decisions
+        .get("THR-010@vault")
+        .unwrap_or_else(|| panic!("no decision: {decisions:?}"));
+    assert_eq!(decision.note, "Vault is behind the corporate proxy");
+    assert_eq!(
+        decision.status,
+        palisade::model::ThreatStatus::NeedsInvestigation
+    );
+
+    harness.get_by_label("vault").click();
+    harness.run();
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Threats (3 open of 3)")
+            .count(),
+        1
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    harness.run();
+    harness.get_by_label("Command").type_text("ATT&CK");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("Reconnaissance");
+    assert!(harness.query_all_by_label_contains("not covered").count() >= 14);
+}
