@@ -145,6 +145,11 @@ fn main() {
             slowest_rules(&design, catalog);
         }
         let reviewed = palisade::review::triage::review(&design, &findings, "2026-12-02");
+        bench("threats and ATT&CK coverage", size, || {
+            palisade::threats::analyse(&design, catalog, &reviewed)
+                .threats
+                .len()
+        });
         bench("scene build", size, || {
             scene::build(&design, catalog, Some(&reviewed))
         });

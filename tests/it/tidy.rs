@@ -9,6 +9,7 @@ const CORE_MODULES: &[&str] = &[
     "templates",
     "export",
     "review",
+    "threats",
     "import",
     "layout.rs",
     "scene.rs",
