@@ -420,6 +420,8 @@ pub fn canvas_ui(
         }
         let hit = egui::Rect::from_center_size(mid, vec2(24.0, 24.0));
         let response = ui.interact(hit, ui.scope_id().with(("edge", &edge.id)), Sense::click());
+        let subject = crate::rules::Subject::Connection(edge.id.clone());
+        let response = response.on_hover_ui(|ui| super::findings::hover_ui(ui, doc, &subject));
         response.widget_info(|| {
             egui::WidgetInfo::selected(
                 egui::Role::Link,
@@ -456,6 +458,12 @@ pub fn canvas_ui(
                 &card.name,
             )
         });
+        let response = if matches!(gesture, Gesture::Idle) {
+            let subject = crate::rules::Subject::Node(card.id.clone());
+            response.on_hover_ui(|ui| super::findings::hover_ui(ui, doc, &subject))
+        } else {
+            response
+        };
         if response.hovered() || response.dragged() {
             hovered_card = Some((card, r));
         }

@@ -315,3 +315,62 @@ fn finding_row_ui(
         }
     });
 }
+
+/// What hovering a component or a connection explains: its name and kind, its open findings
+/// with their severity and fix, and how many of its threats are open.
+pub fn hover_ui(ui: &mut egui::Ui, doc: &Document, subject: &Subject) {
+    const SHOWN: usize = 5;
+    let design = doc.design();
+    let (name, kind) = match subject {
+        Subject::Node(id) => match design.node(id) {
+            Some(node) => (
+                node.name.clone(),
+                doc.catalog()
+                    .kind(&node.kind)
+                    .map_or_else(|| node.kind.to_string(), |k| k.name.clone()),
+            ),
+            None => return,
+        },
+        Subject::Connection(id) => match design.connection(id) {
+            Some(c) => (
+                crate::export::json::subject_name(design, subject),
+                doc.catalog()
+                    .connection_kind(c.kind.as_str())
+                    .map_or_else(|| c.kind.to_string(), |k| k.name.clone()),
+            ),
+            None => return,
+        },
+        Subject::Design => return,
+    };
+    ui.set_max_width(380.0);
+    ui.label(RichText::new(name).strong());
+    ui.label(RichText::new(kind).weak());
+    let reviewed = doc.reviewed();
+    let open: Vec<&Finding> = reviewed.open().filter(|f| &f.subject == subject).collect();
+    if open.is_empty() {
+        ui.label("No open findings");
+    }
+    for finding in open.iter().take(SHOWN) {
+        ui.horizontal_wrapped(|ui| {
+            super::inspector::severity_chip_ui(ui, finding.severity);
+            ui.label(finding.message.as_str());
+        });
+        ui.label(
+            RichText::new(format!("Fix: {}", finding.rule.remediation))
+                .small()
+                .weak(),
+        );
+    }
+    if open.len() > SHOWN {
+        ui.label(RichText::new(format!("and {} more in the inspector", open.len() - SHOWN)).weak());
+    }
+    let threats = doc.threats();
+    let open_threats = threats
+        .threats
+        .iter()
+        .filter(|t| t.element == *subject && t.status().is_open())
+        .count();
+    if open_threats > 0 {
+        ui.label(RichText::new(format!("{open_threats} open threats (Design → Threats)")).weak());
+    }
+}

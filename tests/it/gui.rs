@@ -483,3 +483,27 @@ fn threats_are_listed_decided_and_shown_per_component_and_on_the_attack_matrix()
     harness.get_by_label("Reconnaissance");
     assert!(harness.query_all_by_label_contains("not covered").count() >= 14);
 }
+
+#[test]
+fn hovering_a_component_explains_its_findings_and_fix() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    harness.get_by_label("vault").hover();
+    for _ in 0..3 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    harness.run();
+    // The findings panel lists the message too; the tooltip adds a second copy and the fix.
+    assert_eq!(
+        harness
+            .query_all_by_label("Key Vault `vault` has purge protection off")
+            .count(),
+        2
+    );
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Fix: Turn on purge protection")
+            .count(),
+        1
+    );
+}
