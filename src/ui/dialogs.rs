@@ -252,45 +252,43 @@ pub fn dialog_ui(
                 ui.set_width(420.0);
                 let edit = ui.add(
                     egui::TextEdit::singleline(filter)
-                        .hint_text("Type a command")
+                        .hint_text("Type a command, a component or a kind to add")
                         .desired_width(f32::INFINITY),
                 );
                 edit.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Command")
                 });
                 edit.request_focus();
-                let needle = filter.to_lowercase();
-                let matching: Vec<Command> = Command::ALL
-                    .into_iter()
-                    .filter(|c| c.title().to_lowercase().contains(&needle))
-                    .collect();
+                let entries = palette_entries(doc, &filter.to_lowercase());
                 if ui.input(|i| i.key_pressed(egui::Key::Enter))
-                    && let Some(first) = matching.first()
+                    && let Some(first) = entries.first()
                 {
-                    actions.push(Action::Command(*first));
+                    actions.push(first.action());
                     close = true;
                 }
                 egui::ScrollArea::vertical()
                     .max_height(360.0)
                     .show(ui, |ui| {
-                        for command in matching {
+                        for entry in entries {
                             ui.horizontal(|ui| {
                                 if ui
-                                    .add(egui::Button::new(command.title()).frame(false))
+                                    .add(egui::Button::new(entry.title()).frame(false))
                                     .clicked()
                                 {
-                                    actions.push(Action::Command(command));
+                                    actions.push(entry.action());
                                     close = true;
                                 }
-                                if let Some(shortcut) = command.shortcut() {
+                                let hint = match &entry {
+                                    PaletteEntry::Command(command) => {
+                                        command.shortcut().map(|s| ctx.format_shortcut(&s))
+                                    }
+                                    PaletteEntry::Component { kind, .. } => Some(kind.clone()),
+                                    PaletteEntry::Kind { .. } => Some("add".to_owned()),
+                                };
+                                if let Some(hint) = hint {
                                     ui.with_layout(
                                         egui::Layout::right_to_left(egui::Align::Center),
-                                        |ui| {
-                                            ui.label(
-                                                RichText::new(ctx.format_shortcut(&shortcut))
-                                                    .weak(),
-                                            )
-                                        },
+                                        |ui| ui.label(RichText::new(hint).weak()),
                                     );
                                 }
                             });
@@ -511,4 +509,77 @@ fn gallery_card_contents_ui(
             );
         }
     });
+}
+
+/// What the command palette offers: commands, then the design's components (to reveal), then
+/// component kinds (to add).
+enum PaletteEntry {
+    Command(Command),
+    Component {
+        id: crate::model::NodeId,
+        name: String,
+        kind: String,
+    },
+    Kind {
+        id: String,
+        name: String,
+    },
+}
+
+impl PaletteEntry {
+    fn title(&self) -> String {
+        match self {
+            Self::Command(command) => command.title().to_owned(),
+            Self::Component { name, .. } => format!("Go to {name}"),
+            Self::Kind { name, .. } => format!("Add {name}"),
+        }
+    }
+
+    fn action(&self) -> Action {
+        match self {
+            Self::Command(command) => Action::Command(*command),
+            Self::Component { id, .. } => Action::Reveal(crate::rules::Subject::Node(id.clone())),
+            Self::Kind { id, .. } => Action::AddKind(id.clone()),
+        }
+    }
+}
+
+/// Components and kinds are listed only once something is typed, and at most this many.
+const PALETTE_MATCHES: usize = 12;
+
+fn palette_entries(doc: &Document, needle: &str) -> Vec<PaletteEntry> {
+    let mut entries: Vec<PaletteEntry> = Command::ALL
+        .into_iter()
+        .filter(|c| c.title().to_lowercase().contains(needle))
+        .map(PaletteEntry::Command)
+        .collect();
+    if needle.is_empty() {
+        return entries;
+    }
+    let catalog = doc.catalog();
+    entries.extend(
+        doc.design()
+            .nodes()
+            .filter(|n| n.name.to_lowercase().contains(needle))
+            .take(PALETTE_MATCHES)
+            .map(|n| PaletteEntry::Component {
+                id: n.id.clone(),
+                name: n.name.clone(),
+                kind: catalog
+                    .kind(&n.kind)
+                    .map_or_else(|| n.kind.to_string(), |k| k.name.clone()),
+            }),
+    );
+    entries.extend(
+        catalog
+            .kinds()
+            .iter()
+            .filter(|k| k.name.to_lowercase().contains(needle))
+            .take(PALETTE_MATCHES)
+            .map(|k| PaletteEntry::Kind {
+                id: k.id.clone(),
+                name: k.name.clone(),
+            }),
+    );
+    entries
 }

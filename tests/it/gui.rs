@@ -507,3 +507,35 @@ fn hovering_a_component_explains_its_findings_and_fix() {
         1
     );
 }
+
+#[test]
+fn the_command_palette_finds_components_and_kinds() {
+    let mut harness = harness(design(vec![
+        node("vault", "key_vault", 0.0, 0.0),
+        node("web", "app_service", 400.0, 0.0),
+    ]));
+    let palette = |harness: &mut Harness<'_, PalisadeApp>, text: &str| {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::K);
+        harness.run();
+        harness.get_by_label("Command").type_text(text);
+        harness.run();
+    };
+    palette(&mut harness, "vault");
+    harness.get_by_label("Go to vault");
+    harness.get_by_label("Add Key Vault");
+    harness.key_press(Key::Enter);
+    harness.run();
+    let selected: Vec<&str> = harness
+        .state()
+        .view()
+        .selection
+        .iter()
+        .map(NodeId::as_str)
+        .collect();
+    assert_eq!(selected, ["vault"]);
+
+    palette(&mut harness, "front door");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(count_kind(&harness, "front_door"), 1);
+}
