@@ -539,3 +539,35 @@ fn the_command_palette_finds_components_and_kinds() {
     harness.run();
     assert_eq!(count_kind(&harness, "front_door"), 1);
 }
+
+#[test]
+fn f2_renames_the_selected_component_in_place_and_escape_cancels() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    harness.get_by_label("vault").click();
+    harness.run();
+    harness.key_press(Key::F2);
+    harness.run();
+    harness
+        .get_by_label("Rename component")
+        .type_text("Secrets");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let name = |harness: &Harness<'_, PalisadeApp>| {
+        harness
+            .state()
+            .document()
+            .design()
+            .node(&NodeId::new("vault").unwrap_or_else(|e| panic!("{e}")))
+            .map(|n| n.name.clone())
+    };
+    assert_eq!(name(&harness).as_deref(), Some("Secrets"));
+    harness.key_press(Key::F2);
+    harness.run();
+    harness.get_by_label("Rename component").type_text("Oops");
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(name(&harness).as_deref(), Some("Secrets"));
+    assert!(harness.query_by_label("Rename component").is_none());
+}
