@@ -1287,6 +1287,78 @@ pub fn paint_thumbnail(
     }
 }
 
+/// F2 (or a double-click) puts a text field over the selected component's name: Enter or
+/// clicking elsewhere renames it, Escape leaves it as it was.
+fn rename_in_place_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &mut CanvasView,
+    scene: &Scene,
+    paint: &Paint,
+    output: &mut CanvasOutput,
+) {
+    let typing_elsewhere = ui.ctx().memory(|m| m.focused().is_some());
+    if view.renaming.is_none()
+        && !typing_elsewhere
+        && view.selection.len() == 1
+        && ui.input(|i| i.key_pressed(egui::Key::F2))
+        && let Some(id) = view.selection.first()
+        && let Some(node) = doc.design().node(id)
+    {
+        view.renaming = Some((id.clone(), node.name.clone(), true));
+    }
+    let Some((id, text, fresh)) = &mut view.renaming else {
+        return;
+    };
+    let Some(card) = scene.cards.iter().find(|c| &c.id == id) else {
+        view.renaming = None;
+        return;
+    };
+    let r = paint.node_rect(&card.id, card.rect);
+    let field_rect = egui::Rect::from_min_size(
+        r.min + vec2(4.0, 4.0),
+        vec2((r.width() - 8.0).max(120.0), 24.0),
+    );
+    let field_id = ui.scope_id().with(("rename", &card.id));
+    let response = ui.put(
+        field_rect,
+        egui::TextEdit::singleline(text)
+            .id(field_id)
+            .desired_width(field_rect.width()),
+    );
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Rename component"));
+    if !response.has_focus() && !response.lost_focus() {
+        response.request_focus();
+    }
+    if std::mem::take(fresh) {
+        // The old name starts selected, so typing replaces it.
+        if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), field_id) {
+            let all = egui::text::CCursorRange::two(
+                egui::text::CCursor::new(0),
+                egui::text::CCursor::new(text.chars().count()),
+            );
+            state.cursor.set_char_range(Some(all));
+            state.store(ui.ctx(), field_id);
+        } else {
+            *fresh = true;
+        }
+    }
+    let cancelled = ui.input(|i| i.key_pressed(egui::Key::Escape));
+    if cancelled {
+        view.renaming = None;
+    } else if response.lost_focus() {
+        let name = text.trim().to_owned();
+        if !name.is_empty() && name != card.name {
+            output.edit = Some(Edit::Rename {
+                node: id.clone(),
+                name,
+            });
+        }
+        view.renaming = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1367,77 +1439,5 @@ mod tests {
             Some("vnet".to_owned())
         );
         assert_eq!(node_at(&scene, Point::new(500.0, 250.0)), None);
-    }
-}
-
-/// F2 (or a double-click) puts a text field over the selected component's name: Enter or
-/// clicking elsewhere renames it, Escape leaves it as it was.
-fn rename_in_place_ui(
-    ui: &mut egui::Ui,
-    doc: &Document,
-    view: &mut CanvasView,
-    scene: &Scene,
-    paint: &Paint,
-    output: &mut CanvasOutput,
-) {
-    let typing_elsewhere = ui.ctx().memory(|m| m.focused().is_some());
-    if view.renaming.is_none()
-        && !typing_elsewhere
-        && view.selection.len() == 1
-        && ui.input(|i| i.key_pressed(egui::Key::F2))
-        && let Some(id) = view.selection.first()
-        && let Some(node) = doc.design().node(id)
-    {
-        view.renaming = Some((id.clone(), node.name.clone(), true));
-    }
-    let Some((id, text, fresh)) = &mut view.renaming else {
-        return;
-    };
-    let Some(card) = scene.cards.iter().find(|c| &c.id == id) else {
-        view.renaming = None;
-        return;
-    };
-    let r = paint.node_rect(&card.id, card.rect);
-    let field_rect = egui::Rect::from_min_size(
-        r.min + vec2(4.0, 4.0),
-        vec2((r.width() - 8.0).max(120.0), 24.0),
-    );
-    let field_id = ui.scope_id().with(("rename", &card.id));
-    let response = ui.put(
-        field_rect,
-        egui::TextEdit::singleline(text)
-            .id(field_id)
-            .desired_width(field_rect.width()),
-    );
-    response
-        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Rename component"));
-    if !response.has_focus() && !response.lost_focus() {
-        response.request_focus();
-    }
-    if std::mem::take(fresh) {
-        // The old name starts selected, so typing replaces it.
-        if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), field_id) {
-            let all = egui::text::CCursorRange::two(
-                egui::text::CCursor::new(0),
-                egui::text::CCursor::new(text.chars().count()),
-            );
-            state.cursor.set_char_range(Some(all));
-            state.store(ui.ctx(), field_id);
-        } else {
-            *fresh = true;
-        }
-    }
-    let cancelled = ui.input(|i| i.key_pressed(egui::Key::Escape));
-    if cancelled {
-        view.renaming = None;
-    } else if response.lost_focus() {
-        let name = text.trim().to_owned();
-        if !name.is_empty() && name != card.name {
-            output.edit = Some(Edit::Rename {
-                node: id.clone(),
-                name,
-            });
-        }
-        view.renaming = None;
     }
 }
