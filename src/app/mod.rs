@@ -3,6 +3,7 @@
 
 pub mod clipboard;
 pub mod document;
+pub mod layout_settings;
 pub mod placement;
 pub mod recent;
 pub mod recovery;

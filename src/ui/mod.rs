@@ -76,6 +76,8 @@ pub struct PalisadeApp {
     dark: bool,
     show_palette: bool,
     show_side_panel: bool,
+    /// Whether layout changes are remembered for the next run (the designer binary, not tests).
+    remember_layout: bool,
     dialog: Dialog,
     status: Option<(String, Instant)>,
     /// The in-process clipboard, used when the system clipboard is unavailable.
@@ -108,6 +110,7 @@ impl PalisadeApp {
             dark: false,
             show_palette: true,
             show_side_panel: true,
+            remember_layout: false,
             dialog: Dialog::None,
             status: None,
             clipboard: None,
@@ -143,9 +146,24 @@ impl PalisadeApp {
                 app
             }
         };
+        let layout = crate::app::layout_settings::load();
+        app.dark = layout.dark;
+        app.show_palette = layout.show_palette;
+        app.show_side_panel = layout.show_side_panel;
+        app.remember_layout = true;
         app.recovery = Recovery::for_this_process();
         app.offer_recovery();
         app
+    }
+
+    fn layout_changed(&self) {
+        if self.remember_layout {
+            crate::app::layout_settings::store(crate::app::layout_settings::WindowLayout {
+                dark: self.dark,
+                show_palette: self.show_palette,
+                show_side_panel: self.show_side_panel,
+            });
+        }
     }
 
     /// Offers the newest recovery file a session left behind, if any.
@@ -672,9 +690,18 @@ impl PalisadeApp {
             Command::ZoomToFit => self.view.request_fit(),
             Command::ZoomReset => self.view.zoom_by(1.0 / self.view.zoom),
             Command::ToggleGrid => self.view.show_grid = !self.view.show_grid,
-            Command::ToggleTheme => self.dark = !self.dark,
-            Command::TogglePalette => self.show_palette = !self.show_palette,
-            Command::ToggleSidePanel => self.show_side_panel = !self.show_side_panel,
+            Command::ToggleTheme => {
+                self.dark = !self.dark;
+                self.layout_changed();
+            }
+            Command::TogglePalette => {
+                self.show_palette = !self.show_palette;
+                self.layout_changed();
+            }
+            Command::ToggleSidePanel => {
+                self.show_side_panel = !self.show_side_panel;
+                self.layout_changed();
+            }
             Command::DesignProperties => {
                 self.view.clear_selection();
                 self.show_side_panel = true;
