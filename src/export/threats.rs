@@ -91,6 +91,29 @@ pub fn technique_counts(model: &ThreatModel) -> (usize, usize) {
     (techniques.filter(|c| c.is_covered()).count(), total)
 }
 
+/// Per tactic, in matrix order: its name, the techniques covered (with the strongest score)
+/// and those no control covers, each as one `; `-separated list.
+fn by_tactic(model: &ThreatModel) -> Vec<(&'static str, String, String)> {
+    builtin()
+        .attack
+        .tactics
+        .iter()
+        .map(|tactic| {
+            let (mut covered, mut gaps) = (Vec::new(), Vec::new());
+            for c in model.attack.iter().filter(|c| {
+                !c.technique.is_subtechnique() && c.technique.tactics.contains(&tactic.short_name)
+            }) {
+                let label = format!("{} {}", c.technique.id, c.technique.name);
+                match c.strongest() {
+                    Some(score) => covered.push(format!("{label} ({})", score.as_str())),
+                    None => gaps.push(label),
+                }
+            }
+            (tactic.name.as_str(), covered.join("; "), gaps.join("; "))
+        })
+        .collect()
+}
+
 /// The threat list and coverage as Markdown sections (`##`), for the report and `threats`.
 pub fn markdown(out: &mut Sink<'_>, design: &Design, model: &ThreatModel) {
     let _ = writeln!(out, "## Threats\n");
@@ -129,24 +152,8 @@ pub fn markdown(out: &mut Sink<'_>, design: &Design, model: &ThreatModel) {
         out,
         "| Tactic | Protected or detected | Not covered |\n|---|---|---|"
     );
-    for tactic in &builtin().attack.tactics {
-        let (mut yes, mut no) = (Vec::new(), Vec::new());
-        for c in model.attack.iter().filter(|c| {
-            !c.technique.is_subtechnique() && c.technique.tactics.contains(&tactic.short_name)
-        }) {
-            let label = format!("{} {}", c.technique.id, c.technique.name);
-            match c.strongest() {
-                Some(score) => yes.push(format!("{label} ({})", score.as_str())),
-                None => no.push(label),
-            }
-        }
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            tactic.name,
-            md(&yes.join("; ")),
-            md(&no.join("; "))
-        );
+    for (tactic, covered, gaps) in by_tactic(model) {
+        let _ = writeln!(out, "| {tactic} | {} | {} |", md(&covered), md(&gaps));
     }
     out.push('\n');
 }
@@ -185,23 +192,13 @@ pub fn html(out: &mut Sink<'_>, design: &Design, model: &ThreatModel) {
         xml(&builtin().attack.version)
     );
     out.push_str("<table><thead><tr><th>Tactic</th><th>Protected or detected</th><th>Not covered</th></tr></thead><tbody>\n");
-    for tactic in &builtin().attack.tactics {
-        let (mut yes, mut no) = (Vec::new(), Vec::new());
-        for c in model.attack.iter().filter(|c| {
-            !c.technique.is_subtechnique() && c.technique.tactics.contains(&tactic.short_name)
-        }) {
-            let label = format!("{} {}", c.technique.id, c.technique.name);
-            match c.strongest() {
-                Some(score) => yes.push(format!("{label} ({})", score.as_str())),
-                None => no.push(label),
-            }
-        }
+    for (tactic, covered, gaps) in by_tactic(model) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            xml(&tactic.name),
-            xml(&yes.join("; ")),
-            xml(&no.join("; "))
+            xml(tactic),
+            xml(&covered),
+            xml(&gaps)
         );
     }
     out.push_str("</tbody></table></section>\n");

@@ -31,14 +31,6 @@ pub struct Provider {
 }
 
 impl TechniqueCoverage {
-    pub fn best(&self, category: Category) -> Option<Score> {
-        match category {
-            Category::Protect => self.protect,
-            Category::Detect => self.detect,
-            Category::Respond => self.respond,
-        }
-    }
-
     /// The strongest protect or detect score: what a matrix cell is shaded by.
     pub fn strongest(&self) -> Option<Score> {
         self.protect.max(self.detect)

@@ -122,7 +122,7 @@ pub fn matches_any(value: &Value, values: &[Value]) -> bool {
     }
 }
 
-fn covered(ctx: &Context, provider: &Node, way: &Realisation) -> Covered {
+fn covered(ctx: &Context, provider: &Node, way: &'static Realisation) -> Covered {
     let mut nodes = BTreeSet::new();
     let add_with_contents = |nodes: &mut BTreeSet<NodeId>, node: &Node| {
         nodes.insert(node.id.clone());
@@ -143,7 +143,7 @@ fn covered(ctx: &Context, provider: &Node, way: &Realisation) -> Covered {
                 if let Some(node) = ctx.node(&id)
                     && kinds
                         .iter()
-                        .any(|k| node.kind == k.as_str() || has_trait(ctx, node, k))
+                        .any(|k| node.kind == k.as_str() || ctx.has_trait(node, k))
                 {
                     nodes.insert(id);
                 }
@@ -191,9 +191,4 @@ fn covered(ctx: &Context, provider: &Node, way: &Realisation) -> Covered {
         }
     }
     Covered::Nodes(nodes)
-}
-
-fn has_trait(ctx: &Context, node: &Node, name: &str) -> bool {
-    ctx.kind(node)
-        .is_some_and(|k| k.traits.iter().any(|t| t == name))
 }

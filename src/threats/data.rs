@@ -51,18 +51,6 @@ pub enum Crossing {
     PublicEndpoint,
 }
 
-impl Crossing {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Internet => "from the internet",
-            Self::OnPremises => "from on premises",
-            Self::Subscriptions => "between subscriptions",
-            Self::Environments => "between production and non-production",
-            Self::PublicEndpoint => "to a public endpoint",
-        }
-    }
-}
-
 /// One condition of a mitigation.
 #[derive(Debug, Deserialize)]
 pub enum Check {
@@ -273,10 +261,6 @@ impl Tables {
             controls,
             attack,
         })
-    }
-
-    pub fn threat(&self, id: &str) -> Option<&ThreatDef> {
-        self.threats.iter().find(|t| t.id == id)
     }
 
     pub fn control(&self, id: &str) -> Option<&ControlDef> {

@@ -161,12 +161,6 @@ pub struct Analysis {
     pub attack: Vec<TechniqueCoverage>,
 }
 
-impl Analysis {
-    pub fn open_count(&self) -> usize {
-        self.threats.iter().filter(|t| t.status().is_open()).count()
-    }
-}
-
 impl ThreatModel<'_> {
     pub fn into_analysis(self) -> Analysis {
         Analysis {
@@ -251,18 +245,11 @@ pub fn analyse<'a>(
 }
 
 fn components<'a>(ctx: &Context<'a>, kinds: &[String]) -> Vec<&'a Node> {
-    let mut found: Vec<&'a Node> = ctx
-        .nodes()
-        .filter(|n| {
-            kinds.iter().any(|k| {
-                n.kind == k.as_str()
-                    || ctx
-                        .kind(n)
-                        .is_some_and(|kind| kind.traits.iter().any(|t| t == k))
-            })
-        })
-        .collect();
+    let names: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    let mut found = ctx.nodes_of_kinds(&names);
+    found.extend(ctx.nodes_with_traits(&names));
     found.sort_by(|a, b| a.id.cmp(&b.id));
+    found.dedup_by(|a, b| a.id == b.id);
     found
 }
 
@@ -280,9 +267,7 @@ fn is_web_request(ctx: &Context, connection: &Connection) -> bool {
 
 fn on_premises(ctx: &Context, node: &Node) -> bool {
     node.kind == "on_premises_server"
-        || ctx
-            .kind(node)
-            .is_some_and(|k| k.traits.iter().any(|t| t == "on_premises_zone"))
+        || ctx.has_trait(node, "on_premises_zone")
         || ctx.inside_trait(node, "on_premises_zone")
 }
 
