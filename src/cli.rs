@@ -561,15 +561,7 @@ fn check(
     let mut code = 0;
     let mut checked = Vec::new();
     for file in files {
-        // An ARM template is imported first, so CI can check infrastructure code directly.
-        let loaded = if crate::import::arm::is_template_path(file) {
-            crate::import::arm::import_path(file, None, catalog)
-                .map(|imported| imported.design)
-                .map_err(|e| e.to_string())
-        } else {
-            persistence::load_path(file, catalog).map_err(|e| e.to_string())
-        };
-        match loaded {
+        match load_design_or_template(file, catalog) {
             Ok(design) => {
                 let findings = rules::evaluate(&design, catalog);
                 let reviewed = review(&design, &findings, &options.today);
@@ -665,6 +657,20 @@ fn load_side(
     persistence::load_bytes(&bytes, catalog)
 }
 
+/// A design, or an ARM template imported first, so CI can check infrastructure code directly.
+fn load_design_or_template(
+    file: &std::path::Path,
+    catalog: &Catalog,
+) -> Result<crate::model::Design, String> {
+    if crate::import::arm::is_template_path(file) {
+        crate::import::arm::import_path(file, None, catalog)
+            .map(|imported| imported.design)
+            .map_err(|e| e.to_string())
+    } else {
+        persistence::load_path(file, catalog).map_err(|e| e.to_string())
+    }
+}
+
 fn threats(
     file: &std::path::Path,
     catalog: &Catalog,
@@ -674,7 +680,7 @@ fn threats(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let design = match load_side(file, catalog) {
+    let design = match load_design_or_template(file, catalog) {
         Ok(design) => design,
         Err(error) => {
             error_lines(err, file, &error)?;

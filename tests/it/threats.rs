@@ -163,6 +163,13 @@ fn palisade_threats_lists_threats_and_fails_on_open_ones_when_asked() {
         markdown.contains("## Threats") && markdown.contains("## ATT&CK coverage"),
         "{markdown}"
     );
+    // An ARM template is imported first, as for `check`.
+    let (code, out, err) = palisade(&["threats", "tests/fixtures/arm/azure-bastion.json"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert!(
+        out.contains("THR-031") || out.contains(" threats: "),
+        "{out}"
+    );
     let (code, _, err) = palisade(&["threats", "/nonexistent/design.ron"]);
     assert_eq!(code, ExitCode::from(2));
     assert!(err.contains("nonexistent"), "{err}");
