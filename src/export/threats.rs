@@ -17,10 +17,10 @@ use crate::threats::{Category, Status, Threat, ThreatModel, Verdict, builtin};
 pub const SCHEMA: &str = "palisade-threats/1";
 
 /// The status counts in words: `3 open, 1 needs investigation, 5 mitigated by the design`.
-pub fn counts_text(model: &ThreatModel) -> String {
+pub fn counts_text(threats: &[Threat]) -> String {
     let parts: Vec<String> = Status::ALL
         .iter()
-        .map(|s| (s, model.count(*s)))
+        .map(|s| (s, threats.iter().filter(|t| t.status() == *s).count()))
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {}", s.label().to_lowercase()))
         .collect();
@@ -76,7 +76,7 @@ pub fn text(
         out,
         "{file}: {} threats: {}; ATT&CK: {covered} of {total} techniques covered by {} controls",
         model.threats.len(),
-        counts_text(model),
+        counts_text(&model.threats),
         model.controls.len()
     )
 }
@@ -120,7 +120,7 @@ pub fn markdown(out: &mut Sink<'_>, design: &Design, model: &ThreatModel) {
     let _ = writeln!(
         out,
         "{}.\n",
-        crate::export::report::capitalised(&counts_text(model))
+        crate::export::report::capitalised(&counts_text(&model.threats))
     );
     if !model.threats.is_empty() {
         let _ = writeln!(
@@ -164,7 +164,9 @@ pub fn html(out: &mut Sink<'_>, design: &Design, model: &ThreatModel) {
     let _ = writeln!(
         out,
         "<p>{}.</p>",
-        xml(&crate::export::report::capitalised(&counts_text(model)))
+        xml(&crate::export::report::capitalised(&counts_text(
+            &model.threats
+        )))
     );
     if !model.threats.is_empty() {
         out.push_str("<table><thead><tr><th>Threat</th><th>STRIDE</th><th>Element</th><th>Status</th><th>Answer or open findings</th></tr></thead><tbody>\n");

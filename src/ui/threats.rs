@@ -166,22 +166,9 @@ pub fn threats_window_ui(
         .default_size([460.0, 560.0])
         .open(&mut open)
         .show(ctx, |ui| {
-            let counts: Vec<String> = Status::ALL
-                .iter()
-                .map(|s| {
-                    (
-                        s,
-                        analysis.threats.iter().filter(|t| t.status() == *s).count(),
-                    )
-                })
-                .filter(|(_, n)| *n > 0)
-                .map(|(s, n)| format!("{n} {}", s.label().to_lowercase()))
-                .collect();
-            ui.label(if counts.is_empty() {
-                "No threats".to_owned()
-            } else {
-                counts.join(" · ")
-            });
+            ui.label(crate::export::report::capitalised(
+                &crate::export::threats::counts_text(&analysis.threats),
+            ));
             ui.horizontal_wrapped(|ui| {
                 egui::ComboBox::from_label("STRIDE category")
                     .selected_text(view.stride.map_or("All", Stride::as_str))
