@@ -1525,6 +1525,13 @@ impl<'a> Context<'a> {
             .collect()
     }
 
+    /// The first data store (by id) a flow reaches, directly or through pass-throughs: what the
+    /// data rules judge a flow by.
+    pub fn data_store_reached_by<'s>(&'s self, link: &Link<'a>) -> Option<Reached<'a, 's>> {
+        self.reached_by(self.target_of(link))
+            .find(|r| self.has_trait(r.service, "data_store"))
+    }
+
     /// The pass-throughs of a [`Reached`] route in words, to follow the resource's name in a
     /// message: `` through Private endpoint `pe-sql` ``; empty when the flow is drawn to the
     /// resource itself.

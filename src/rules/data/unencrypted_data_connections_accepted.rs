@@ -70,8 +70,7 @@ fn check(ctx: &Context, report: &mut Report) {
         if !unencrypted {
             continue;
         }
-        let mut reached = ctx.reached_by(ctx.target_of(traffic));
-        let Some(store) = reached.find(|r| ctx.has_trait(r.service, "data_store")) else {
+        let Some(store) = ctx.data_store_reached_by(traffic) else {
             continue;
         };
         let through = ctx.describe_through(store.through);
