@@ -15,6 +15,7 @@ use crate::model::{
     Catalog, Connection, Design, Node, NodeId, Severity, ThreatDecision, ThreatStatus,
 };
 use crate::review::triage::Reviewed;
+use crate::rules::context::Link;
 use crate::rules::{Context, Finding, Stride, Subject};
 
 pub use attack::{Provider, TechniqueCoverage};
@@ -209,7 +210,7 @@ pub fn analyse<'a>(
                     }
                     let source = ctx.source_of(link);
                     let target = ctx.target_of(link);
-                    if web_only && !is_web_request(&ctx, connection) {
+                    if web_only && !is_web_request(&ctx, link) {
                         continue;
                     }
                     if crosses(&ctx, *crossing, source, target) {
@@ -253,16 +254,12 @@ fn components<'a>(ctx: &Context<'a>, kinds: &[String]) -> Vec<&'a Node> {
     found
 }
 
-/// Whether a flow carries web requests: HTTP or HTTPS data, not an RDP or SSH session and not
-/// management traffic (which the management threats cover).
-fn is_web_request(ctx: &Context, connection: &Connection) -> bool {
-    connection.kind == "traffic"
-        && !ctx.is_management_session(connection)
-        && matches!(
-            ctx.connection_text(connection, "protocol"),
-            "HTTPS" | "HTTP"
-        )
-        && ctx.connection_text(connection, "purpose") != "Management"
+/// Whether a flow carries web requests: HTTP or HTTPS traffic that is not management (which
+/// the management threats cover).
+fn is_web_request(ctx: &Context, link: &Link) -> bool {
+    ctx.link_is(link, "traffic")
+        && !ctx.is_management(link)
+        && matches!(ctx.connection_text(link, "protocol"), "HTTPS" | "HTTP")
 }
 
 fn on_premises(ctx: &Context, node: &Node) -> bool {
