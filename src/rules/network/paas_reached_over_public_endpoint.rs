@@ -49,9 +49,9 @@ fn injected_into_network(ctx: &Context, node: &Node) -> bool {
         "container_app" => {
             ctx.bool(node, "environment_internal") && ctx.enclosing(node, "subnet").is_some()
         }
-        "app_service" | "function_app" => ctx
-            .enclosing(node, "app_service_environment")
-            .is_some_and(|ase| ctx.text(ase, "load_balancer") == "Internal"),
+        // An App Service Environment always lives in a subnet; an external one adds a public
+        // address for inbound traffic, which NET-001 and EDGE-006 judge.
+        "app_service" | "function_app" => ctx.enclosing(node, "app_service_environment").is_some(),
         _ => false,
     }
 }
@@ -188,8 +188,15 @@ mod tests {
             .child("mi", "sql_managed_instance", "snet")
             .node("pg", "postgresql_flexible_server")
             .set("pg", "network_mode", "VnetInjected")
+            // Apps in an App Service Environment, even an external one, live in its subnet.
+            .child("ase", "app_service_environment", "snet")
+            .set("ase", "load_balancer", "External")
+            .child("web", "app_service", "ase")
+            .child("api", "app_service", "ase")
             .connect("vm", "mi", "traffic")
             .connect("vm", "pg", "traffic")
+            .connect("web", "api", "traffic")
+            .connect("vm", "web", "traffic")
             .build();
         assert_quiet(&RULE, &design);
     }
