@@ -421,6 +421,36 @@ enum Exposure {
     Data,
 }
 
+/// What a resource's own public endpoint admits ([`Context::public_endpoint`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublicEndpoint {
+    /// Nothing: no public endpoint, public network access disabled, or a firewall that denies
+    /// by default and names no address (private endpoints and trusted services only).
+    Closed,
+    /// Only the callers the app's access restrictions name.
+    Restricted,
+    /// Only this many named address ranges.
+    NamedRanges(i64),
+    /// Any Azure service of any tenant, through the "allow Azure services" rule.
+    AzureServices,
+    /// Any network.
+    Any,
+}
+
+impl PublicEndpoint {
+    /// What the endpoint admits, in words: "only 2 named address ranges".
+    pub fn describe(self) -> String {
+        match self {
+            Self::Closed => "no network".to_owned(),
+            Self::Restricted => "only the callers its access restrictions name".to_owned(),
+            Self::NamedRanges(1) => "only 1 named address range".to_owned(),
+            Self::NamedRanges(n) => format!("only {n} named address ranges"),
+            Self::AzureServices => "any Azure tenant's services".to_owned(),
+            Self::Any => "any network".to_owned(),
+        }
+    }
+}
+
 /// Read-only view of a design for rules: the analyses several rules share, plus caches of this
 /// thread's lookups. [`Context::over`] makes another view over the same analyses for another
 /// thread.
@@ -1661,7 +1691,6 @@ impl<'a> Context<'a> {
                     && self.text(node, "environment_public_network_access") == "Enabled"
                     && self.text(node, "ip_restrictions_mode") != "Allow"
             }
-            "postgresql_flexible_server" => self.text(node, "network_mode") == "PublicAccess",
             "sql_managed_instance" => self.bool(node, "public_data_endpoint"),
             _ => self.open_endpoint(node),
         }
@@ -1669,20 +1698,57 @@ impl<'a> Context<'a> {
 
     /// Public network access on with no network rules, or a public IP on a VM.
     fn open_endpoint(&self, node: &Node) -> bool {
+        self.public_endpoint(node) == PublicEndpoint::Any
+    }
+
+    /// What a resource's own public endpoint admits, by its network settings: public network
+    /// access, the firewall's default action and the address ranges it names, the "allow Azure
+    /// services" rule, app access restrictions, or a public IP of its own.
+    pub fn public_endpoint(&self, node: &Node) -> PublicEndpoint {
         if self.has_property(node, "public_ip") && self.bool(node, "public_ip") {
-            return true;
+            return PublicEndpoint::Any;
         }
-        if !self.has_property(node, "public_network_access")
-            || self.text(node, "public_network_access") != "Enabled"
+        let public_access = if node.kind == "postgresql_flexible_server" {
+            self.text(node, "network_mode") == "PublicAccess"
+        } else {
+            self.has_property(node, "public_network_access")
+                && self.text(node, "public_network_access") == "Enabled"
+        };
+        if !public_access {
+            return PublicEndpoint::Closed;
+        }
+        if self.has_property(node, "access_restrictions")
+            && self.text(node, "access_restrictions") != "None"
         {
-            return false;
+            return PublicEndpoint::Restricted;
         }
-        // A firewall's default-deny or IP restrictions narrow the endpoint to known sources.
-        let network_rules_allow_all = !self.has_property(node, "network_default_action")
-            || self.text(node, "network_default_action") == "Allow";
-        let restricted = self.has_property(node, "access_restrictions")
-            && self.text(node, "access_restrictions") != "None";
-        network_rules_allow_all && !restricted
+        let has = |property| self.has_property(node, property);
+        if has("firewall_allows_all") && self.bool(node, "firewall_allows_all") {
+            return PublicEndpoint::Any;
+        }
+        let ranges = if has("firewall_ip_rules") {
+            self.int(node, "firewall_ip_rules").max(0)
+        } else {
+            0
+        };
+        let denies_by_default = if has("network_default_action") {
+            self.text(node, "network_default_action") == "Deny"
+        } else if self.has_trait(node, "firewall_denies_by_default") {
+            true
+        } else {
+            // IP rules or a network filter switch the firewall on (Cosmos DB, Redis).
+            ranges > 0
+                || (has("virtual_network_filter") && self.bool(node, "virtual_network_filter"))
+        };
+        if !denies_by_default {
+            PublicEndpoint::Any
+        } else if has("allow_azure_services") && self.bool(node, "allow_azure_services") {
+            PublicEndpoint::AzureServices
+        } else if ranges > 0 {
+            PublicEndpoint::NamedRanges(ranges)
+        } else {
+            PublicEndpoint::Closed
+        }
     }
 
     /// Nodes that are [publicly accessible](Self::publicly_accessible), sorted by id.
@@ -2175,6 +2241,9 @@ mod tests {
     fn postgresql_and_sql_managed_instance_endpoints_follow_their_network_settings() {
         let design = DesignBuilder::new()
             .node("pg-public", "postgresql_flexible_server")
+            .set("pg-public", "firewall_allows_all", true)
+            // Public access with no firewall rule admits nobody.
+            .node("pg-no-rules", "postgresql_flexible_server")
             .node("pg-vnet", "postgresql_flexible_server")
             .set("pg-vnet", "network_mode", "VnetInjected")
             .node("vnet", "virtual_network")
@@ -2184,10 +2253,71 @@ mod tests {
             .set("mi-public", "public_data_endpoint", true)
             .build();
         assert!(public(&design, "pg-public"));
+        assert!(!public(&design, "pg-no-rules"));
         assert!(!public(&design, "pg-vnet"));
         assert!(!public(&design, "mi-private"));
         assert!(public(&design, "mi-public"));
         assert_fires_on(rule("NET-002"), &design, &["pg-public", "mi-public"]);
+    }
+
+    #[test]
+    fn public_endpoints_admit_what_their_network_rules_say() {
+        let design = DesignBuilder::new()
+            .node("sql-closed", "sql_database")
+            .node("sql-ranges", "sql_database")
+            .set("sql-ranges", "firewall_ip_rules", 2)
+            .node("sql-azure", "sql_database")
+            .set("sql-azure", "allow_azure_services", true)
+            .set("sql-azure", "firewall_ip_rules", 2)
+            .node("sql-all", "sql_database")
+            .set("sql-all", "allow_azure_services", true)
+            .set("sql-all", "firewall_allows_all", true)
+            .node("sql-off", "sql_database")
+            .set("sql-off", "public_network_access", "Disabled")
+            .set("sql-off", "firewall_allows_all", true)
+            .node("st-open", "storage_account")
+            .set("st-open", "firewall_ip_rules", 3)
+            .node("st-deny", "storage_account")
+            .set("st-deny", "network_default_action", "Deny")
+            .node("st-one", "storage_account")
+            .set("st-one", "network_default_action", "Deny")
+            .set("st-one", "firewall_ip_rules", 1)
+            .node("cosmos-open", "cosmos_db")
+            .node("cosmos-subnets", "cosmos_db")
+            .set("cosmos-subnets", "virtual_network_filter", true)
+            .node("redis-ranges", "redis_cache")
+            .set("redis-ranges", "firewall_ip_rules", 4)
+            .node("app-restricted", "app_service")
+            .set(
+                "app-restricted",
+                "access_restrictions",
+                "ServiceTagWithFdid",
+            )
+            .build();
+        let catalog = crate::model::catalog::builtin();
+        let ctx = Context::new(&design, catalog);
+        let endpoint = |id: &str| {
+            let node = design
+                .nodes()
+                .find(|n| n.id.as_str() == id)
+                .unwrap_or_else(|| panic!("no node `{id}`"));
+            ctx.public_endpoint(node)
+        };
+        use super::PublicEndpoint::*;
+        assert_eq!(endpoint("sql-closed"), Closed);
+        assert_eq!(endpoint("sql-ranges"), NamedRanges(2));
+        assert_eq!(endpoint("sql-azure"), AzureServices);
+        assert_eq!(endpoint("sql-all"), Any);
+        assert_eq!(endpoint("sql-off"), Closed);
+        assert_eq!(endpoint("st-open"), Any);
+        assert_eq!(endpoint("st-deny"), Closed);
+        assert_eq!(endpoint("st-one"), NamedRanges(1));
+        assert_eq!(endpoint("cosmos-open"), Any);
+        assert_eq!(endpoint("cosmos-subnets"), Closed);
+        assert_eq!(endpoint("redis-ranges"), NamedRanges(4));
+        assert_eq!(endpoint("app-restricted"), Restricted);
+        assert_eq!(NamedRanges(2).describe(), "only 2 named address ranges");
+        assert_eq!(NamedRanges(1).describe(), "only 1 named address range");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub use context::Context;
+pub use context::{Context, PublicEndpoint};
 use message::Messages;
 pub use message::{Message, MessageText};
 pub use process::ATTESTATIONS;

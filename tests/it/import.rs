@@ -175,13 +175,16 @@ fn the_public_web_app_and_sql_quickstart_gets_the_findings_a_reviewer_expects() 
         "{}",
         sql.notes
     );
-    assert!(
-        has_finding(&design, "NET-002", "sql_database"),
-        "public SQL"
-    );
+    // Its only firewall rule is "allow Azure services" (0.0.0.0 to 0.0.0.0): any tenant's Azure
+    // services get in, the rest of the internet does not. That is DATA-006, not NET-002's "any
+    // network"; checkov's CKV_AZURE_11 likewise fails only a rule up to 255.255.255.255.
     assert!(
         has_finding(&design, "DATA-006", "sql_database"),
         "allow Azure services"
+    );
+    assert!(
+        !has_finding(&design, "NET-002", "sql_database"),
+        "the firewall does not admit any network"
     );
     assert!(has_finding(&design, "NET-001", "app_service"), "no WAF");
     assert!(
@@ -251,7 +254,7 @@ fn the_private_endpoint_variant_puts_sql_behind_its_endpoint_and_the_topology_fi
         );
     }
     let public = fixture("web-app-sql-database.json");
-    assert!(has_finding(&public.design, "NET-002", "sql_database"));
+    assert!(has_finding(&public.design, "DATA-006", "sql_database"));
 }
 
 #[test]
@@ -376,7 +379,7 @@ fn check_accepts_a_template_directly() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/arm/web-app-sql-database.json");
     let (code, out, err) = palisade(&["check", path.to_str().unwrap_or_default()]);
     assert_eq!(code, ExitCode::from(1), "{err}");
-    assert!(out.contains("NET-002"), "{out}");
+    assert!(out.contains("DATA-006"), "{out}");
 }
 
 #[test]
@@ -871,4 +874,54 @@ fn diagnostics_role_assignments_identities_and_waf_policies_become_connections_a
                 && m.detail.contains("part of `applicationgateways-agw`"))
     );
     assert!(validate::problems(&design, crate::catalog()).is_empty());
+}
+
+#[test]
+fn firewall_rules_become_what_the_public_endpoint_admits() {
+    let text = r#"{
+        "resources": [
+            {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "stnamed",
+             "properties": {"networkAcls": {"defaultAction": "Deny",
+                 "ipRules": [{"value": "203.0.113.0/24"}, {"value": "198.51.100.7"}]}}},
+            {"type": "Microsoft.Sql/servers", "apiVersion": "2023-08-01-preview", "name": "sqlopen",
+             "properties": {"administratorLogin": "x"},
+             "resources": [
+                {"type": "firewallRules", "apiVersion": "2023-08-01-preview", "name": "everyone",
+                 "dependsOn": ["sqlopen"],
+                 "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}}
+             ]},
+            {"type": "Microsoft.Sql/servers", "apiVersion": "2023-08-01-preview", "name": "sqlclosed",
+             "properties": {"administratorLogin": "x"}}
+        ]
+    }"#;
+    let Imported { design, .. } = imported(text);
+    let node = |name: &str| {
+        design
+            .nodes()
+            .find(|n| n.name == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    assert_eq!(
+        node("stnamed").properties.get("firewall_ip_rules"),
+        Some(&palisade::model::Value::Int(2))
+    );
+    assert_eq!(
+        node("sqlopen").properties.get("firewall_allows_all"),
+        Some(&palisade::model::Value::Bool(true))
+    );
+    // Named ranges are NET-017's (low); a rule for every address is NET-002's (critical); a
+    // server with no firewall rule admits nobody on its public endpoint.
+    assert!(has_finding(&design, "NET-017", "storage_account"));
+    assert!(!has_finding(&design, "NET-002", "storage_account"));
+    let open_sql: Vec<&str> = design
+        .nodes()
+        .filter(|n| n.kind == "sql_database")
+        .filter(|n| {
+            finding_rules(&design)
+                .iter()
+                .any(|(r, s)| r == "NET-002" && *s == n.id.to_string())
+        })
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(open_sql, ["sqlopen"]);
 }

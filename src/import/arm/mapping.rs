@@ -152,6 +152,8 @@ pub enum Derivation {
     FirewallAllowsAzureServices,
     /// A firewall rule that is not the Azure-services rule (counts 1).
     FirewallIpRule,
+    /// A firewall rule from 0.0.0.0 to 255.255.255.255: the whole internet.
+    FirewallAllowsAll,
     /// Application Gateway WAF policy or WAF configuration rule set type and version.
     AppGatewayRuleSet,
     /// Front Door WAF policy managed rule set type and version.
@@ -479,13 +481,20 @@ fn derive(derivation: Derivation, value: &Val) -> Converted {
                 Converted::Nothing
             }
         }
-        Derivation::FirewallAllowsAzureServices | Derivation::FirewallIpRule => {
+        Derivation::FirewallAllowsAzureServices
+        | Derivation::FirewallIpRule
+        | Derivation::FirewallAllowsAll => {
             let rule = rule_properties(value);
-            let azure = field_text(rule, "startIpAddress") == "0.0.0.0"
-                && field_text(rule, "endIpAddress") == "0.0.0.0";
-            match (derivation, azure) {
-                (Derivation::FirewallAllowsAzureServices, true) => yes,
-                (Derivation::FirewallIpRule, false) => Converted::Value(Value::Int(1)),
+            let (start, end) = (
+                field_text(rule, "startIpAddress"),
+                field_text(rule, "endIpAddress"),
+            );
+            let azure = start == "0.0.0.0" && end == "0.0.0.0";
+            let everyone = start == "0.0.0.0" && end == "255.255.255.255";
+            match derivation {
+                Derivation::FirewallAllowsAzureServices if azure => yes,
+                Derivation::FirewallIpRule if !azure => Converted::Value(Value::Int(1)),
+                Derivation::FirewallAllowsAll if everyone => yes,
                 _ => Converted::Nothing,
             }
         }

@@ -1,8 +1,8 @@
 //! DATA-006: a database firewall admits every Azure service, including other customers'.
 
 use super::kind_label;
-use crate::model::{Node, Severity};
-use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
+use crate::model::Severity;
+use crate::rules::{Context, PublicEndpoint, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -35,21 +35,11 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// Whether the public endpoint, where the exception applies, is on.
-fn public_endpoint_on(ctx: &Context, db: &Node) -> bool {
-    match db.kind.as_str() {
-        "sql_database" => ctx.text(db, "public_network_access") == "Enabled",
-        "postgresql_flexible_server" => ctx.text(db, "network_mode") == "PublicAccess",
-        _ => false,
-    }
-}
-
 fn check(ctx: &Context, report: &mut Report) {
     for db in ctx.nodes_of_kinds(&["sql_database", "postgresql_flexible_server"]) {
-        if !ctx.has_property(db, "allow_azure_services") || !ctx.bool(db, "allow_azure_services") {
-            continue;
-        }
-        if public_endpoint_on(ctx, db) {
+        // With public access off the exception does nothing; with a rule admitting every
+        // address, NET-002 reports the wider opening.
+        if ctx.public_endpoint(db) == PublicEndpoint::AzureServices {
             report.node(
                 &db.id,
                 format_args!(

@@ -11,6 +11,7 @@ use super::{Context, Rule};
 use crate::model::{Node, NodeId};
 
 mod data_store_exposed_to_internet;
+mod data_store_open_to_named_ranges;
 mod egress_bypasses_firewall;
 mod firewall_lets_threats_through;
 mod hybrid_link_bypasses_gateway;
@@ -29,6 +30,7 @@ mod web_workload_without_waf;
 pub(super) static RULES: &[&Rule] = &[
     &web_workload_without_waf::RULE,
     &data_store_exposed_to_internet::RULE,
+    &data_store_open_to_named_ranges::RULE,
     &paas_reached_over_public_endpoint::RULE,
     &subnet_without_nsg::RULE,
     &nsg_allows_inbound_from_any::RULE,
