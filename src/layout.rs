@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::export::fit;
-use crate::model::{Catalog, Design, NodeId, Rect};
+use crate::model::{Catalog, Design, Edit, Node, NodeId, Rect};
 use crate::scene::metrics;
 
 /// Space between siblings, and between a container's border and its children.
@@ -275,10 +275,130 @@ impl Layout<'_> {
     }
 }
 
+/// How [`align`] lines up a selection: by the left, centre or right of the selection's bounds,
+/// or its top, middle or bottom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alignment {
+    Left,
+    Centre,
+    Right,
+    Top,
+    Middle,
+    Bottom,
+}
+
+/// The direction [`distribute`] spaces a selection along.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Axis {
+    Horizontal,
+    Vertical,
+}
+
+/// The selected nodes that move by themselves: those with no selected ancestor, which would
+/// carry them. Sorted by id.
+fn movable<'a>(design: &'a Design, selection: &BTreeSet<NodeId>) -> Vec<&'a Node> {
+    selection
+        .iter()
+        .filter_map(|id| design.node(id))
+        .filter(|node| {
+            !design
+                .ancestors(&node.id)
+                .any(|a| selection.contains(&a.id))
+        })
+        .collect()
+}
+
+/// Moves a node by `(dx, dy)`, its contents with it, as one edit per node that moves.
+fn moved(design: &Design, node: &Node, dx: f32, dy: f32, edits: &mut Vec<Edit>) {
+    if dx.abs() < f32::EPSILON && dy.abs() < f32::EPSILON {
+        return;
+    }
+    let shift = |rect: Rect| Rect::new(rect.x + dx, rect.y + dy, rect.w, rect.h);
+    edits.push(Edit::SetRect {
+        node: node.id.clone(),
+        rect: shift(node.rect),
+    });
+    for inner in design.descendants(&node.id) {
+        edits.push(Edit::SetRect {
+            node: inner.id.clone(),
+            rect: shift(inner.rect),
+        });
+    }
+}
+
+/// The moves that line up the selection (two or more nodes) on one edge or centre line of its
+/// bounds. Containers carry their contents; nothing else moves.
+pub fn align(design: &Design, selection: &BTreeSet<NodeId>, alignment: Alignment) -> Vec<Edit> {
+    let nodes = movable(design, selection);
+    if nodes.len() < 2 {
+        return Vec::new();
+    }
+    let fold = |f: fn(&Rect) -> f32, pick: fn(f32, f32) -> f32| {
+        nodes.iter().map(|n| f(&n.rect)).reduce(pick).unwrap_or(0.0)
+    };
+    let left = fold(|r| r.x, f32::min);
+    let right = fold(|r| r.x + r.w, f32::max);
+    let top = fold(|r| r.y, f32::min);
+    let bottom = fold(|r| r.y + r.h, f32::max);
+    let mut edits = Vec::new();
+    for node in nodes {
+        let r = node.rect;
+        let (dx, dy) = match alignment {
+            Alignment::Left => (left - r.x, 0.0),
+            Alignment::Centre => ((left + right) / 2.0 - (r.x + r.w / 2.0), 0.0),
+            Alignment::Right => (right - (r.x + r.w), 0.0),
+            Alignment::Top => (0.0, top - r.y),
+            Alignment::Middle => (0.0, (top + bottom) / 2.0 - (r.y + r.h / 2.0)),
+            Alignment::Bottom => (0.0, bottom - (r.y + r.h)),
+        };
+        moved(design, node, dx, dy, &mut edits);
+    }
+    edits
+}
+
+/// The moves that give the selection (three or more nodes) equal gaps along an axis, keeping
+/// the first and the last where they are. Order is by position, then id.
+pub fn distribute(design: &Design, selection: &BTreeSet<NodeId>, axis: Axis) -> Vec<Edit> {
+    let mut nodes = movable(design, selection);
+    if nodes.len() < 3 {
+        return Vec::new();
+    }
+    // Where a rectangle starts along the axis, and how long it is.
+    let start = |r: &Rect| match axis {
+        Axis::Horizontal => r.x,
+        Axis::Vertical => r.y,
+    };
+    let size = |r: &Rect| match axis {
+        Axis::Horizontal => r.w,
+        Axis::Vertical => r.h,
+    };
+    nodes.sort_by(|a, b| {
+        start(&a.rect)
+            .total_cmp(&start(&b.rect))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let (first, last) = (nodes[0].rect, nodes[nodes.len() - 1].rect);
+    let span = start(&last) + size(&last) - start(&first);
+    let occupied: f32 = nodes.iter().map(|n| size(&n.rect)).sum();
+    let gap = (span - occupied) / (nodes.len() - 1) as f32;
+    let mut edits = Vec::new();
+    let mut next = start(&first);
+    for node in &nodes {
+        let delta = next - start(&node.rect);
+        let (dx, dy) = match axis {
+            Axis::Horizontal => (delta, 0.0),
+            Axis::Vertical => (0.0, delta),
+        };
+        moved(design, node, dx, dy, &mut edits);
+        next += size(&node.rect) + gap;
+    }
+    edits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Connection, ConnectionId, Edit, Node};
+    use crate::model::{Connection, ConnectionId};
 
     fn node(id: &str, kind: &str, parent: Option<&str>) -> Edit {
         Edit::AddNode(Node {
@@ -302,6 +422,108 @@ mod tests {
             label: String::new(),
             properties: Default::default(),
         })
+    }
+
+    fn placed(id: &str, kind: &str, parent: Option<&str>, rect: Rect) -> Edit {
+        let Edit::AddNode(mut node) = node(id, kind, parent) else {
+            unreachable!()
+        };
+        node.rect = rect;
+        Edit::AddNode(node)
+    }
+
+    fn ids(list: &[&str]) -> BTreeSet<NodeId> {
+        list.iter()
+            .map(|id| NodeId::new(*id).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    }
+
+    fn rect_of(design: &Design, id: &str) -> Rect {
+        design
+            .nodes()
+            .find(|n| n.id.as_str() == id)
+            .map(|n| n.rect)
+            .unwrap_or_else(|| panic!("no {id}"))
+    }
+
+    fn aligned_design() -> Design {
+        let mut design = Design::new("t");
+        for edit in [
+            placed(
+                "vnet",
+                "virtual_network",
+                None,
+                Rect::new(300.0, 50.0, 200.0, 150.0),
+            ),
+            placed(
+                "vm",
+                "virtual_machine",
+                Some("vnet"),
+                Rect::new(320.0, 90.0, 100.0, 40.0),
+            ),
+            placed("a", "app_service", None, Rect::new(10.0, 0.0, 100.0, 40.0)),
+            placed(
+                "b",
+                "storage_account",
+                None,
+                Rect::new(40.0, 300.0, 160.0, 60.0),
+            ),
+        ] {
+            edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+        }
+        design
+    }
+
+    #[test]
+    fn align_lines_up_the_selection_and_containers_carry_their_contents() {
+        let mut design = aligned_design();
+        // The VM is inside the selected network: it moves with it, not by itself.
+        let edits = align(&design, &ids(&["a", "b", "vnet", "vm"]), Alignment::Left);
+        Edit::Batch(edits)
+            .apply(&mut design)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for id in ["a", "b", "vnet"] {
+            assert_eq!(rect_of(&design, id).x, 10.0, "{id}");
+        }
+        assert_eq!(rect_of(&design, "vm").x, 30.0);
+        assert_eq!(rect_of(&design, "vm").y, 90.0);
+
+        let edits = align(&design, &ids(&["a", "b"]), Alignment::Middle);
+        Edit::Batch(edits)
+            .apply(&mut design)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let middle = |id| {
+            let r = rect_of(&design, id);
+            r.y + r.h / 2.0
+        };
+        assert_eq!(middle("a"), middle("b"));
+        assert_eq!(middle("a"), 180.0);
+        // One node, or none, is nothing to align.
+        assert!(align(&design, &ids(&["a"]), Alignment::Right).is_empty());
+    }
+
+    #[test]
+    fn distribute_gives_equal_gaps_and_keeps_the_ends() {
+        let mut design = Design::new("t");
+        for edit in [
+            placed("a", "app_service", None, Rect::new(0.0, 0.0, 100.0, 40.0)),
+            placed("b", "app_service", None, Rect::new(120.0, 0.0, 50.0, 40.0)),
+            placed("c", "app_service", None, Rect::new(400.0, 0.0, 100.0, 40.0)),
+        ] {
+            edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let edits = distribute(&design, &ids(&["a", "b", "c"]), Axis::Horizontal);
+        Edit::Batch(edits)
+            .apply(&mut design)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (a, b, c) = (
+            rect_of(&design, "a"),
+            rect_of(&design, "b"),
+            rect_of(&design, "c"),
+        );
+        assert_eq!((a.x, c.x), (0.0, 400.0));
+        assert_eq!(b.x - (a.x + a.w), c.x - (b.x + b.w));
+        assert!(distribute(&design, &ids(&["a", "b"]), Axis::Vertical).is_empty());
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub enum Command {
     Duplicate,
     Delete,
     SelectAll,
+    ConnectSelected,
     ZoomIn,
     ZoomOut,
     ZoomToFit,
@@ -31,6 +32,14 @@ pub enum Command {
     ToggleSidePanel,
     DesignProperties,
     Arrange,
+    AlignLeft,
+    AlignCentre,
+    AlignRight,
+    AlignTop,
+    AlignMiddle,
+    AlignBottom,
+    DistributeHorizontally,
+    DistributeVertically,
     CompareWith,
     CompareWithSaved,
     CoverageBoard,
@@ -48,11 +57,19 @@ pub enum Menu {
     Edit,
     View,
     Design,
+    Align,
     Help,
 }
 
 impl Menu {
-    pub const ALL: [Self; 5] = [Self::File, Self::Edit, Self::View, Self::Design, Self::Help];
+    pub const ALL: [Self; 6] = [
+        Self::File,
+        Self::Edit,
+        Self::View,
+        Self::Design,
+        Self::Align,
+        Self::Help,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -60,6 +77,7 @@ impl Menu {
             Self::Edit => "Edit",
             Self::View => "View",
             Self::Design => "Design",
+            Self::Align => "Align",
             Self::Help => "Help",
         }
     }
@@ -73,7 +91,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 43] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
@@ -90,6 +108,7 @@ impl Command {
         Self::Duplicate,
         Self::Delete,
         Self::SelectAll,
+        Self::ConnectSelected,
         Self::ZoomIn,
         Self::ZoomOut,
         Self::ZoomToFit,
@@ -100,6 +119,14 @@ impl Command {
         Self::ToggleSidePanel,
         Self::DesignProperties,
         Self::Arrange,
+        Self::AlignLeft,
+        Self::AlignCentre,
+        Self::AlignRight,
+        Self::AlignTop,
+        Self::AlignMiddle,
+        Self::AlignBottom,
+        Self::DistributeHorizontally,
+        Self::DistributeVertically,
         Self::CoverageBoard,
         Self::Threats,
         Self::AttackCoverage,
@@ -128,6 +155,7 @@ impl Command {
             Self::Duplicate => "Duplicate",
             Self::Delete => "Delete",
             Self::SelectAll => "Select all",
+            Self::ConnectSelected => "Connect the two selected",
             Self::ZoomIn => "Zoom in",
             Self::ZoomOut => "Zoom out",
             Self::ZoomToFit => "Zoom to fit",
@@ -138,6 +166,14 @@ impl Command {
             Self::ToggleSidePanel => "Show inspector and findings",
             Self::DesignProperties => "Design properties",
             Self::Arrange => "Arrange the diagram",
+            Self::AlignLeft => "Align left edges",
+            Self::AlignCentre => "Align centres",
+            Self::AlignRight => "Align right edges",
+            Self::AlignTop => "Align top edges",
+            Self::AlignMiddle => "Align middles",
+            Self::AlignBottom => "Align bottom edges",
+            Self::DistributeHorizontally => "Distribute horizontally",
+            Self::DistributeVertically => "Distribute vertically",
             Self::CompareWith => "Compare with…",
             Self::CompareWithSaved => "Compare with the saved version",
             Self::CoverageBoard => "Coverage board",
@@ -166,7 +202,8 @@ impl Command {
             | Self::Paste
             | Self::Duplicate
             | Self::Delete
-            | Self::SelectAll => Menu::Edit,
+            | Self::SelectAll
+            | Self::ConnectSelected => Menu::Edit,
             Self::ZoomIn
             | Self::ZoomOut
             | Self::ZoomToFit
@@ -182,6 +219,14 @@ impl Command {
             | Self::AttackCoverage
             | Self::CompareWith
             | Self::CompareWithSaved => Menu::Design,
+            Self::AlignLeft
+            | Self::AlignCentre
+            | Self::AlignRight
+            | Self::AlignTop
+            | Self::AlignMiddle
+            | Self::AlignBottom
+            | Self::DistributeHorizontally
+            | Self::DistributeVertically => Menu::Align,
             Self::CommandPalette | Self::Shortcuts | Self::About => Menu::Help,
         }
     }
@@ -205,6 +250,7 @@ impl Command {
             Self::Duplicate => s(CMD, Key::D),
             Self::Delete => s(Modifiers::NONE, Key::Delete),
             Self::SelectAll => s(CMD, Key::A),
+            Self::ConnectSelected => s(CMD, Key::L),
             Self::ZoomIn => s(CMD, Key::Plus),
             Self::ZoomOut => s(CMD, Key::Minus),
             Self::ZoomToFit => s(Modifiers::SHIFT, Key::Num1),
@@ -241,7 +287,12 @@ impl Command {
     pub fn needs_canvas_focus(self) -> bool {
         matches!(
             self,
-            Self::Delete | Self::SelectAll | Self::Duplicate | Self::Undo | Self::Redo
+            Self::Delete
+                | Self::SelectAll
+                | Self::Duplicate
+                | Self::Undo
+                | Self::Redo
+                | Self::ConnectSelected
         )
     }
 }

@@ -22,6 +22,7 @@ use egui::RichText;
 
 use crate::app::recovery::{self, Recovery};
 use crate::app::{Document, clipboard, placement};
+use crate::layout;
 use crate::model::{Design, Edit, Severity, catalog};
 use crate::rules::Subject;
 use canvas::{CanvasView, canvas_ui};
@@ -498,6 +499,16 @@ impl PalisadeApp {
                     || (command == Command::Delete && self.view.selected_connection.is_some())
             }
             Command::Paste => self.clipboard.is_some(),
+            Command::ConnectSelected => self.view.selection.len() == 2,
+            Command::AlignLeft
+            | Command::AlignCentre
+            | Command::AlignRight
+            | Command::AlignTop
+            | Command::AlignMiddle
+            | Command::AlignBottom => self.view.selection.len() >= 2,
+            Command::DistributeHorizontally | Command::DistributeVertically => {
+                self.view.selection.len() >= 3
+            }
             _ => true,
         }
     }
@@ -721,6 +732,29 @@ impl PalisadeApp {
                     self.view.request_fit();
                 }
             }
+            Command::AlignLeft => self.align(layout::Alignment::Left),
+            Command::AlignCentre => self.align(layout::Alignment::Centre),
+            Command::AlignRight => self.align(layout::Alignment::Right),
+            Command::AlignTop => self.align(layout::Alignment::Top),
+            Command::AlignMiddle => self.align(layout::Alignment::Middle),
+            Command::AlignBottom => self.align(layout::Alignment::Bottom),
+            Command::DistributeHorizontally => {
+                let edits = layout::distribute(
+                    self.doc.design(),
+                    &self.view.selection,
+                    layout::Axis::Horizontal,
+                );
+                self.apply_moves(edits);
+            }
+            Command::DistributeVertically => {
+                let edits = layout::distribute(
+                    self.doc.design(),
+                    &self.view.selection,
+                    layout::Axis::Vertical,
+                );
+                self.apply_moves(edits);
+            }
+            Command::ConnectSelected => self.connect_selected(),
             Command::CompareWith => self.ask_for_file(FileRequest::Compare),
             Command::CompareWithSaved => match self.doc.path.clone() {
                 Some(path) => self.compare_with(&path),
@@ -733,6 +767,55 @@ impl PalisadeApp {
             Command::Shortcuts => self.dialog = Dialog::Shortcuts,
             Command::About => self.dialog = Dialog::About,
         }
+    }
+
+    fn align(&mut self, alignment: layout::Alignment) {
+        let edits = layout::align(self.doc.design(), &self.view.selection, alignment);
+        self.apply_moves(edits);
+    }
+
+    /// Applies moves as one undoable step, or says that nothing had to move.
+    fn apply_moves(&mut self, edits: Vec<Edit>) {
+        if edits.is_empty() {
+            self.set_status("The selection is already in line".to_owned());
+        } else {
+            self.apply(Edit::Batch(edits));
+        }
+    }
+
+    /// Connects the two selected components with a traffic flow, from the one further left
+    /// (then higher up), as flows run left to right; then selects the new connection so the
+    /// inspector shows it.
+    fn connect_selected(&mut self) {
+        let design = self.doc.design();
+        let mut ends: Vec<&crate::model::Node> = self
+            .view
+            .selection
+            .iter()
+            .filter_map(|id| design.node(id))
+            .collect();
+        if ends.len() != 2 {
+            self.set_status("Select two components to connect them".to_owned());
+            return;
+        }
+        ends.sort_by(|a, b| {
+            (a.rect.x, a.rect.y)
+                .partial_cmp(&(b.rect.x, b.rect.y))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let connection = crate::model::Connection {
+            id: design.fresh_connection_id(),
+            kind: "traffic".into(),
+            from: ends[0].id.clone(),
+            to: ends[1].id.clone(),
+            label: String::new(),
+            properties: Default::default(),
+        };
+        let id = connection.id.clone();
+        self.apply(Edit::Connect(connection));
+        self.view.selection.clear();
+        self.view.selected_connection = Some(id);
     }
 
     fn paste(&mut self) {

@@ -571,3 +571,51 @@ fn f2_renames_the_selected_component_in_place_and_escape_cancels() {
     assert_eq!(name(&harness).as_deref(), Some("Secrets"));
     assert!(harness.query_by_label("Rename component").is_none());
 }
+
+#[test]
+fn two_selected_components_connect_by_keyboard_and_line_up_from_the_align_menu() {
+    let mut harness = harness(design(vec![
+        node("vault", "key_vault", 400.0, 90.0),
+        node("web", "app_service", 0.0, 0.0),
+    ]));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run();
+    let connections: Vec<(String, String)> = harness
+        .state()
+        .document()
+        .design()
+        .connections()
+        .map(|c| (c.from.to_string(), c.to.to_string()))
+        .collect();
+    // From the component further left: flows run left to right.
+    assert_eq!(connections, [("web".to_owned(), "vault".to_owned())]);
+    assert!(harness.state().view().selected_connection.is_some());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run();
+    harness.get_by_label("Align").click();
+    harness.run();
+    harness.get_by_label("Align top edges").click();
+    harness.run();
+    let tops: Vec<f32> = harness
+        .state()
+        .document()
+        .design()
+        .nodes()
+        .map(|n| n.rect.y)
+        .collect();
+    assert_eq!(tops, [0.0, 0.0]);
+    // One step to undo.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let vault = harness
+        .state()
+        .document()
+        .design()
+        .nodes()
+        .find(|n| n.id.as_str() == "vault")
+        .map(|n| n.rect.y);
+    assert_eq!(vault, Some(90.0));
+}
