@@ -1,5 +1,5 @@
 //! Palisade beside checkov on the same quickstart templates. checkov's results are a fixture
-//! (`tests/fixtures/arm/checkov-results.json`, see SOURCES.md): for every checkov check that
+//! (`tests/fixtures/checkov/results.json`, see the SOURCES.md beside it): for every checkov check that
 //! looks at the same thing as one of our rules, the two must agree on each template, or the
 //! difference is listed below with the reason.
 
@@ -220,8 +220,8 @@ fn our_findings(file: &str) -> BTreeSet<(String, String)> {
 
 #[test]
 fn checkov_and_palisade_agree_where_they_check_the_same_setting() {
-    let text = std::fs::read_to_string(fixture_path("checkov-results.json"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checkov/results.json");
+    let text = std::fs::read_to_string(results).unwrap_or_else(|e| panic!("{e}"));
     let run: CheckovRun = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
     let files: BTreeSet<&str> = run.results.iter().map(|r| r.file.as_str()).collect();
     let (mut compared, mut agreed) = (0usize, 0usize);
