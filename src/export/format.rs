@@ -42,12 +42,15 @@ pub enum Format {
     Sarif,
     /// An ATT&CK Navigator layer of the design's control coverage.
     AttackLayer,
+    /// The diagram as a draw.io file, to go on editing in draw.io, Confluence or Visio.
+    Drawio,
 }
 
 impl Format {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Svg,
         Self::Png,
+        Self::Drawio,
         Self::Html,
         Self::Md,
         Self::Json,
@@ -67,6 +70,7 @@ impl Format {
             Self::Csv => "csv",
             Self::Sarif => "sarif",
             Self::AttackLayer => "layer.json",
+            Self::Drawio => "drawio",
         }
     }
 
@@ -102,6 +106,7 @@ impl Format {
             Self::Csv => "CSV findings",
             Self::Sarif => "SARIF log",
             Self::AttackLayer => "ATT&CK Navigator layer",
+            Self::Drawio => "draw.io diagram",
         }
     }
 
@@ -115,6 +120,7 @@ impl Format {
             Self::Csv => "text/csv",
             Self::Sarif => "application/sarif+json",
             Self::AttackLayer => "application/json",
+            Self::Drawio => "application/vnd.jgraph.mxfile",
         }
     }
 
@@ -188,6 +194,7 @@ pub fn export(
             let model = crate::threats::analyse(design, catalog, &reviewed);
             super::threats::attack_layer(out, design, &model)?;
         }
+        Format::Drawio => super::drawio::write(design, catalog, findings, &as_of, out)?,
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod text;
 pub mod command;
 pub mod csv;
 pub mod diff;
+pub mod drawio;
 pub mod escape;
 pub mod fit;
 pub mod format;

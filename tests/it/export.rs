@@ -622,3 +622,104 @@ fn write_samples() {
     }
     println!("samples in {}", dir.display());
 }
+
+fn drawio_of(design: &Design) -> String {
+    let findings = rules::evaluate(design, catalog());
+    let bytes = export_bytes(Format::Drawio, design, catalog(), &findings, &options())
+        .unwrap_or_else(|e| panic!("{e}"));
+    String::from_utf8(bytes).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_drawio_export_nests_containers_and_connects_the_same_cards() {
+    let design = palisade::templates::builtin()
+        .iter()
+        .find(|t| t.id == "hub-spoke-azure-firewall")
+        .map(|t| t.load(catalog()).unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|| panic!("no template"));
+    let text = drawio_of(&design);
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let cells: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("mxCell"))
+        .collect();
+    let cell = |id: &str| {
+        cells
+            .iter()
+            .find(|c| c.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no cell {id}"))
+    };
+    for node in design.nodes() {
+        let c = cell(&format!("n:{}", node.id));
+        assert_eq!(c.attribute("vertex"), Some("1"));
+        let parent = node
+            .parent
+            .as_ref()
+            .map_or("1".to_owned(), |p| format!("n:{p}"));
+        assert_eq!(c.attribute("parent"), Some(parent.as_str()), "{}", node.id);
+        // Children are placed relative to their container, as draw.io expects.
+        let geometry = c
+            .children()
+            .find(|g| g.has_tag_name("mxGeometry"))
+            .unwrap_or_else(|| panic!("no geometry"));
+        let x: f32 = geometry
+            .attribute("x")
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(f32::NAN);
+        let parent_x = node
+            .parent
+            .as_ref()
+            .and_then(|p| design.node(p))
+            .map_or(0.0, |p| p.rect.x);
+        assert_eq!(x, node.rect.x - parent_x, "{}", node.id);
+        let is_container = catalog().kind(&node.kind).is_some_and(|k| k.container);
+        let style = c.attribute("style").unwrap_or_default();
+        assert_eq!(style.contains("container=1"), is_container, "{}", node.id);
+        if !is_container {
+            assert!(style.contains("image=data:image/svg+xml,"), "{}", node.id);
+            assert!(
+                c.attribute("value")
+                    .unwrap_or_default()
+                    .starts_with(node.name.as_str())
+            );
+        }
+    }
+    let edges: Vec<_> = cells
+        .iter()
+        .filter(|c| c.attribute("edge") == Some("1"))
+        .collect();
+    assert_eq!(edges.len(), design.connections().len());
+    for connection in design.connections() {
+        let c = cell(&format!("c:{}", connection.id));
+        assert_eq!(
+            c.attribute("source"),
+            Some(format!("n:{}", connection.from).as_str())
+        );
+        assert_eq!(
+            c.attribute("target"),
+            Some(format!("n:{}", connection.to).as_str())
+        );
+    }
+}
+
+#[test]
+fn hostile_names_stay_plain_text_in_the_drawio_export() {
+    let design = hostile();
+    let text = drawio_of(&design);
+    for raw in RAW_MARKUP {
+        assert!(!text.contains(raw), "raw {raw:?} in the draw.io file");
+    }
+    assert!(!text.contains("html=1"), "labels must not be read as HTML");
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    for node in design.nodes() {
+        let cell = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(format!("n:{}", node.id).as_str()))
+            .unwrap_or_else(|| panic!("no cell for {}", node.id));
+        // The parsed label starts with the name exactly as typed; the style holds none of it.
+        let value = cell.attribute("value").unwrap_or_default();
+        assert!(value.starts_with(node.name.as_str()), "{value:?}");
+        let style = cell.attribute("style").unwrap_or_default();
+        assert!(!style.contains(node.name.as_str()), "{style}");
+    }
+}
