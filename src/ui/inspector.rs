@@ -13,10 +13,11 @@ use crate::review::triage::{State, state_of};
 use crate::rules::{ATTESTATIONS, Finding, Subject};
 use crate::scene::severity_color;
 
-/// Which element a property belongs to.
+/// Which element a property belongs to: one, or several components edited together.
 enum Owner<'a> {
     Node(&'a Node),
     Connection(&'a Connection),
+    Nodes(Vec<&'a Node>),
 }
 
 impl Owner<'_> {
@@ -32,13 +33,56 @@ impl Owner<'_> {
                 property: property.to_owned(),
                 value,
             },
+            // One step: undo puts every component back at once.
+            Owner::Nodes(nodes) => Edit::Batch(
+                nodes
+                    .iter()
+                    .map(|n| Edit::SetProperty {
+                        node: n.id.clone(),
+                        property: property.to_owned(),
+                        value: value.clone(),
+                    })
+                    .collect(),
+            ),
         }
     }
 
+    /// The value set on the element; for several, the value only when all set the same one.
     fn explicit(&self, property: &str) -> Option<&Value> {
         match self {
             Owner::Node(n) => n.properties.get(property),
             Owner::Connection(c) => c.properties.get(property),
+            Owner::Nodes(nodes) => {
+                let first = nodes.first()?.properties.get(property)?;
+                nodes
+                    .iter()
+                    .all(|n| n.properties.get(property) == Some(first))
+                    .then_some(first)
+            }
+        }
+    }
+
+    /// Whether the elements' values differ (several components only).
+    fn mixed(&self, def: &PropertyDef) -> bool {
+        match self {
+            Owner::Nodes(nodes) => {
+                let value = |n: &Node| {
+                    n.properties
+                        .get(def.id.as_str())
+                        .unwrap_or(&def.default)
+                        .clone()
+                };
+                nodes.windows(2).any(|w| value(w[0]) != value(w[1]))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether any element sets the property (so Reset has something to do).
+    fn any_explicit(&self, property: &str) -> bool {
+        match self {
+            Owner::Nodes(nodes) => nodes.iter().any(|n| n.properties.contains_key(property)),
+            _ => self.explicit(property).is_some(),
         }
     }
 
@@ -46,6 +90,10 @@ impl Owner<'_> {
         match self {
             Owner::Node(n) => format!("node/{}/{property}", n.id),
             Owner::Connection(c) => format!("connection/{}/{property}", c.id),
+            Owner::Nodes(nodes) => {
+                let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+                format!("nodes/{}/{property}", ids.join(","))
+            }
         }
     }
 }
@@ -66,8 +114,12 @@ pub fn inspector_ui(
     {
         node_ui(ui, doc, node, actions);
     } else if view.selection.len() > 1 {
-        ui.heading(format!("{} selected", view.selection.len()));
-        ui.label("Drag to move them together, Delete to remove them, Ctrl+D to duplicate.");
+        let nodes: Vec<&Node> = view
+            .selection
+            .iter()
+            .filter_map(|id| design.node(id))
+            .collect();
+        several_ui(ui, doc, nodes, actions);
     } else {
         design_ui(ui, doc, actions);
     }
@@ -169,6 +221,50 @@ fn node_ui(ui: &mut egui::Ui, doc: &Document, node: &Node, actions: &mut Vec<Act
                 });
             ui.add_space(4.0);
             ui.label(RichText::new(format!("Id: {}", node.id)).weak().small());
+        });
+}
+
+/// Several components: the properties they all have, edited on all of them at once.
+fn several_ui(ui: &mut egui::Ui, doc: &Document, nodes: Vec<&Node>, actions: &mut Vec<Action>) {
+    let catalog = doc.catalog();
+    ui.heading(format!("{} selected", nodes.len()));
+    ui.label(
+        RichText::new(
+            "Drag to move them together, Delete to remove them, Ctrl+D to duplicate, Ctrl+L to \
+             connect two. A property set here is set on all of them.",
+        )
+        .weak(),
+    );
+    ui.add_space(6.0);
+    let kinds: Vec<_> = nodes.iter().filter_map(|n| catalog.kind(&n.kind)).collect();
+    let Some((first, rest)) = kinds.split_first() else {
+        return;
+    };
+    // The properties every selected kind has, with the same type, in the first kind's order.
+    let shared: Vec<&PropertyDef> = catalog
+        .node_properties(first)
+        .filter(|def| {
+            rest.iter().all(|kind| {
+                catalog
+                    .node_property(kind, &def.id)
+                    .is_some_and(|other| other.ty == def.ty)
+            })
+        })
+        .collect();
+    if shared.is_empty() {
+        ui.label("These components have no property in common.");
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("inspector-scroll")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            egui::CollapsingHeader::new(RichText::new("Shared properties").strong())
+                .id_salt("shared-properties")
+                .default_open(true)
+                .show(ui, |ui| {
+                    properties_ui(ui, &Owner::Nodes(nodes), shared, actions)
+                });
         });
 }
 
@@ -294,7 +390,8 @@ fn properties_ui(
                 let explicit = owner.explicit(&def.id);
                 let value = explicit.unwrap_or(&def.default);
                 ui.label(&def.name).on_hover_text(&def.help);
-                property_editor_ui(ui, owner, def, value, actions);
+                // Values that differ across a multi-selection show as mixed, not as one of them.
+                property_editor_ui(ui, owner, def, value, owner.mixed(def), actions);
                 ui.horizontal(|ui| {
                     if let Some(secure) = &def.secure
                         && secure != value
@@ -308,7 +405,7 @@ fn properties_ui(
                             secure.display()
                         ));
                     }
-                    if explicit.is_some()
+                    if owner.any_explicit(&def.id)
                         && ui
                             .small_button("Reset")
                             .on_hover_text(format!(
@@ -330,12 +427,15 @@ fn property_editor_ui(
     owner: &Owner<'_>,
     def: &PropertyDef,
     value: &Value,
+    mixed: bool,
     actions: &mut Vec<Action>,
 ) {
     match (&def.ty, value) {
         (PropertyType::Bool, Value::Bool(current)) => {
             let mut checked = *current;
-            let response = ui.checkbox(&mut checked, "").on_hover_text(&def.help);
+            let response = ui
+                .add(egui::Checkbox::new(&mut checked, "").indeterminate(mixed))
+                .on_hover_text(&def.help);
             // The visible label sits in the first column; name the box for screen readers.
             response.widget_info(|| {
                 egui::WidgetInfo::selected(egui::Role::CheckBox, true, checked, &def.name)
@@ -347,13 +447,16 @@ fn property_editor_ui(
             }
         }
         (PropertyType::Enum(choices), Value::Text(current)) => {
+            let shown = if mixed { "(mixed)" } else { current.as_str() };
             egui::ComboBox::from_id_salt(("enum", owner.key(&def.id)))
-                .selected_text(current.as_str())
+                .selected_text(shown)
                 .width(150.0)
                 .show_ui(ui, |ui| {
                     for choice in choices {
-                        if ui.selectable_label(choice == current, choice).clicked()
-                            && choice != current
+                        if ui
+                            .selectable_label(!mixed && choice == current, choice)
+                            .clicked()
+                            && (mixed || choice != current)
                         {
                             actions.push(Action::Edit(
                                 owner.edit(&def.id, Some(Value::Text(choice.clone()))),

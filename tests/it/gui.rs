@@ -619,3 +619,55 @@ fn two_selected_components_connect_by_keyboard_and_line_up_from_the_align_menu()
         .map(|n| n.rect.y);
     assert_eq!(vault, Some(90.0));
 }
+
+#[test]
+fn a_property_set_on_a_multi_selection_is_set_on_all_in_one_step() {
+    let mut harness = harness(design(vec![
+        node("st1", "storage_account", 0.0, 0.0),
+        node("st2", "storage_account", 400.0, 0.0),
+        node("kv", "key_vault", 0.0, 300.0),
+    ]));
+    let shared_key = |harness: &Harness<'_, PalisadeApp>| -> Vec<Option<bool>> {
+        harness
+            .state()
+            .document()
+            .design()
+            .nodes()
+            .filter(|n| n.kind == "storage_account")
+            .map(|n| {
+                n.properties
+                    .get("allow_shared_key_access")
+                    .and_then(|v| v.as_bool())
+            })
+            .collect()
+    };
+    harness.get_by_label("st1").click();
+    harness.run();
+    harness
+        .get_by_label("st2")
+        .click_modifiers(Modifiers::SHIFT);
+    harness.run();
+    assert_eq!(harness.state().view().selection.len(), 2);
+    let checkbox = |h: &Harness<'_, PalisadeApp>| {
+        h.query_by_role_and_label(egui::Role::CheckBox, "Shared key access")
+            .is_some()
+    };
+    harness
+        .get_by_role_and_label(egui::Role::CheckBox, "Shared key access")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::CheckBox, "Shared key access")
+        .click();
+    harness.run();
+    assert_eq!(shared_key(&harness), [Some(false), Some(false)]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(shared_key(&harness), [None, None]);
+
+    // A storage account and a vault share only the common properties.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run();
+    assert!(!checkbox(&harness));
+    harness.get_by_role_and_label(egui::Role::ComboBox, "Data classification");
+}
