@@ -14,13 +14,14 @@ use super::triage::{TriageForm, triage_form_ui};
 use crate::app::Document;
 use crate::model::{Edit, RuleSetting, Severity};
 use crate::review::triage::{Reviewed, State};
-use crate::rules::{Finding, Subject, score::SE_ITEMS};
+use crate::rules::{Finding, Stride, Subject, score::SE_ITEMS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Grouping {
     #[default]
     Severity,
     Checklist,
+    Stride,
 }
 
 #[derive(Default)]
@@ -75,6 +76,7 @@ pub fn findings_ui(
     ui.horizontal(|ui| {
         ui.selectable_value(&mut state.grouping, Grouping::Severity, "By severity");
         ui.selectable_value(&mut state.grouping, Grouping::Checklist, "By SE item");
+        ui.selectable_value(&mut state.grouping, Grouping::Stride, "By STRIDE");
         let triaged = reviewed.triaged_count();
         if triaged > 0 {
             ui.checkbox(&mut state.show_triaged, format!("Show triaged ({triaged})"));
@@ -164,6 +166,7 @@ fn rows<'a>(reviewed: &Reviewed<'a>, state: &FindingsView) -> Vec<Row<'a>> {
                 || f.rule.id.to_lowercase().contains(&needle)
                 || f.rule.title.to_lowercase().contains(&needle)
                 || f.rule.se.iter().any(|s| s.to_lowercase().contains(&needle))
+                || f.rule.stride.as_str().to_lowercase().contains(&needle)
         })
         .collect();
     let groups: Vec<Group<'_>> = match state.grouping {
@@ -191,6 +194,20 @@ fn rows<'a>(reviewed: &Reviewed<'a>, state: &FindingsView) -> Vec<Row<'a>> {
                         .iter()
                         .copied()
                         .filter(|(f, _)| f.rule.se.contains(code))
+                        .collect(),
+                )
+            })
+            .collect(),
+        Grouping::Stride => Stride::ALL
+            .iter()
+            .map(|stride| {
+                (
+                    stride.as_str().to_owned(),
+                    stride.as_str().to_owned(),
+                    shown
+                        .iter()
+                        .copied()
+                        .filter(|(f, _)| f.rule.stride == *stride)
                         .collect(),
                 )
             })
@@ -356,9 +373,13 @@ pub fn hover_ui(ui: &mut egui::Ui, doc: &Document, subject: &Subject) {
             ui.label(finding.message.as_str());
         });
         ui.label(
-            RichText::new(format!("Fix: {}", finding.rule.remediation))
-                .small()
-                .weak(),
+            RichText::new(format!(
+                "{} · Fix: {}",
+                finding.rule.stride.as_str(),
+                finding.rule.remediation
+            ))
+            .small()
+            .weak(),
         );
     }
     if open.len() > SHOWN {

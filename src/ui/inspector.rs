@@ -567,9 +567,10 @@ pub fn findings_list_ui(
             ui.horizontal_wrapped(|ui| {
                 ui.label(
                     RichText::new(format!(
-                        "{} · MCSB {}",
+                        "{} · MCSB {} · STRIDE: {}",
                         finding.rule.se.join(", "),
-                        finding.rule.mcsb.join(", ")
+                        finding.rule.mcsb.join(", "),
+                        finding.rule.stride.as_str()
                     ))
                     .small()
                     .weak(),

@@ -671,3 +671,26 @@ fn a_property_set_on_a_multi_selection_is_set_on_all_in_one_step() {
     assert!(!checkbox(&harness));
     harness.get_by_role_and_label(egui::Role::ComboBox, "Data classification");
 }
+
+#[test]
+fn findings_group_by_stride_and_each_names_its_category() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
+    harness.get_by_label("By STRIDE").click();
+    harness.run();
+    // KV-002 (purge protection) is a tampering finding; the vault's findings sit under it.
+    assert!(
+        harness
+            .query_all_by_label_contains("Tampering (")
+            .next()
+            .is_some()
+    );
+    harness.get_by_label("vault").click();
+    harness.run();
+    assert!(
+        harness
+            .query_all_by_label_contains("STRIDE: ")
+            .next()
+            .is_some(),
+        "the inspector names each finding's STRIDE category"
+    );
+}
