@@ -40,7 +40,9 @@ pub fn icon_svg(name: &str) -> Option<&'static str> {
         "management_group" => include_str!("../../assets/icons/management_group.svg"),
         "microsoft_purview" => include_str!("../../assets/icons/microsoft_purview.svg"),
         "microsoft_sentinel" => include_str!("../../assets/icons/microsoft_sentinel.svg"),
-        "monitor_private_link_scope" => include_str!("../../assets/icons/monitor_private_link_scope.svg"),
+        "monitor_private_link_scope" => {
+            include_str!("../../assets/icons/monitor_private_link_scope.svg")
+        }
         "nat_gateway" => include_str!("../../assets/icons/nat_gateway.svg"),
         "network_security_group" => include_str!("../../assets/icons/network_security_group.svg"),
         "on_premises_network" => include_str!("../../assets/icons/on_premises_network.svg"),

@@ -10,7 +10,7 @@ use palisade::ui::PalisadeApp;
 fn harness(design: Design) -> Harness<'static, PalisadeApp> {
     let app = PalisadeApp::new(Document::new(design, catalog::builtin(), None));
     let mut harness = Harness::builder()
-        .with_size(vec2(1600.0, 1400.0))
+        .with_size(vec2(1600.0, 1800.0))
         .build_ui_state(|ui, app: &mut PalisadeApp| app.ui(ui), app);
     harness.run();
     harness

@@ -17,7 +17,8 @@ pub static RULE: Rule = Rule {
         scope: &["data_store"],
         checks: "Follows data flows from the internet zone and from every open public endpoint, stopping at \
                  the application tier (compute and web workloads, including API Management). A data store \
-                 (storage, databases, caches, messaging, Key Vault, registries) that is reached this way, or \
+                 (storage, databases, caches, messaging, Key Vault, registries, AI \
+                 services, AI Search, App Configuration) that is reached this way, or \
                  whose own public endpoint accepts traffic from any network, is reported. Flows out of a \
                  data store are not followed, and stores classified as Public are skipped. A Key Vault or \
                  Managed HSM whose only exposure is its own endpoint is left to KV-004. Paths end at Azure \
@@ -39,6 +40,7 @@ pub static RULE: Rule = Rule {
             "Azure.Redis.PublicNetworkAccess",
             "Azure.ACR.Firewall",
             "Azure.EventHub.Firewall",
+            "Azure.AI.PublicAccess",
         ],
     },
     check,

@@ -22,6 +22,7 @@ mod production_connected_to_non_production;
 mod public_network_without_ddos_protection;
 mod subnet_default_outbound_access;
 mod subnet_without_nsg;
+mod virtual_hub_not_secured;
 mod vm_admin_without_bastion;
 mod vm_public_ip_attached;
 mod web_workload_without_waf;
@@ -42,6 +43,7 @@ pub(super) static RULES: &[&Rule] = &[
     &public_network_without_ddos_protection::RULE,
     &hybrid_link_bypasses_gateway::RULE,
     &hybrid_link_unencrypted::RULE,
+    &virtual_hub_not_secured::RULE,
 ];
 
 pub(super) use crate::rules::context::Reach;
