@@ -17,6 +17,7 @@ mod hybrid_link_bypasses_gateway;
 mod hybrid_link_unencrypted;
 mod management_ports_open_to_internet;
 mod nsg_allows_inbound_from_any;
+mod on_premises_private_dns_unresolved;
 mod paas_reached_over_public_endpoint;
 mod production_connected_to_non_production;
 mod public_network_without_ddos_protection;
@@ -44,6 +45,7 @@ pub(super) static RULES: &[&Rule] = &[
     &hybrid_link_bypasses_gateway::RULE,
     &hybrid_link_unencrypted::RULE,
     &virtual_hub_not_secured::RULE,
+    &on_premises_private_dns_unresolved::RULE,
 ];
 
 pub(super) use crate::rules::context::Reach;
