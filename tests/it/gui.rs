@@ -571,3 +571,12 @@ fn f2_renames_the_selected_component_in_place_and_escape_cancels() {
     assert_eq!(name(&harness).as_deref(), Some("Secrets"));
     assert!(harness.query_by_label("Rename component").is_none());
 }
+
+#[test]
+fn the_ai_and_analytics_category_offers_the_ai_services() {
+    let mut harness = harness(Design::new("Empty"));
+    harness.get_by_label("AI and analytics");
+    harness.get_by_label("Azure OpenAI / AI Foundry").click();
+    harness.run();
+    assert_eq!(count_kind(&harness, "ai_services"), 1);
+}
