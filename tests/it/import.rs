@@ -917,6 +917,12 @@ fn ai_integration_and_hub_resources_map_to_their_kinds() {
         {"type": "Microsoft.Network/azureFirewalls", "apiVersion": "2024-05-01", "name": "hubfw",
          "properties": {"sku": {"name": "AZFW_Hub", "tier": "Premium"},
                         "virtualHub": {"id": "[resourceId('Microsoft.Network/virtualHubs', 'hub')]"}}},
+        {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "hubvnet",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/24"]}}},
+        {"type": "Microsoft.Network/dnsResolvers", "apiVersion": "2022-07-01", "name": "dnspr",
+         "properties": {"virtualNetwork": {"id": "[resourceId('Microsoft.Network/virtualNetworks', 'hubvnet')]"}}},
+        {"type": "Microsoft.Network/dnsResolvers/inboundEndpoints", "apiVersion": "2022-07-01", "name": "dnspr/in",
+         "properties": {"ipConfigurations": []}},
         {"type": "microsoft.insights/privateLinkScopes", "apiVersion": "2021-07-01-preview", "name": "ampls", "location": "global",
          "properties": {"accessModeSettings": {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "Open"}}}
     ]"#,
@@ -950,4 +956,10 @@ fn ai_integration_and_hub_resources_map_to_their_kinds() {
         "MON-012",
         "monitor_private_link_scope"
     ));
+    let resolver = node("dns_private_resolver");
+    assert_eq!(resolver.parent.as_ref(), Some(&node("virtual_network").id));
+    assert_eq!(
+        resolver.properties.get("inbound_endpoint"),
+        Some(&palisade::model::Value::Bool(true))
+    );
 }

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::High,
         kind: RuleKind::Property,
         se: &["SE:08", "SE:06"],
-        mcsb: &["NS-6", "DS-1"],
+        mcsb: &["NS-6"],
         stride: Stride::Tampering,
         scope: &["ai_services"],
         checks: "Every Azure OpenAI or AI Foundry account filters its model deployments with a policy \
