@@ -948,7 +948,7 @@ fn ai_integration_and_hub_resources_map_to_their_kinds() {
     let firewall = node("azure_firewall");
     assert_eq!(firewall.parent.as_ref(), Some(&node("virtual_wan_hub").id));
     assert!(
-        has_finding(&design, "NET-017", "virtual_wan_hub"),
+        has_finding(&design, "NET-018", "virtual_wan_hub"),
         "no routing intent"
     );
     assert!(has_finding(

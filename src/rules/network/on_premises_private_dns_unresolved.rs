@@ -1,4 +1,4 @@
-//! NET-018: on-premises clients reach private endpoints, but nothing lets on-premises DNS
+//! NET-019: on-premises clients reach private endpoints, but nothing lets on-premises DNS
 //! resolve their private names.
 
 use crate::model::{NodeId, Severity};
@@ -7,7 +7,7 @@ use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
-        id: "NET-018",
+        id: "NET-019",
         name: "on-premises-private-dns-unresolved",
         title: "On-premises clients cannot resolve the private endpoints they use",
         severity: Severity::Medium,

@@ -1,11 +1,11 @@
-//! NET-017: a Virtual WAN hub that inspects none of the traffic it routes.
+//! NET-018: a Virtual WAN hub that inspects none of the traffic it routes.
 
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
-        id: "NET-017",
+        id: "NET-018",
         name: "virtual-hub-not-secured",
         title: "Virtual WAN hub routes traffic without inspecting it",
         severity: Severity::High,
