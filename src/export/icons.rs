@@ -4,8 +4,11 @@
 /// The SVG text of an icon by file stem.
 pub fn icon_svg(name: &str) -> Option<&'static str> {
     Some(match name {
+        "ai_search" => include_str!("../../assets/icons/ai_search.svg"),
+        "ai_services" => include_str!("../../assets/icons/ai_services.svg"),
         "aks_cluster" => include_str!("../../assets/icons/aks_cluster.svg"),
         "api_management" => include_str!("../../assets/icons/api_management.svg"),
+        "app_configuration" => include_str!("../../assets/icons/app_configuration.svg"),
         "app_service" => include_str!("../../assets/icons/app_service.svg"),
         "app_service_environment" => include_str!("../../assets/icons/app_service_environment.svg"),
         "application_gateway" => include_str!("../../assets/icons/application_gateway.svg"),
@@ -16,8 +19,11 @@ pub fn icon_svg(name: &str) -> Option<&'static str> {
         "container_app" => include_str!("../../assets/icons/container_app.svg"),
         "container_registry" => include_str!("../../assets/icons/container_registry.svg"),
         "cosmos_db" => include_str!("../../assets/icons/cosmos_db.svg"),
+        "data_factory" => include_str!("../../assets/icons/data_factory.svg"),
+        "databricks_workspace" => include_str!("../../assets/icons/databricks_workspace.svg"),
         "ddos_protection_plan" => include_str!("../../assets/icons/ddos_protection_plan.svg"),
         "defender_for_cloud" => include_str!("../../assets/icons/defender_for_cloud.svg"),
+        "dns_private_resolver" => include_str!("../../assets/icons/dns_private_resolver.svg"),
         "entra_group" => include_str!("../../assets/icons/entra_group.svg"),
         "entra_id" => include_str!("../../assets/icons/entra_id.svg"),
         "event_hubs" => include_str!("../../assets/icons/event_hubs.svg"),
@@ -29,10 +35,14 @@ pub fn icon_svg(name: &str) -> Option<&'static str> {
         "key_vault_managed_hsm" => include_str!("../../assets/icons/key_vault_managed_hsm.svg"),
         "load_balancer" => include_str!("../../assets/icons/load_balancer.svg"),
         "log_analytics_workspace" => include_str!("../../assets/icons/log_analytics_workspace.svg"),
+        "logic_app" => include_str!("../../assets/icons/logic_app.svg"),
         "managed_identity" => include_str!("../../assets/icons/managed_identity.svg"),
         "management_group" => include_str!("../../assets/icons/management_group.svg"),
         "microsoft_purview" => include_str!("../../assets/icons/microsoft_purview.svg"),
         "microsoft_sentinel" => include_str!("../../assets/icons/microsoft_sentinel.svg"),
+        "monitor_private_link_scope" => {
+            include_str!("../../assets/icons/monitor_private_link_scope.svg")
+        }
         "nat_gateway" => include_str!("../../assets/icons/nat_gateway.svg"),
         "network_security_group" => include_str!("../../assets/icons/network_security_group.svg"),
         "on_premises_network" => include_str!("../../assets/icons/on_premises_network.svg"),
@@ -58,6 +68,7 @@ pub fn icon_svg(name: &str) -> Option<&'static str> {
         "subscription" => include_str!("../../assets/icons/subscription.svg"),
         "virtual_machine" => include_str!("../../assets/icons/virtual_machine.svg"),
         "virtual_network" => include_str!("../../assets/icons/virtual_network.svg"),
+        "virtual_wan_hub" => include_str!("../../assets/icons/virtual_wan_hub.svg"),
         "vnet_gateway" => include_str!("../../assets/icons/vnet_gateway.svg"),
         _ => return None,
     })

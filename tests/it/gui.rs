@@ -10,7 +10,7 @@ use palisade::ui::PalisadeApp;
 fn harness(design: Design) -> Harness<'static, PalisadeApp> {
     let app = PalisadeApp::new(Document::new(design, catalog::builtin(), None));
     let mut harness = Harness::builder()
-        .with_size(vec2(1600.0, 1400.0))
+        .with_size(vec2(1600.0, 1800.0))
         .build_ui_state(|ui, app: &mut PalisadeApp| app.ui(ui), app);
     harness.run();
     harness
@@ -693,4 +693,13 @@ fn findings_group_by_stride_and_each_names_its_category() {
             .is_some(),
         "the inspector names each finding's STRIDE category"
     );
+}
+
+#[test]
+fn the_ai_and_analytics_category_offers_the_ai_services() {
+    let mut harness = harness(Design::new("Empty"));
+    harness.get_by_label("AI and analytics");
+    harness.get_by_label("Azure OpenAI / AI Foundry").click();
+    harness.run();
+    assert_eq!(count_kind(&harness, "ai_services"), 1);
 }

@@ -925,3 +925,94 @@ fn firewall_rules_become_what_the_public_endpoint_admits() {
         .collect();
     assert_eq!(open_sql, ["sqlopen"]);
 }
+
+#[test]
+fn the_databricks_and_app_configuration_quickstarts_get_their_isolation_and_key_findings() {
+    let Imported { design, report } = fixture("databricks-workspace.json");
+    let workspace = design
+        .nodes()
+        .find(|n| n.kind == "databricks_workspace")
+        .unwrap_or_else(|| panic!("no workspace"));
+    // The template's default leaves secure cluster connectivity off.
+    assert_eq!(
+        workspace.properties.get("secure_cluster_connectivity"),
+        Some(&palisade::model::Value::Bool(false))
+    );
+    assert!(has_finding(&design, "CMP-013", "databricks_workspace"));
+    assert!(report.unmapped.is_empty(), "{:?}", report.unmapped);
+
+    let Imported { design, report } = fixture("app-configuration-store.json");
+    assert_eq!(kinds_of(&design, "app_configuration").len(), 1);
+    assert!(
+        has_finding(&design, "IAM-003", "app_configuration"),
+        "access keys"
+    );
+    assert!(
+        has_finding(&design, "NET-002", "app_configuration"),
+        "public"
+    );
+    assert!(report.unmapped.is_empty(), "{:?}", report.unmapped);
+}
+
+#[test]
+fn ai_integration_and_hub_resources_map_to_their_kinds() {
+    let Imported { design, .. } = imported(&template(
+        r#"[
+        {"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "aoai", "kind": "OpenAI",
+         "properties": {"publicNetworkAccess": "Disabled", "disableLocalAuth": true}},
+        {"type": "Microsoft.CognitiveServices/accounts/deployments", "apiVersion": "2024-10-01", "name": "aoai/gpt",
+         "properties": {"raiPolicyName": "strict-policy"}},
+        {"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "vision", "kind": "ComputerVision"},
+        {"type": "Microsoft.Web/sites", "apiVersion": "2023-12-01", "name": "flows", "kind": "functionapp,workflowapp"},
+        {"type": "Microsoft.Logic/workflows", "apiVersion": "2019-05-01", "name": "intake",
+         "properties": {"definition": {"triggers": {"manual": {"type": "Request", "kind": "Http"}}}}},
+        {"type": "Microsoft.Network/virtualHubs", "apiVersion": "2024-05-01", "name": "hub", "properties": {"sku": "Standard"}},
+        {"type": "Microsoft.Network/azureFirewalls", "apiVersion": "2024-05-01", "name": "hubfw",
+         "properties": {"sku": {"name": "AZFW_Hub", "tier": "Premium"},
+                        "virtualHub": {"id": "[resourceId('Microsoft.Network/virtualHubs', 'hub')]"}}},
+        {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "hubvnet",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/24"]}}},
+        {"type": "Microsoft.Network/dnsResolvers", "apiVersion": "2022-07-01", "name": "dnspr",
+         "properties": {"virtualNetwork": {"id": "[resourceId('Microsoft.Network/virtualNetworks', 'hubvnet')]"}}},
+        {"type": "Microsoft.Network/dnsResolvers/inboundEndpoints", "apiVersion": "2022-07-01", "name": "dnspr/in",
+         "properties": {"ipConfigurations": []}},
+        {"type": "microsoft.insights/privateLinkScopes", "apiVersion": "2021-07-01-preview", "name": "ampls", "location": "global",
+         "properties": {"accessModeSettings": {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "Open"}}}
+    ]"#,
+    ));
+    let node = |kind: &str| {
+        design
+            .nodes()
+            .find(|n| n.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind}"))
+    };
+    let text = |v: &str| Some(palisade::model::Value::Text(v.to_owned()));
+    let aoai = node("ai_services");
+    assert_eq!(aoai.properties.get("account_kind"), text("OpenAI").as_ref());
+    assert_eq!(
+        aoai.properties.get("content_filter"),
+        text("Custom").as_ref()
+    );
+    // Only OpenAI and AI Services accounts are AI services kinds here.
+    assert_eq!(kinds_of(&design, "ai_services").len(), 1);
+    assert_eq!(kinds_of(&design, "logic_app").len(), 2);
+    assert!(kinds_of(&design, "function_app").is_empty());
+    assert!(has_finding(&design, "CMP-014", "logic_app"), "HTTP trigger");
+    let firewall = node("azure_firewall");
+    assert_eq!(firewall.parent.as_ref(), Some(&node("virtual_wan_hub").id));
+    assert!(
+        has_finding(&design, "NET-018", "virtual_wan_hub"),
+        "no routing intent"
+    );
+    assert!(has_finding(
+        &design,
+        "MON-012",
+        "monitor_private_link_scope"
+    ));
+    let resolver = node("dns_private_resolver");
+    assert_eq!(resolver.parent.as_ref(), Some(&node("virtual_network").id));
+    assert_eq!(
+        resolver.properties.get("inbound_endpoint"),
+        Some(&palisade::model::Value::Bool(true))
+    );
+}

@@ -6,12 +6,16 @@ use std::collections::BTreeSet;
 use super::{Context, Rule};
 use crate::model::{Node, NodeId, Value};
 
+mod ai_content_filter_weakened;
 mod aks_network_not_isolated;
 mod aks_security_addons_missing;
 mod build_agent_not_isolated;
 mod container_app_pulls_with_admin_credentials;
 mod container_images_not_scanned;
 mod container_registry_shared_access;
+mod data_factory_not_isolated;
+mod databricks_workspace_not_isolated;
+mod logic_app_http_trigger_unrestricted;
 mod vm_not_hardened;
 mod vm_patching_or_edr_missing;
 mod web_app_accepts_insecure_transport;
@@ -28,6 +32,10 @@ pub(super) static RULES: &[&Rule] = &[
     &container_registry_shared_access::RULE,
     &build_agent_not_isolated::RULE,
     &container_images_not_scanned::RULE,
+    &ai_content_filter_weakened::RULE,
+    &data_factory_not_isolated::RULE,
+    &databricks_workspace_not_isolated::RULE,
+    &logic_app_http_trigger_unrestricted::RULE,
 ];
 
 /// Scopes governed by a Defender for Cloud node with `plan` switched on (a true flag, or a tier

@@ -16,8 +16,9 @@ pub static RULE: Rule = Rule {
         stride: Stride::InformationDisclosure,
         scope: &["data_store"],
         checks: "A data store classified Confidential or Highly confidential, of a kind that supports \
-                 customer-managed keys (storage, SQL, Cosmos DB, PostgreSQL, Service Bus, Event Hubs and \
-                 Azure Cache for Redis), uses one. For Highly confidential data, the key it references is \
+                 customer-managed keys (storage, SQL, Cosmos DB, PostgreSQL, Service Bus, Event Hubs, \
+                 Azure Cache for Redis, Azure OpenAI / AI Foundry, AI Search and App Configuration), \
+                 uses one. For Highly confidential data, the key it references is \
                  not in a Standard (software) Key Vault but in a Premium vault or a Managed HSM.",
         rationale: "With a customer-managed key you decide who can use the key, you see every use in the \
                     vault's audit log, and you can revoke it to make the data unreadable at once. \
@@ -45,7 +46,10 @@ fn uses_cmk(ctx: &Context, store: &Node) -> Option<bool> {
         | "postgresql_flexible_server"
         | "service_bus"
         | "event_hubs"
-        | "redis_cache" => Some(ctx.bool(store, "customer_managed_key")),
+        | "redis_cache"
+        | "ai_services"
+        | "ai_search"
+        | "app_configuration" => Some(ctx.bool(store, "customer_managed_key")),
         _ => None,
     }
 }
@@ -167,5 +171,21 @@ mod tests {
             .set("general", "data_classification", "General")
             .build();
         assert_fires_on(&RULE, &design, &["cache", "events", "queue"]);
+    }
+
+    #[test]
+    fn fires_on_confidential_ai_and_configuration_stores_with_platform_keys() {
+        let design = DesignBuilder::new()
+            .node("aoai", "ai_services")
+            .set("aoai", "data_classification", "Confidential")
+            .node("search", "ai_search")
+            .set("search", "data_classification", "HighlyConfidential")
+            .node("appcs", "app_configuration")
+            .set("appcs", "data_classification", "Confidential")
+            .node("keyed", "ai_services")
+            .set("keyed", "data_classification", "Confidential")
+            .set("keyed", "customer_managed_key", true)
+            .build();
+        assert_fires_on(&RULE, &design, &["aoai", "appcs", "search"]);
     }
 }

@@ -21,10 +21,15 @@ pub static RULE: Rule = Rule {
             "redis_cache",
             "application_insights",
             "log_analytics_workspace",
+            "ai_services",
+            "ai_search",
+            "app_configuration",
         ],
         checks: "Storage accounts have shared key access off; Cosmos DB (NoSQL API), Service Bus and \
                  Event Hubs have local authentication off; Azure Cache for Redis has access keys off; \
-                 Application Insights and Log Analytics have local authentication off.",
+                 Application Insights and Log Analytics have local authentication off; Azure OpenAI / AI \
+                 Foundry accounts, AI Search services and App Configuration stores have key-based \
+                 (local) authentication off.",
         rationale: "As long as the service accepts its account keys, anyone holding a key (or a SAS signed \
                     with one) gets in without a sign-in, without Conditional Access and without an \
                     identity in the logs. Moving every client to Entra ID only helps once the keys stop \
@@ -42,6 +47,8 @@ pub static RULE: Rule = Rule {
             "Azure.EventHub.DisableLocalAuth",
             "Azure.Redis.LocalAuth",
             "Azure.AppInsights.LocalAuth",
+            "Azure.AI.DisableLocalAuth",
+            "Azure.AppConfig.DisableLocalAuth",
         ],
     },
     check,
@@ -58,6 +65,7 @@ fn accepted_keys(ctx: &Context, node: &Node) -> Option<&'static str> {
         "application_insights" | "log_analytics_workspace" => {
             !ctx.bool(node, "local_auth_disabled")
         }
+        "ai_services" | "ai_search" | "app_configuration" => !ctx.bool(node, "disable_local_auth"),
         _ => false,
     };
     keys_on.then_some(match node.kind.as_str() {
@@ -66,6 +74,8 @@ fn accepted_keys(ctx: &Context, node: &Node) -> Option<&'static str> {
         "service_bus" | "event_hubs" => "SAS keys",
         "redis_cache" => "access keys",
         "application_insights" => "telemetry sent with just its instrumentation key",
+        "ai_services" | "ai_search" => "requests signed with its API keys",
+        "app_configuration" => "connection strings with its access keys",
         _ => "logs sent with workspace keys",
     })
 }
@@ -79,6 +89,9 @@ fn check(ctx: &Context, report: &mut Report) {
         "redis_cache",
         "application_insights",
         "log_analytics_workspace",
+        "ai_services",
+        "ai_search",
+        "app_configuration",
     ]) {
         if let Some(keys) = accepted_keys(ctx, node) {
             report.node(
@@ -105,8 +118,15 @@ mod tests {
             .node("sb", "service_bus")
             .node("redis", "redis_cache")
             .node("law", "log_analytics_workspace")
+            .node("aoai", "ai_services")
+            .node("search", "ai_search")
+            .node("appcs", "app_configuration")
             .build();
-        assert_fires_on(&RULE, &design, &["law", "redis", "sb", "st"]);
+        assert_fires_on(
+            &RULE,
+            &design,
+            &["aoai", "appcs", "law", "redis", "sb", "search", "st"],
+        );
     }
 
     #[test]
@@ -118,6 +138,10 @@ mod tests {
             .set("cosmos", "disable_local_auth", true)
             .node("redis", "redis_cache")
             .set("redis", "access_keys_disabled", true)
+            .node("aoai", "ai_services")
+            .set("aoai", "disable_local_auth", true)
+            .node("appcs", "app_configuration")
+            .set("appcs", "disable_local_auth", true)
             .build();
         assert_quiet(&RULE, &design);
     }

@@ -21,12 +21,13 @@ mod privileged_accounts_synced_from_on_premises;
 mod role_assigned_to_user;
 mod secrets_outside_key_vault;
 mod service_principal_uses_client_secret;
+mod service_without_managed_identity;
 mod standing_privileged_access;
 mod subscription_owner_sprawl;
 mod workload_authenticates_with_secret;
 mod workload_identity_has_broad_role;
 
-/// IAM-001 to IAM-014, then KV-001 to KV-007, in id order.
+/// IAM-001 to IAM-015, then KV-001 to KV-007, in id order.
 pub(super) static RULES: &[&Rule] = &[
     &identity_provider_missing::RULE,
     &workload_authenticates_with_secret::RULE,
@@ -42,6 +43,7 @@ pub(super) static RULES: &[&Rule] = &[
     &workload_identity_has_broad_role::RULE,
     &admin_sign_in_not_hardened::RULE,
     &privileged_accounts_synced_from_on_premises::RULE,
+    &service_without_managed_identity::RULE,
     &secrets_outside_key_vault::RULE,
     &key_vault_purge_protection_off::RULE,
     &key_vault_uses_access_policies::RULE,

@@ -10,6 +10,7 @@ mod diagnostics_not_collected;
 mod identity_threats_not_monitored;
 mod log_analytics_workspace_missing;
 mod log_retention_too_short;
+mod private_link_scope_open;
 mod security_contact_missing;
 mod security_logs_not_collected;
 mod sentinel_coverage_incomplete;
@@ -29,6 +30,7 @@ pub(super) static RULES: &[&Rule] = &[
     &security_logs_not_collected::RULE,
     &vnet_flow_logs_off::RULE,
     &sentinel_coverage_incomplete::RULE,
+    &private_link_scope_open::RULE,
 ];
 
 /// Whether the node sends logs (not only metrics) somewhere through a diagnostic setting.

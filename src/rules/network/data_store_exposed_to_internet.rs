@@ -17,10 +17,11 @@ pub static RULE: Rule = Rule {
         scope: &["data_store"],
         checks: "Follows data flows from the internet zone and from every open public endpoint, stopping at \
                  the application tier (compute and web workloads, including API Management). A data store \
-                 (storage, databases, caches, messaging, Key Vault, registries) that is reached this way, or \
-                 whose own public endpoint accepts traffic from any network, is reported. What an endpoint \
-                 accepts follows its network rules: a firewall that denies by default and names no range \
-                 admits nobody, one that names ranges is NET-017's, \"allow Azure services\" is DATA-006's. Flows out of a \
+                 (storage, databases, caches, messaging, Key Vault, registries, AI services, AI Search, \
+                 App Configuration) that is reached this way, or whose own public endpoint accepts \
+                 traffic from any network, is reported. What an endpoint accepts follows its network \
+                 rules: a firewall that denies by default and names no range admits nobody, one that \
+                 names ranges is NET-017's, \"allow Azure services\" is DATA-006's. Flows out of a \
                  data store are not followed, and stores classified as Public are skipped. A Key Vault or \
                  Managed HSM whose only exposure is its own endpoint is left to KV-004. Paths end at Azure \
                  Bastion, and RDP or SSH sessions are not followed.",
@@ -41,6 +42,7 @@ pub static RULE: Rule = Rule {
             "Azure.Redis.PublicNetworkAccess",
             "Azure.ACR.Firewall",
             "Azure.EventHub.Firewall",
+            "Azure.AI.PublicAccess",
         ],
     },
     check,

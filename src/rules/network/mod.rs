@@ -18,11 +18,13 @@ mod hybrid_link_bypasses_gateway;
 mod hybrid_link_unencrypted;
 mod management_ports_open_to_internet;
 mod nsg_allows_inbound_from_any;
+mod on_premises_private_dns_unresolved;
 mod paas_reached_over_public_endpoint;
 mod production_connected_to_non_production;
 mod public_network_without_ddos_protection;
 mod subnet_default_outbound_access;
 mod subnet_without_nsg;
+mod virtual_hub_not_secured;
 mod vm_admin_without_bastion;
 mod vm_public_ip_attached;
 mod web_workload_without_waf;
@@ -44,6 +46,8 @@ pub(super) static RULES: &[&Rule] = &[
     &public_network_without_ddos_protection::RULE,
     &hybrid_link_bypasses_gateway::RULE,
     &hybrid_link_unencrypted::RULE,
+    &virtual_hub_not_secured::RULE,
+    &on_premises_private_dns_unresolved::RULE,
 ];
 
 pub(super) use crate::rules::context::Reach;
