@@ -47,6 +47,8 @@ pub mod metrics {
     pub const EDGE_LABEL_SIZE: f32 = 11.0;
     pub const BADGE_RADIUS: f32 = 10.0;
     pub const ARROW_SIZE: f32 = 9.0;
+    /// The widest an edge label's box gets before its text is cut.
+    pub const EDGE_LABEL_MAX_WIDTH: f32 = 180.0;
     pub const ACCENT_WIDTH: f32 = 5.0;
 }
 
@@ -149,29 +151,124 @@ pub struct EdgeShape {
     pub dashed: bool,
     /// The marker of the connection's own findings.
     pub badge: Option<Badge>,
+    /// Where the label sits, as a fraction of the way from start to end: the middle unless
+    /// that would cover another label or a card ([`place_edge_marks`]).
+    pub label_along: f32,
+    /// Where the findings badge sits, as a fraction of the way: after the start, clear of the
+    /// card badge at the start, the label and the arrowhead.
+    pub badge_along: f32,
 }
 
 impl EdgeShape {
-    pub fn midpoint(&self) -> Point {
+    /// The point a fraction of the way from `start` to `end`: the canvas passes the ends it
+    /// draws (which move during a drag), exports the scene's own.
+    pub fn point_along(start: Point, end: Point, along: f32) -> Point {
         Point::new(
-            (self.start.x + self.end.x) / 2.0,
-            (self.start.y + self.end.y) / 2.0,
+            start.x + (end.x - start.x) * along,
+            start.y + (end.y - start.y) * along,
         )
     }
 
-    /// Where the findings badge sits: just after the start, clear of the label in the middle
-    /// and of the arrowhead at the end (a third of the way along on a short edge).
+    pub fn label_center(&self) -> Point {
+        Self::point_along(self.start, self.end, self.label_along)
+    }
+
     pub fn badge_center(&self) -> Point {
-        let (dx, dy) = (self.end.x - self.start.x, self.end.y - self.start.y);
-        let length = dx.hypot(dy);
-        if length <= f32::EPSILON {
-            return self.start;
+        Self::point_along(self.start, self.end, self.badge_along)
+    }
+}
+
+/// The box of an edge label centred on `center`, as the canvas and the SVG draw it.
+pub fn edge_label_rect(label: &str, center: Point) -> Rect {
+    let w = (crate::export::fit::width(label, metrics::EDGE_LABEL_SIZE, false) + 12.0)
+        .min(metrics::EDGE_LABEL_MAX_WIDTH);
+    let h = metrics::EDGE_LABEL_SIZE + 8.0;
+    Rect::new(center.x - w / 2.0, center.y - h / 2.0, w, h)
+}
+
+fn overlaps(a: Rect, b: Rect) -> bool {
+    overlap_area(a, b) > 0.0
+}
+
+fn overlap_area(a: Rect, b: Rect) -> f32 {
+    let w = (a.x + a.w).min(b.x + b.w) - a.x.max(b.x);
+    let h = (a.y + a.h).min(b.y + b.h) - a.y.max(b.y);
+    if w > 0.0 && h > 0.0 { w * h } else { 0.0 }
+}
+
+/// Places each edge's label and badge so that labels do not sit on one another or on cards,
+/// and badges stay clear of the card badge where the edge starts and of the labels. Edges are
+/// taken in order and each keeps the first free place among a few along its line, so the
+/// result is deterministic; where none is free, the first choice stands.
+fn place_edge_marks(scene: &mut Scene) {
+    const LABEL_PLACES: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8];
+    let cards: Vec<Rect> = scene.cards.iter().map(|c| c.rect).collect();
+    // Card badges sit on the top-right corner (see the SVG card layout).
+    let card_badges: Vec<Point> = scene
+        .cards
+        .iter()
+        .filter(|c| c.badge.is_some())
+        .map(|c| Point::new(c.rect.x + c.rect.w - 2.0, c.rect.y + 2.0))
+        .collect();
+    let mut labels: Vec<Rect> = Vec::new();
+    for edge in &mut scene.edges {
+        let length = (edge.end.x - edge.start.x).hypot(edge.end.y - edge.start.y);
+        if !edge.label.trim().is_empty() {
+            // How much of other labels and of cards a place would cover; the first place
+            // that covers least wins, so a free one is always taken.
+            let covered = |along: f32| {
+                let at = EdgeShape::point_along(edge.start, edge.end, along);
+                let rect = edge_label_rect(&edge.label, at);
+                let labels_hidden: f32 = labels.iter().map(|l| overlap_area(rect, *l)).sum();
+                let cards_hidden: f32 = cards.iter().map(|c| overlap_area(rect, *c)).sum();
+                2.0 * labels_hidden + cards_hidden
+            };
+            let mut best = (LABEL_PLACES[0], covered(LABEL_PLACES[0]));
+            for along in LABEL_PLACES.into_iter().skip(1) {
+                if best.1 <= 0.0 {
+                    break;
+                }
+                let cost = covered(along);
+                if cost < best.1 {
+                    best = (along, cost);
+                }
+            }
+            edge.label_along = best.0;
+            labels.push(edge_label_rect(&edge.label, edge.label_center()));
         }
-        let along = (metrics::BADGE_RADIUS + 8.0).min(length / 3.0);
-        Point::new(
-            self.start.x + dx / length * along,
-            self.start.y + dy / length * along,
-        )
+        if edge.badge.is_none() || length <= f32::EPSILON {
+            continue;
+        }
+        let radius = metrics::BADGE_RADIUS;
+        // From just after the start, a third of the way at most.
+        let nearest = ((radius + 8.0) / length).min(1.0 / 3.0);
+        // Then past the middle, short of the arrowhead, when the first third is crowded.
+        let last = (1.0 - (radius + metrics::ARROW_SIZE + 4.0) / length).max(nearest);
+        let places = [
+            nearest,
+            (nearest * 1.6).min(1.0 / 3.0),
+            (nearest * 2.2).min(1.0 / 3.0),
+            1.0 / 3.0,
+            0.65_f32.min(last),
+            last,
+        ];
+        let clear_of_badges = |along: f32| {
+            let at = EdgeShape::point_along(edge.start, edge.end, along);
+            !card_badges
+                .iter()
+                .any(|b| (b.x - at.x).hypot(b.y - at.y) < 2.0 * radius + 2.0)
+        };
+        let clear_of_labels = |along: f32| {
+            let at = EdgeShape::point_along(edge.start, edge.end, along);
+            let circle = Rect::new(at.x - radius, at.y - radius, 2.0 * radius, 2.0 * radius);
+            !labels.iter().any(|l| overlaps(circle, *l))
+        };
+        // A card's own count matters more than a label's text: keep clear of it first.
+        edge.badge_along = places
+            .into_iter()
+            .find(|a| clear_of_badges(*a) && clear_of_labels(*a))
+            .or_else(|| places.into_iter().find(|a| clear_of_badges(*a)))
+            .unwrap_or(nearest);
     }
 }
 
@@ -276,8 +373,11 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
             label,
             dashed: kind.is_some_and(|k| k.dashed),
             badge: edge_badges.get(&connection.id).copied(),
+            label_along: 0.5,
+            badge_along: 0.0,
         });
     }
+    place_edge_marks(&mut scene);
     scene
 }
 
@@ -299,6 +399,60 @@ fn default_label(catalog: &Catalog, connection: &crate::model::Connection) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn card(id: &str, x: f32, y: f32) -> crate::model::Edit {
+        crate::model::Edit::AddNode(Node {
+            id: NodeId::new(id).unwrap_or_else(|e| panic!("{e}")),
+            kind: "app_service".into(),
+            name: id.to_owned(),
+            rect: Rect::new(x, y, 170.0, 56.0),
+            parent: None,
+            properties: Default::default(),
+            notes: String::new(),
+        })
+    }
+
+    fn flow(id: &str, from: &str, to: &str) -> crate::model::Edit {
+        let node = |n: &str| NodeId::new(n).unwrap_or_else(|e| panic!("{e}"));
+        crate::model::Edit::Connect(crate::model::Connection {
+            id: ConnectionId::new(id).unwrap_or_else(|e| panic!("{e}")),
+            kind: "traffic".into(),
+            from: node(from),
+            to: node(to),
+            label: String::new(),
+            properties: Default::default(),
+        })
+    }
+
+    #[test]
+    fn crossing_connections_keep_their_labels_apart_and_off_the_cards() {
+        // Two flows that cross in the middle: their labels would share the midpoint.
+        let mut design = Design::new("t");
+        crate::model::Edit::Batch(vec![
+            card("a", 0.0, 0.0),
+            card("b", 600.0, 300.0),
+            card("c", 0.0, 300.0),
+            card("d", 600.0, 0.0),
+            flow("a-b", "a", "b"),
+            flow("c-d", "c", "d"),
+        ])
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+        let catalog = crate::model::catalog::builtin();
+        let scene = build(&design, catalog, None);
+        let rects: Vec<Rect> = scene
+            .edges
+            .iter()
+            .map(|e| edge_label_rect(&e.label, e.label_center()))
+            .collect();
+        assert_eq!(rects.len(), 2);
+        assert!(!overlaps(rects[0], rects[1]), "{rects:?}");
+        for rect in &rects {
+            assert!(!scene.cards.iter().any(|c| overlaps(*rect, c.rect)));
+        }
+        // Placement is deterministic.
+        assert_eq!(build(&design, catalog, None), scene);
+    }
 
     #[test]
     fn hex_colours_round_trip_and_bad_input_is_grey() {

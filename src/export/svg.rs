@@ -673,8 +673,7 @@ fn arrow(out: &mut Sink<'_>, start: Point, end: Point, dashed: bool) {
     );
 }
 
-/// The widest an edge label's box gets before its text is cut.
-const LABEL_MAX_WIDTH: f32 = 180.0;
+const LABEL_MAX_WIDTH: f32 = metrics::EDGE_LABEL_MAX_WIDTH;
 
 fn draw_edge_label(out: &mut Sink<'_>, e: &EdgeShape) {
     if e.label.trim().is_empty() || edge_geometry(e.start, e.end).is_none() {
@@ -695,7 +694,7 @@ fn draw_edge_label(out: &mut Sink<'_>, e: &EdgeShape) {
     }
     let label = fit::elide(&e.label, room, size, false);
     let w = fit::width(&label, size, false) + 12.0;
-    let mid = e.midpoint();
+    let mid = e.label_center();
     let _ = writeln!(
         out,
         r#"<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}" fill-opacity="0.94" stroke="{}" stroke-width="0.75"/><text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="middle">{}</text>"#,

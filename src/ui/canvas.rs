@@ -417,7 +417,8 @@ pub fn canvas_ui(
             continue;
         }
         paint_edge(&painter, edge, start, end, &paint);
-        let mid = start + (end - start) / 2.0;
+        // The hit target is the label's place, the part of a connection people aim at.
+        let mid = start + (end - start) * edge.label_along;
         if !rect.contains(mid) {
             continue;
         }
@@ -1042,7 +1043,7 @@ fn paint_edge(
             Stroke::NONE,
         ));
     }
-    let mid = start + (end - start) / 2.0;
+    let mid = start + (end - start) * edge.label_along;
     if !edge.label.is_empty()
         && metrics::EDGE_LABEL_SIZE * zoom >= MIN_TEXT_SIZE
         && view.contains(mid)
@@ -1061,10 +1062,8 @@ fn paint_edge(
             paint.colors.muted_text,
         );
     }
-    // The connection's own findings, just after the start (as `EdgeShape::badge_center`).
-    let length = (end - start).length();
-    let along = ((metrics::BADGE_RADIUS + 8.0) * zoom).min(length / 3.0);
-    let badge_at = start + direction * along;
+    // The connection's own findings, where the scene placed them (`EdgeShape::badge_along`).
+    let badge_at = start + (end - start) * edge.badge_along;
     if let Some(badge) = edge.badge
         && view.contains(badge_at)
     {
