@@ -96,7 +96,118 @@ fn unique_name(design: &Design, base: &str) -> String {
         .unwrap_or_else(|| base.to_owned())
 }
 
-/// The edit for dragging `ids` by (dx, dy), snapped to the grid: moves them (containers with
+/// How a drag lands: on the grid, exactly where it was let go, or (see [`alignment_guides`])
+/// lined up with another component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Snap {
+    Grid,
+    Free,
+}
+
+/// The outermost of `ids`: they move on their own, their contents come along.
+fn outermost(design: &Design, ids: &BTreeSet<NodeId>) -> Vec<NodeId> {
+    ids.iter()
+        .filter(|id| !ids.iter().any(|other| design.is_inside(id, other)))
+        .cloned()
+        .collect()
+}
+
+/// A drag lined up with other components: the adjusted offset, and the guide lines to draw
+/// (canvas units, from one end to the other).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guides {
+    pub dx: f32,
+    pub dy: f32,
+    pub lines: Vec<(Point, Point)>,
+}
+
+/// Lines the dragged selection up with other components when one of its edges or centre lines
+/// comes within `reach` (canvas units) of theirs: left, centre and right edges across, top,
+/// middle and bottom down. Only components outside the selection, not containing it, count.
+/// `None` when nothing is near.
+pub fn alignment_guides(
+    design: &Design,
+    catalog: &Catalog,
+    ids: &BTreeSet<NodeId>,
+    dx: f32,
+    dy: f32,
+    reach: f32,
+) -> Option<Guides> {
+    let top = outermost(design, ids);
+    let moved: Vec<Rect> = top
+        .iter()
+        .filter_map(|id| design.node(id))
+        .map(|n| n.rect.translated(dx, dy))
+        .collect();
+    let bounds = moved.iter().copied().reduce(|a, b| {
+        Rect::from_min_max(
+            Point::new(a.x.min(b.x), a.y.min(b.y)),
+            Point::new((a.x + a.w).max(b.x + b.w), (a.y + a.h).max(b.y + b.h)),
+        )
+    })?;
+    let others: Vec<Rect> = design
+        .nodes()
+        .filter(|n| catalog.kind(&n.kind).is_some_and(|k| !k.container))
+        .filter(|n| !ids.contains(&n.id) && !ids.iter().any(|i| design.is_inside(&n.id, i)))
+        .map(|n| n.rect)
+        .collect();
+    let lines_x = |r: Rect| [r.x, r.x + r.w / 2.0, r.x + r.w];
+    let lines_y = |r: Rect| [r.y, r.y + r.h / 2.0, r.y + r.h];
+    // The nearest line within reach on each axis: (shift, other rectangle).
+    let mut best_x: Option<(f32, Rect)> = None;
+    let mut best_y: Option<(f32, Rect)> = None;
+    for other in &others {
+        for (mine, theirs) in lines_x(bounds).into_iter().zip(lines_x(*other)) {
+            let shift = theirs - mine;
+            if shift.abs() <= reach && best_x.is_none_or(|(b, _)| shift.abs() < b.abs()) {
+                best_x = Some((shift, *other));
+            }
+        }
+        for (mine, theirs) in lines_y(bounds).into_iter().zip(lines_y(*other)) {
+            let shift = theirs - mine;
+            if shift.abs() <= reach && best_y.is_none_or(|(b, _)| shift.abs() < b.abs()) {
+                best_y = Some((shift, *other));
+            }
+        }
+    }
+    if best_x.is_none() && best_y.is_none() {
+        return None;
+    }
+    let shift_x = best_x.map_or(0.0, |(s, _)| s);
+    let shift_y = best_y.map_or(0.0, |(s, _)| s);
+    let snapped = bounds.translated(shift_x, shift_y);
+    let mut lines = Vec::new();
+    // A guide runs through both rectangles along the shared line.
+    if let Some((_, other)) = best_x {
+        let x = lines_x(snapped)
+            .into_iter()
+            .find(|x| lines_x(other).iter().any(|o| (o - x).abs() < 0.01))
+            .unwrap_or(snapped.x);
+        let (top_y, bottom_y) = (
+            snapped.y.min(other.y),
+            (snapped.y + snapped.h).max(other.y + other.h),
+        );
+        lines.push((Point::new(x, top_y), Point::new(x, bottom_y)));
+    }
+    if let Some((_, other)) = best_y {
+        let y = lines_y(snapped)
+            .into_iter()
+            .find(|y| lines_y(other).iter().any(|o| (o - y).abs() < 0.01))
+            .unwrap_or(snapped.y);
+        let (left_x, right_x) = (
+            snapped.x.min(other.x),
+            (snapped.x + snapped.w).max(other.x + other.w),
+        );
+        lines.push((Point::new(left_x, y), Point::new(right_x, y)));
+    }
+    Some(Guides {
+        dx: dx + shift_x,
+        dy: dy + shift_y,
+        lines,
+    })
+}
+
+/// The edit for dragging `ids` by (dx, dy), snapped as asked: moves them (containers with
 /// their contents) and puts each moved top node into the container it was dropped on.
 pub fn move_and_reparent(
     design: &Design,
@@ -104,18 +215,19 @@ pub fn move_and_reparent(
     ids: &BTreeSet<NodeId>,
     dx: f32,
     dy: f32,
+    snap: Snap,
 ) -> Edit {
-    // Only the outermost selected nodes move on their own; contents come along.
-    let top: Vec<NodeId> = ids
-        .iter()
-        .filter(|id| !ids.iter().any(|other| design.is_inside(id, other)))
-        .cloned()
-        .collect();
+    let top = outermost(design, ids);
     let Some(anchor) = top.first().and_then(|id| design.node(id)) else {
         return Edit::Batch(Vec::new());
     };
-    let dx = geometry::snap(anchor.rect.x + dx, GRID) - anchor.rect.x;
-    let dy = geometry::snap(anchor.rect.y + dy, GRID) - anchor.rect.y;
+    let (dx, dy) = match snap {
+        Snap::Grid => (
+            geometry::snap(anchor.rect.x + dx, GRID) - anchor.rect.x,
+            geometry::snap(anchor.rect.y + dy, GRID) - anchor.rect.y,
+        ),
+        Snap::Free => (dx, dy),
+    };
     let mut edits = vec![Edit::move_nodes(design, &top, dx, dy)];
     let moving: BTreeSet<NodeId> = top.iter().cloned().collect();
     for id in &top {
@@ -142,6 +254,55 @@ pub fn move_and_reparent(
 mod tests {
     use super::*;
     use crate::model::catalog;
+
+    fn cards(rects: &[(&str, Rect)]) -> Design {
+        let mut design = Design::new("t");
+        for (id, rect) in rects {
+            Edit::AddNode(Node {
+                id: NodeId::new(*id).unwrap_or_else(|e| panic!("{e}")),
+                kind: "app_service".into(),
+                name: (*id).to_owned(),
+                rect: *rect,
+                parent: None,
+                properties: Default::default(),
+                notes: String::new(),
+            })
+            .apply(&mut design)
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        design
+    }
+
+    #[test]
+    fn a_drag_near_another_card_lines_up_with_it_and_draws_the_guide() {
+        let design = cards(&[
+            ("moving", Rect::new(0.0, 0.0, 170.0, 56.0)),
+            ("still", Rect::new(300.0, 200.0, 170.0, 56.0)),
+        ]);
+        let ids: BTreeSet<NodeId> =
+            [NodeId::new("moving").unwrap_or_else(|e| panic!("{e}"))].into();
+        let cat = catalog::builtin();
+        // Dragged to x 296: four units short of the other card's left edge.
+        let guides = alignment_guides(&design, cat, &ids, 296.0, 0.0, 6.0)
+            .unwrap_or_else(|| panic!("no guide"));
+        assert_eq!((guides.dx, guides.dy), (300.0, 0.0));
+        assert_eq!(guides.lines.len(), 1);
+        let (a, b) = guides.lines[0];
+        assert_eq!((a.x, b.x), (300.0, 300.0));
+        assert_eq!((a.y, b.y), (0.0, 256.0));
+        // The move lands there, off the grid if need be.
+        let edit = move_and_reparent(&design, cat, &ids, guides.dx + 0.5, 0.0, Snap::Free);
+        let mut moved = design.clone();
+        edit.apply(&mut moved).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            moved
+                .node(&ids.iter().next().cloned().unwrap_or_else(|| panic!()))
+                .map(|n| n.rect.x),
+            Some(300.5)
+        );
+        // Far from everything: no guide.
+        assert!(alignment_guides(&design, cat, &ids, 100.0, 100.0, 6.0).is_none());
+    }
 
     fn design_with_vnet() -> Design {
         let mut design = Design::new("t");
@@ -236,9 +397,16 @@ mod tests {
             vnet.rect.y + vnet.rect.h - 30.0,
         );
         let ids = BTreeSet::from([kv.clone()]);
-        move_and_reparent(&design, cat, &ids, to.x - from.x + 3.0, to.y - from.y + 2.0)
-            .apply(&mut design)
-            .unwrap_or_else(|e| panic!("{e}"));
+        move_and_reparent(
+            &design,
+            cat,
+            &ids,
+            to.x - from.x + 3.0,
+            to.y - from.y + 2.0,
+            Snap::Grid,
+        )
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
         let moved = design.node(&kv).unwrap_or_else(|| panic!("kv"));
         assert_eq!(moved.rect.x % GRID, 0.0);
         assert_eq!(

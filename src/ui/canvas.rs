@@ -32,6 +32,8 @@ const MIN_TEXT_SIZE: f32 = 5.0;
 const ROUNDED_ZOOM: f32 = 0.6;
 /// How far (in points) a click may be from a connection line to select it.
 const EDGE_HIT_DISTANCE: f32 = 6.0;
+/// How close (screen pixels) an edge or centre line must come to another card's to snap to it.
+const GUIDE_REACH: f32 = 6.0;
 
 /// Maps canvas units to screen points: `screen = origin + canvas * zoom`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -108,6 +110,8 @@ pub struct CanvasView {
     pub selection: BTreeSet<NodeId>,
     pub selected_connection: Option<ConnectionId>,
     pub show_grid: bool,
+    /// Whether a drag that lines up with nothing lands on the grid.
+    pub snap_to_grid: bool,
     /// Elements marked by "Compare with…": added or changed against the other design.
     pub marks: BTreeMap<NodeId, Change>,
     gesture: Gesture,
@@ -128,6 +132,7 @@ impl Default for CanvasView {
             selection: BTreeSet::new(),
             selected_connection: None,
             show_grid: true,
+            snap_to_grid: true,
             marks: BTreeMap::new(),
             gesture: Gesture::Idle,
             fit_requested: 2,
@@ -338,12 +343,26 @@ pub fn canvas_ui(
     let selected_connection = view.selected_connection.clone();
     // Few (only while comparing); cloned like the selection, since the view changes below.
     let marks = view.marks.clone();
+    // While dragging, the selection lines up with nearby components (drawn as guides).
+    let guides = match &gesture {
+        Gesture::Move { ids, delta, .. } => placement::alignment_guides(
+            doc.design(),
+            doc.catalog(),
+            ids,
+            delta.x,
+            delta.y,
+            GUIDE_REACH / view.zoom,
+        ),
+        _ => None,
+    };
     let paint = Paint {
         transform: view.transform(),
         colors,
         dark,
         moving: match &gesture {
-            Gesture::Move { moving, delta, .. } => Some((moving, *delta)),
+            Gesture::Move { moving, delta, .. } => {
+                Some((moving, guides.as_ref().map_or(*delta, |g| vec2(g.dx, g.dy))))
+            }
             _ => None,
         },
         resizing: match &gesture {
@@ -608,10 +627,30 @@ pub fn canvas_ui(
     });
     match &mut view.gesture {
         Gesture::Move { ids, delta, .. } => {
+            if let Some(guides) = &guides {
+                for (a, b) in &guides.lines {
+                    painter.line_segment(
+                        [paint.transform.pos(*a), paint.transform.pos(*b)],
+                        Stroke::new(1.0, colors.selection),
+                    );
+                }
+            }
             *delta += pointer_delta / paint.transform.zoom;
             if !primary_down || released {
-                let edit =
-                    placement::move_and_reparent(design, doc.catalog(), ids, delta.x, delta.y);
+                let landing = placement::alignment_guides(
+                    design,
+                    doc.catalog(),
+                    ids,
+                    delta.x,
+                    delta.y,
+                    GUIDE_REACH / paint.transform.zoom,
+                );
+                let (dx, dy, snap) = match landing {
+                    Some(g) => (g.dx, g.dy, placement::Snap::Free),
+                    None if view.snap_to_grid => (delta.x, delta.y, placement::Snap::Grid),
+                    None => (delta.x, delta.y, placement::Snap::Free),
+                };
+                let edit = placement::move_and_reparent(design, doc.catalog(), ids, dx, dy, snap);
                 if !edit.is_noop() {
                     output.edit = Some(edit);
                 }

@@ -27,6 +27,7 @@ pub enum Command {
     ZoomToFit,
     ZoomReset,
     ToggleGrid,
+    ToggleSnap,
     ToggleTheme,
     TogglePalette,
     ToggleSidePanel,
@@ -91,7 +92,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 44] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
@@ -114,6 +115,7 @@ impl Command {
         Self::ZoomToFit,
         Self::ZoomReset,
         Self::ToggleGrid,
+        Self::ToggleSnap,
         Self::ToggleTheme,
         Self::TogglePalette,
         Self::ToggleSidePanel,
@@ -161,6 +163,7 @@ impl Command {
             Self::ZoomToFit => "Zoom to fit",
             Self::ZoomReset => "Actual size",
             Self::ToggleGrid => "Show grid",
+            Self::ToggleSnap => "Snap to grid",
             Self::ToggleTheme => "Dark theme",
             Self::TogglePalette => "Show palette",
             Self::ToggleSidePanel => "Show inspector and findings",
@@ -209,6 +212,7 @@ impl Command {
             | Self::ZoomToFit
             | Self::ZoomReset
             | Self::ToggleGrid
+            | Self::ToggleSnap
             | Self::ToggleTheme
             | Self::TogglePalette
             | Self::ToggleSidePanel => Menu::View,

@@ -483,6 +483,7 @@ impl PalisadeApp {
     fn toggle_state(&self, command: Command) -> Option<bool> {
         match command {
             Command::ToggleGrid => Some(self.view.show_grid),
+            Command::ToggleSnap => Some(self.view.snap_to_grid),
             Command::ToggleTheme => Some(self.dark),
             Command::TogglePalette => Some(self.show_palette),
             Command::ToggleSidePanel => Some(self.show_side_panel),
@@ -701,6 +702,7 @@ impl PalisadeApp {
             Command::ZoomToFit => self.view.request_fit(),
             Command::ZoomReset => self.view.zoom_by(1.0 / self.view.zoom),
             Command::ToggleGrid => self.view.show_grid = !self.view.show_grid,
+            Command::ToggleSnap => self.view.snap_to_grid = !self.view.snap_to_grid,
             Command::ToggleTheme => {
                 self.dark = !self.dark;
                 self.layout_changed();
