@@ -26,8 +26,19 @@ pub struct CatalogFile {
     pub categories: Vec<Category>,
     /// Properties every kind with `common: true` has (environment, owner, classification).
     pub common_properties: Vec<PropertyDef>,
+    /// Every trait a kind may carry, with how messages name a member.
+    pub traits: Vec<TraitDef>,
     pub kinds: Vec<KindDef>,
     pub connection_kinds: Vec<ConnectionKindDef>,
+}
+
+/// A kind group (`private_link_capable`, `log_sink`, ...) and how a message names one member.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraitDef {
+    pub id: String,
+    /// With its article: "a resource that takes private endpoints".
+    pub noun: String,
 }
 
 /// A palette category, in display order.
@@ -46,6 +57,10 @@ pub struct Category {
 pub struct KindDef {
     pub id: String,
     pub name: String,
+    /// How a message names one, with its article, when "a"/"an" and the name would read wrong
+    /// ("an Event Hubs namespace", "the internet").
+    #[serde(default)]
+    pub noun: Option<String>,
     pub category: String,
     /// File stem of the icon in `assets/icons/`.
     pub icon: String,
@@ -98,7 +113,14 @@ pub struct PropertyDef {
 pub struct ConnectionKindDef {
     pub id: String,
     pub name: String,
+    /// As for [`KindDef::noun`]: "an NSG association".
+    #[serde(default)]
+    pub noun: Option<String>,
     pub summary: String,
+    /// The kinds it may start at, by kind or trait id.
+    pub from: Ends,
+    /// The kinds it may end at.
+    pub to: Ends,
     /// Whether the connection carries data-plane traffic (used by reachability rules).
     #[serde(default)]
     pub flow: bool,
@@ -109,11 +131,70 @@ pub struct ConnectionKindDef {
     pub properties: Vec<PropertyDef>,
 }
 
+/// Which kinds one end of a connection kind accepts, by kind or trait id.
+#[derive(Clone, Debug, Deserialize)]
+pub enum Ends {
+    Any,
+    Only(Vec<String>),
+    AnyBut(Vec<String>),
+}
+
+impl Ends {
+    fn names(&self) -> &[String] {
+        match self {
+            Self::Any => &[],
+            Self::Only(names) | Self::AnyBut(names) => names,
+        }
+    }
+}
+
+/// "a" or "an" before a name, by its first letter; names that read otherwise ("an NSG") carry
+/// their own noun in the catalog.
+fn with_article(name: &str) -> String {
+    let mut words = name.split(' ');
+    let first = words.next().unwrap_or_default();
+    let mut letters = first.chars();
+    // "Virtual machine" reads "a virtual machine"; "Key Vault" and "AKS cluster" keep their case.
+    let sentence_case = letters.next().is_some_and(char::is_uppercase)
+        && letters.all(|c| !c.is_uppercase())
+        && words.next().is_none_or(|w| w.starts_with(|c: char| c.is_lowercase()));
+    let name = if sentence_case {
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        name.to_owned()
+    };
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
+}
+
+impl KindDef {
+    /// How a message names one of this kind: "a virtual machine", "an Event Hubs namespace".
+    pub fn noun(&self) -> String {
+        self.noun.clone().unwrap_or_else(|| with_article(&self.name))
+    }
+}
+
+impl ConnectionKindDef {
+    /// How a message names one: "an NSG association".
+    pub fn noun(&self) -> String {
+        self.noun.clone().unwrap_or_else(|| with_article(&self.name))
+    }
+}
+
 /// The parsed, indexed catalog.
 #[derive(Clone, Debug)]
 pub struct Catalog {
     pub categories: Vec<Category>,
     pub common_properties: Vec<PropertyDef>,
+    traits: Vec<TraitDef>,
     kinds: Vec<KindDef>,
     kind_index: BTreeMap<String, usize>,
     connection_kinds: Vec<ConnectionKindDef>,
@@ -132,7 +213,10 @@ pub enum CatalogError {
 impl Catalog {
     /// Parses and validates a catalog.
     pub fn parse(text: &str) -> Result<Self, CatalogError> {
-        let file: CatalogFile = ron::from_str(text)?;
+        // `noun: "..."` reads better than `noun: Some("...")` in a file edited by hand.
+        let file: CatalogFile = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(text)?;
         let catalog = Self::from_file(file);
         let problems = catalog.problems();
         if problems.is_empty() {
@@ -158,6 +242,7 @@ impl Catalog {
         Self {
             categories: file.categories,
             common_properties: file.common_properties,
+            traits: file.traits,
             kinds: file.kinds,
             kind_index,
             connection_kinds: file.connection_kinds,
@@ -221,6 +306,83 @@ impl Catalog {
         }
     }
 
+    fn trait_def(&self, id: &str) -> Option<&TraitDef> {
+        self.traits.iter().find(|t| t.id == id)
+    }
+
+    /// Whether `kind` is the kind or carries the trait `name`.
+    fn is_named(kind: &KindDef, name: &str) -> bool {
+        kind.id == name || kind.has_trait(name)
+    }
+
+    fn accepts(ends: &Ends, kind: &KindDef) -> bool {
+        match ends {
+            Ends::Any => true,
+            Ends::Only(names) => names.iter().any(|n| Self::is_named(kind, n)),
+            Ends::AnyBut(names) => !names.iter().any(|n| Self::is_named(kind, n)),
+        }
+    }
+
+    /// Whether a connection of `connection` may go from a node of kind `from` to one of `to`.
+    pub fn may_join(&self, connection: &ConnectionKindDef, from: &KindDef, to: &KindDef) -> bool {
+        Self::accepts(&connection.from, from) && Self::accepts(&connection.to, to)
+    }
+
+    /// The connection kinds that may go from `from` to `to`, in catalog order.
+    pub fn joining<'a>(
+        &'a self,
+        from: &'a KindDef,
+        to: &'a KindDef,
+    ) -> impl Iterator<Item = &'a ConnectionKindDef> {
+        self.connection_kinds
+            .iter()
+            .filter(move |c| self.may_join(c, from, to))
+    }
+
+    /// The first connection kind in catalog order that fits both ends (`traffic` for two
+    /// workloads), for a connection drawn without choosing one.
+    pub fn default_connection_kind(
+        &self,
+        from: &KindDef,
+        to: &KindDef,
+    ) -> Option<&ConnectionKindDef> {
+        self.connection_kinds
+            .iter()
+            .find(|c| self.may_join(c, from, to))
+    }
+
+    /// One end in words: "a subnet or a virtual machine", "anything but a scope".
+    pub fn ends_text(&self, ends: &Ends) -> String {
+        let nouns: Vec<String> = ends
+            .names()
+            .iter()
+            .map(|name| match (self.kind(name), self.trait_def(name)) {
+                (Some(kind), _) => kind.noun(),
+                (None, Some(group)) => group.noun.clone(),
+                (None, None) => format!("`{name}`"),
+            })
+            .collect();
+        let listed = match nouns.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        };
+        match ends {
+            Ends::Any => "anything".to_owned(),
+            Ends::Only(_) => listed,
+            Ends::AnyBut(_) => format!("anything but {listed}"),
+        }
+    }
+
+    /// Where a connection kind goes, in words: "from a network security group to a subnet".
+    pub fn joins_text(&self, connection: &ConnectionKindDef) -> String {
+        format!(
+            "from {} to {}",
+            self.ends_text(&connection.from),
+            self.ends_text(&connection.to)
+        )
+    }
+
     /// Everything wrong with the catalog; empty when it is consistent.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -269,8 +431,35 @@ impl Catalog {
                 problems.push(format!("{}: size must be positive", kind.id));
             }
         }
-        for kind in &self.connection_kinds {
-            check_properties(&kind.id, &kind.properties, &mut problems);
+        let mut trait_ids = std::collections::BTreeSet::new();
+        for group in &self.traits {
+            if !trait_ids.insert(group.id.as_str()) {
+                problems.push(format!("duplicate trait `{}`", group.id));
+            }
+        }
+        for kind in &self.kinds {
+            for name in kind.traits.iter().filter(|t| self.trait_def(t).is_none()) {
+                problems.push(format!(
+                    "{}: trait `{name}` is not in the traits list",
+                    kind.id
+                ));
+            }
+        }
+        for connection in &self.connection_kinds {
+            check_properties(&connection.id, &connection.properties, &mut problems);
+            for (end, ends) in [("from", &connection.from), ("to", &connection.to)] {
+                for name in ends.names() {
+                    if self.kind(name).is_none() && self.trait_def(name).is_none() {
+                        problems.push(format!(
+                            "{}.{end}: `{name}` is neither a kind nor a trait",
+                            connection.id
+                        ));
+                    }
+                }
+                if !self.kinds.iter().any(|k| Self::accepts(ends, k)) {
+                    problems.push(format!("{}.{end}: no kind fits", connection.id));
+                }
+            }
         }
         problems
     }
@@ -317,6 +506,7 @@ mod tests {
         let text = r##"(
             categories: [(id: "c", name: "C", color: "#000000")],
             common_properties: [],
+            traits: [],
             kinds: [(id: "k", name: "K", category: "c", icon: "k", summary: "s", size: (1.0, 1.0),
                 properties: [(id: "p", name: "P", type: Bool, default: Int(3), help: "h")])],
             connection_kinds: [],

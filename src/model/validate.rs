@@ -30,7 +30,7 @@ pub fn problems(design: &Design, catalog: &Catalog) -> Vec<Problem> {
         node_problems(design, catalog, node, &mut out);
     }
     for connection in design.connections() {
-        connection_problems(catalog, connection, &mut out);
+        connection_problems(design, catalog, connection, &mut out);
     }
     for (fingerprint, triage) in &design.meta.triage {
         triage_problems(fingerprint, triage, &mut out);
@@ -151,7 +151,12 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
     }
 }
 
-fn connection_problems(catalog: &Catalog, connection: &Connection, out: &mut Vec<Problem>) {
+fn connection_problems(
+    design: &Design,
+    catalog: &Catalog,
+    connection: &Connection,
+    out: &mut Vec<Problem>,
+) {
     let problem = |message: String| Problem {
         subject: connection.id.to_string(),
         message,
@@ -165,6 +170,26 @@ fn connection_problems(catalog: &Catalog, connection: &Connection, out: &mut Vec
     };
     if connection.from == connection.to {
         out.push(problem("connects a node to itself".to_owned()));
+    }
+    let end_kind = |id| {
+        design
+            .node(id)
+            .and_then(|n| catalog.kind(&n.kind).map(|k| (n, k)))
+    };
+    // Ends of unknown kinds are reported with their nodes.
+    if let (Some((from, from_kind)), Some((to, to_kind))) =
+        (end_kind(&connection.from), end_kind(&connection.to))
+        && !catalog.may_join(kind, from_kind, to_kind)
+    {
+        out.push(problem(format!(
+            "{} cannot join {} `{}` to {} `{}`: it goes {}",
+            kind.noun(),
+            from_kind.name,
+            from.id,
+            to_kind.name,
+            to.id,
+            catalog.joins_text(kind)
+        )));
     }
     for (property, value) in &connection.properties {
         match kind.properties.iter().find(|p| property.as_str() == p.id) {
