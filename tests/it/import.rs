@@ -872,3 +872,26 @@ fn diagnostics_role_assignments_identities_and_waf_policies_become_connections_a
     );
     assert!(validate::problems(&design, crate::catalog()).is_empty());
 }
+
+#[test]
+fn references_the_catalog_cannot_draw_are_left_out_and_listed() {
+    // VNet integration names a subnet; this template names the whole network.
+    let Imported { design, report } = imported(&template(
+        r#"[
+        {"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
+        {"type": "Microsoft.Web/sites", "name": "web", "properties": {"virtualNetworkSubnetId": "[resourceId('Microsoft.Network/virtualNetworks', 'vnet')]"}}
+    ]"#,
+    ));
+    assert!(!connected(&design, "vnet_integration", "app_service", "virtual_network"));
+    assert!(palisade::model::validate::problems(&design, crate::catalog()).is_empty());
+    let [note] = report.not_allowed.as_slice() else {
+        panic!("{:?}", report.not_allowed)
+    };
+    assert_eq!(note.resource_type, "Microsoft.Web/sites");
+    assert!(
+        note.detail.starts_with("a VNet integration from App Service `sites-web` to Virtual network `virtualnetworks-vnet`: it goes from an App Service app or a function app to a subnet"),
+        "{}",
+        note.detail
+    );
+    assert!(report.text().contains("Connections the catalog does not allow (1):"));
+}
