@@ -132,7 +132,8 @@ pub struct ConnectionKindDef {
 }
 
 /// Which kinds one end of a connection kind accepts, by kind or trait id.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(rename_all(serialize = "snake_case"))]
 pub enum Ends {
     Any,
     Only(Vec<String>),
@@ -157,7 +158,9 @@ fn with_article(name: &str) -> String {
     // "Virtual machine" reads "a virtual machine"; "Key Vault" and "AKS cluster" keep their case.
     let sentence_case = letters.next().is_some_and(char::is_uppercase)
         && letters.all(|c| !c.is_uppercase())
-        && words.next().is_none_or(|w| w.starts_with(|c: char| c.is_lowercase()));
+        && words
+            .next()
+            .is_none_or(|w| w.starts_with(|c: char| c.is_lowercase()));
     let name = if sentence_case {
         let mut chars = name.chars();
         chars
@@ -178,14 +181,18 @@ fn with_article(name: &str) -> String {
 impl KindDef {
     /// How a message names one of this kind: "a virtual machine", "an Event Hubs namespace".
     pub fn noun(&self) -> String {
-        self.noun.clone().unwrap_or_else(|| with_article(&self.name))
+        self.noun
+            .clone()
+            .unwrap_or_else(|| with_article(&self.name))
     }
 }
 
 impl ConnectionKindDef {
     /// How a message names one: "an NSG association".
     pub fn noun(&self) -> String {
-        self.noun.clone().unwrap_or_else(|| with_article(&self.name))
+        self.noun
+            .clone()
+            .unwrap_or_else(|| with_article(&self.name))
     }
 }
 
@@ -328,27 +335,20 @@ impl Catalog {
         Self::accepts(&connection.from, from) && Self::accepts(&connection.to, to)
     }
 
-    /// The connection kinds that may go from `from` to `to`, in catalog order.
-    pub fn joining<'a>(
-        &'a self,
-        from: &'a KindDef,
-        to: &'a KindDef,
-    ) -> impl Iterator<Item = &'a ConnectionKindDef> {
-        self.connection_kinds
-            .iter()
-            .filter(move |c| self.may_join(c, from, to))
-    }
-
-    /// The first connection kind in catalog order that fits both ends (`traffic` for two
-    /// workloads), for a connection drawn without choosing one.
+    /// The kind a connection drawn without choosing one gets: one made for the start's own kind
+    /// (a private link from a private endpoint, an NSG association from an NSG), else the first
+    /// in catalog order that fits both ends (traffic between workloads).
     pub fn default_connection_kind(
         &self,
         from: &KindDef,
         to: &KindDef,
     ) -> Option<&ConnectionKindDef> {
+        let made_for_start = |c: &ConnectionKindDef| matches!(&c.from, Ends::Only(names) if names.contains(&from.id));
+        // `min_by_key` keeps the first of equals, so catalog order breaks ties.
         self.connection_kinds
             .iter()
-            .find(|c| self.may_join(c, from, to))
+            .filter(|c| self.may_join(c, from, to))
+            .min_by_key(|c| !made_for_start(c))
     }
 
     /// One end in words: "a subnet or a virtual machine", "anything but a scope".
@@ -499,6 +499,134 @@ mod tests {
                 path.display()
             );
         }
+    }
+
+    fn kind(id: &str) -> &'static KindDef {
+        builtin().kind(id).unwrap_or_else(|| panic!("no kind {id}"))
+    }
+
+    fn connection(id: &str) -> &'static ConnectionKindDef {
+        builtin()
+            .connection_kind(id)
+            .unwrap_or_else(|| panic!("no connection kind {id}"))
+    }
+
+    #[test]
+    fn connection_kinds_join_only_the_ends_they_declare() {
+        let catalog = builtin();
+        let joins =
+            |c: &str, from: &str, to: &str| catalog.may_join(connection(c), kind(from), kind(to));
+        let allowed = [
+            ("nsg_association", "network_security_group", "subnet"),
+            (
+                "nsg_association",
+                "network_security_group",
+                "virtual_machine",
+            ),
+            ("private_link", "private_endpoint", "storage_account"),
+            ("private_link", "private_endpoint", "private_link_service"),
+            ("vnet_integration", "function_app", "subnet"),
+            ("peering", "virtual_network", "virtual_network"),
+            ("dns_link", "private_dns_zone", "virtual_network"),
+            ("route_association", "route_table", "subnet"),
+            ("diagnostics", "key_vault", "event_hubs"),
+            (
+                "diagnostics",
+                "microsoft_sentinel",
+                "log_analytics_workspace",
+            ),
+            ("hybrid_link", "on_premises_network", "vnet_gateway"),
+            ("traffic", "internet_users", "front_door"),
+            ("traffic", "azure_firewall", "internet"),
+            ("rbac", "managed_identity", "key_vault"),
+            ("governs", "azure_policy_assignment", "subscription"),
+            ("backup", "recovery_services_vault", "virtual_machine"),
+            ("protects", "ddos_protection_plan", "virtual_network"),
+        ];
+        for (c, from, to) in allowed {
+            assert!(joins(c, from, to), "{c}: {from} -> {to}");
+        }
+        let refused = [
+            ("nsg_association", "app_service", "storage_account"),
+            ("nsg_association", "subnet", "network_security_group"),
+            ("private_link", "private_endpoint", "virtual_machine"),
+            ("vnet_integration", "app_service", "virtual_network"),
+            ("diagnostics", "private_endpoint", "log_analytics_workspace"),
+            ("diagnostics", "app_service", "key_vault"),
+            ("traffic", "app_service", "subscription"),
+            ("traffic", "network_security_group", "virtual_machine"),
+            ("rbac", "internet_users", "key_vault"),
+            ("backup", "app_service", "virtual_machine"),
+        ];
+        for (c, from, to) in refused {
+            assert!(!joins(c, from, to), "{c}: {from} -> {to}");
+        }
+    }
+
+    #[test]
+    fn a_drawn_connection_gets_the_kind_made_for_its_start() {
+        let default = |from: &str, to: &str| {
+            builtin()
+                .default_connection_kind(kind(from), kind(to))
+                .map(|c| c.id.as_str())
+        };
+        assert_eq!(default("app_service", "sql_database"), Some("traffic"));
+        assert_eq!(default("app_service", "storage_account"), Some("traffic"));
+        assert_eq!(
+            default("private_endpoint", "storage_account"),
+            Some("private_link")
+        );
+        assert_eq!(
+            default("network_security_group", "virtual_machine"),
+            Some("nsg_association")
+        );
+        assert_eq!(
+            default("recovery_services_vault", "virtual_machine"),
+            Some("backup")
+        );
+        assert_eq!(default("subscription", "resource_group"), None);
+    }
+
+    #[test]
+    fn ends_and_kinds_read_as_words() {
+        let catalog = builtin();
+        assert_eq!(
+            catalog.joins_text(connection("nsg_association")),
+            "from a network security group to a subnet or a virtual machine"
+        );
+        assert_eq!(connection("nsg_association").noun(), "an NSG association");
+        assert_eq!(connection("private_link").noun(), "a private link");
+        assert_eq!(kind("event_hubs").noun(), "an Event Hubs namespace");
+        assert_eq!(kind("virtual_machine").noun(), "a virtual machine");
+        assert_eq!(kind("key_vault").noun(), "a Key Vault");
+        assert_eq!(kind("aks_cluster").noun(), "an AKS cluster");
+        assert_eq!(kind("on_premises_network").noun(), "an on-premises network");
+    }
+
+    #[test]
+    fn ends_naming_nothing_and_undeclared_traits_are_reported() {
+        let text = r##"(
+            categories: [(id: "c", name: "C", color: "#000000")],
+            common_properties: [],
+            traits: [(id: "t", noun: "a t")],
+            kinds: [(id: "k", name: "K", category: "c", icon: "k", summary: "s", size: (1.0, 1.0),
+                traits: ["t", "typo"])],
+            connection_kinds: [(id: "x", name: "X", summary: "s", from: Only(["t"]),
+                to: Only(["nothing"]))],
+        )"##;
+        let Err(CatalogError::Invalid(message)) = Catalog::parse(text) else {
+            panic!("accepted")
+        };
+        assert!(
+            message.contains("k: trait `typo` is not in the traits list"),
+            "{message}"
+        );
+        assert!(
+            message.contains("x.to: `nothing` is neither a kind nor a trait"),
+            "{message}"
+        );
+        assert!(message.contains("x.to: no kind fits"), "{message}");
+        assert!(!message.contains("x.from"), "{message}");
     }
 
     #[test]

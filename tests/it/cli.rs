@@ -96,4 +96,19 @@ fn kinds_lists_every_kind_in_text_and_json() {
         purge.and_then(|p| p["help"].as_str()).map(str::is_empty),
         Some(false)
     );
+    // Each connection kind says which ends it joins.
+    assert!(
+        out.contains("nsg_association: NSG association — Applies a network security group to a subnet or a VM's NIC\n    joins from a network security group to a subnet or a virtual machine\n"),
+        "{out}"
+    );
+    let nsg = doc["connection_kinds"]
+        .as_array()
+        .and_then(|k| k.iter().find(|k| k["id"] == "nsg_association"));
+    assert_eq!(
+        nsg.map(|k| (k["from"].clone(), k["to"].clone())),
+        Some((
+            serde_json::json!({"only": ["network_security_group"]}),
+            serde_json::json!({"only": ["subnet", "virtual_machine"]})
+        ))
+    );
 }

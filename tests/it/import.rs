@@ -882,7 +882,12 @@ fn references_the_catalog_cannot_draw_are_left_out_and_listed() {
         {"type": "Microsoft.Web/sites", "name": "web", "properties": {"virtualNetworkSubnetId": "[resourceId('Microsoft.Network/virtualNetworks', 'vnet')]"}}
     ]"#,
     ));
-    assert!(!connected(&design, "vnet_integration", "app_service", "virtual_network"));
+    assert!(!connected(
+        &design,
+        "vnet_integration",
+        "app_service",
+        "virtual_network"
+    ));
     assert!(palisade::model::validate::problems(&design, crate::catalog()).is_empty());
     let [note] = report.not_allowed.as_slice() else {
         panic!("{:?}", report.not_allowed)
@@ -893,5 +898,9 @@ fn references_the_catalog_cannot_draw_are_left_out_and_listed() {
         "{}",
         note.detail
     );
-    assert!(report.text().contains("Connections the catalog does not allow (1):"));
+    assert!(
+        report
+            .text()
+            .contains("Connections the catalog does not allow (1):")
+    );
 }

@@ -272,7 +272,7 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                 }
                 let node = Node {
                     id: id.clone(),
-                    kind: kind.into(),
+                    kind: kind.as_str().into(),
                     name,
                     rect: Rect::new(x, y, 170.0, 56.0),
                     parent: None,
@@ -280,16 +280,21 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                     notes: String::new(),
                 };
                 if Edit::AddNode(node).apply(&mut design).is_ok() {
-                    ids.push(id);
+                    ids.push((id, kind));
                 }
             }
             for (a, b) in links {
-                if let (Some(from), Some(to)) = (ids.get(a), ids.get(b))
+                let end = |i: usize| {
+                    ids.get(i)
+                        .and_then(|(id, kind)| Some((id, catalog().kind(kind)?)))
+                };
+                if let (Some((from, from_kind)), Some((to, to_kind))) = (end(a), end(b))
                     && from != to
+                    && let Some(kind) = catalog().default_connection_kind(from_kind, to_kind)
                 {
                     let connection = Connection {
                         id: design.fresh_connection_id(),
-                        kind: "traffic".into(),
+                        kind: kind.id.as_str().into(),
                         from: from.clone(),
                         to: to.clone(),
                         label: String::new(),
