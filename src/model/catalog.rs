@@ -643,7 +643,7 @@ mod tests {
             panic!("accepted")
         };
         assert!(
-            message.contains("k.p: default expected a boolean"),
+            message.contains("k.p: default must be true or false, not a number"),
             "{message}"
         );
     }

@@ -114,7 +114,7 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
             ))),
             Some(def) => {
                 if let Err(e) = def.ty.check(value) {
-                    out.push(problem(format!("property `{}`: {e}", short(property))));
+                    out.push(problem(format!("`{}` {e}", short(property))));
                 }
             }
         }
@@ -194,13 +194,13 @@ fn connection_problems(
     for (property, value) in &connection.properties {
         match kind.properties.iter().find(|p| property.as_str() == p.id) {
             None => out.push(problem(format!(
-                "a {} connection has no property `{}`",
-                kind.name,
+                "{} has no property `{}`",
+                kind.noun(),
                 short(property)
             ))),
             Some(def) => {
                 if let Err(e) = def.ty.check(value) {
-                    out.push(problem(format!("property `{}`: {e}", short(property))));
+                    out.push(problem(format!("`{}` {e}", short(property))));
                 }
             }
         }

@@ -473,6 +473,12 @@ fn plain_words(message: &str) -> String {
     message
 }
 
+/// How design files are read: an optional value may be written bare (`parent: "vnet"`), as
+/// people write it by hand, or as saved (`parent: Some("vnet")`).
+fn reader() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
 /// Parses and validates a design from text.
 pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
     if text.trim().is_empty() {
@@ -483,13 +489,10 @@ pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
             limit: MAX_FILE_BYTES,
         });
     }
-    let probe: VersionProbe = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(text)
-        .map_err(syntax)?;
+    let probe: VersionProbe = reader().from_str(text).map_err(syntax)?;
     let file = match (probe.format_version, probe.version) {
         (Some(v), _) if v > FORMAT_VERSION => return Err(LoadError::TooNew { found: v }),
-        (Some(1 | 2 | FORMAT_VERSION), _) => ron::from_str::<FileV1>(text).map_err(syntax)?,
+        (Some(1 | 2 | FORMAT_VERSION), _) => reader().from_str::<FileV1>(text).map_err(syntax)?,
         (None, Some(0)) => migrate::from_v0(text, catalog).map_err(syntax)?,
         (found, _) => {
             return Err(LoadError::Syntax {

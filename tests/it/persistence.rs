@@ -152,7 +152,7 @@ fn wrong_types_unknown_kinds_and_properties_are_named() {
     );
     let message = load_error(&wrong_type).to_string();
     assert!(
-        message.contains("purge_protection") && message.contains("expected a boolean"),
+        message.contains("`purge_protection` must be true or false, not text"),
         "{message}"
     );
 
