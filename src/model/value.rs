@@ -94,7 +94,7 @@ impl PropertyType {
                 if (*min..=*max).contains(i) {
                     Ok(())
                 } else {
-                    Err(format!("must be a number from {min} to {max}, not {i}"))
+                    Err(format!("must be {}, not {i}", self.describe()))
                 }
             }
             (ty, value) => Err(format!(
@@ -110,7 +110,7 @@ impl PropertyType {
         match self {
             Self::Bool => "true or false".to_owned(),
             Self::Enum(choices) => format!("one of {}", choices.join(" | ")),
-            Self::Int { min, max } => format!("a whole number {min}..={max}"),
+            Self::Int { min, max } => format!("a number from {min} to {max}"),
             Self::Text => "text".to_owned(),
             Self::List => "a list of text".to_owned(),
         }
