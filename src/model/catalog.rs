@@ -135,7 +135,6 @@ pub struct ConnectionKindDef {
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(rename_all(serialize = "snake_case"))]
 pub enum Ends {
-    Any,
     Only(Vec<String>),
     AnyBut(Vec<String>),
 }
@@ -143,7 +142,6 @@ pub enum Ends {
 impl Ends {
     fn names(&self) -> &[String] {
         match self {
-            Self::Any => &[],
             Self::Only(names) | Self::AnyBut(names) => names,
         }
     }
@@ -324,7 +322,6 @@ impl Catalog {
 
     fn accepts(ends: &Ends, kind: &KindDef) -> bool {
         match ends {
-            Ends::Any => true,
             Ends::Only(names) => names.iter().any(|n| Self::is_named(kind, n)),
             Ends::AnyBut(names) => !names.iter().any(|n| Self::is_named(kind, n)),
         }
@@ -368,7 +365,6 @@ impl Catalog {
             Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         };
         match ends {
-            Ends::Any => "anything".to_owned(),
             Ends::Only(_) => listed,
             Ends::AnyBut(_) => format!("anything but {listed}"),
         }

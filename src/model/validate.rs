@@ -1,7 +1,7 @@
 //! Checks a design against the catalog: kinds, property types, placement and geometry.
 //! The loader refuses designs with errors; the editor uses the same checks before an edit.
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, KindDef};
 use super::design::{Connection, Design, Node, Triage};
 use super::text::short;
 
@@ -129,10 +129,10 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
     } else if !catalog.may_contain(parent_kind, kind) {
         let place = parent_kind
             .and_then(|k| catalog.kind(k))
-            .map_or("the top level".to_owned(), |k| format!("a {}", k.name));
+            .map_or("the top level".to_owned(), KindDef::noun);
         out.push(problem(format!(
-            "a {} cannot be placed in {place}",
-            kind.name
+            "{} cannot be placed in {place}",
+            kind.noun()
         )));
     }
     let rect = node.rect;

@@ -32,7 +32,7 @@ struct NodeV0 {
     y: f32,
     #[serde(default)]
     parent: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::distinct_keys")]
     props: BTreeMap<String, FileValue>,
 }
 

@@ -101,6 +101,33 @@ fn save_is_atomic_and_leaves_no_temporary_file() {
 }
 
 #[test]
+fn an_older_format_file_refuses_a_repeated_property_and_id_too() {
+    let text = r#"(
+        version: 0,
+        name: "Prototype",
+        nodes: [
+            (id: "kv", kind: "key_vault", name: "Vault", x: 10.0, y: 40.0, props: {"purge_protection": true, "purge_protection": false}),
+        ],
+    )"#;
+    assert_eq!(
+        load_error(text).to_string(),
+        "5:110: `purge_protection` is given twice (first at 5:84); keep one"
+    );
+    let text = r#"(
+        version: 0,
+        name: "Prototype",
+        nodes: [
+            (id: "kv", kind: "key_vault", name: "Vault", x: 10.0, y: 40.0),
+            (id: "kv", kind: "key_vault", name: "Vault", x: 300.0, y: 40.0),
+        ],
+    )"#;
+    assert_eq!(
+        load_error(text).to_string(),
+        "6: `kv`: a component or container on line 5 already has this id; components and containers each need their own"
+    );
+}
+
+#[test]
 fn an_older_format_file_migrates() {
     let text = r#"(
         version: 0,
