@@ -163,7 +163,7 @@ fn connection_problems(
     };
     let Some(kind) = catalog.connection_kind(&connection.kind) else {
         out.push(problem(format!(
-            "unknown connection kind `{}`",
+            "unknown connection kind `{}` (see `palisade kinds`)",
             short(&connection.kind)
         )));
         return;

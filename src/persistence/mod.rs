@@ -556,7 +556,8 @@ fn in_user_words(code: &ron::Error) -> String {
         E::ExpectedComma => "expected a comma".to_owned(),
         E::ExpectedOption => "expected a value or `None`".to_owned(),
         E::ExpectedIdentifier => "expected a field name".to_owned(),
-        E::IntegerOutOfBounds => "this number is too large".to_owned(),
+        E::IntegerOutOfBounds => "this number is out of range here".to_owned(),
+        E::ExpectedStructLike => "expected values in parentheses, `(...)`".to_owned(),
         E::TrailingCharacters => "unexpected text after the end of the design".to_owned(),
         E::UnexpectedChar(c) => format!("unexpected `{c}`"),
         E::UnclosedBlockComment => "a `/*` comment is not closed".to_owned(),
@@ -728,12 +729,16 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
     let containers = file.containers.into_iter().map(|n| (true, n));
     let components = file.components.into_iter().map(|n| (false, n));
     for (listed_as_container, dto) in containers.chain(components) {
+        let written = dto.id.clone();
         let id = match NodeId::new(dto.id) {
             Ok(id) => id,
             Err(e) => {
-                problems.push(Problem {
-                    subject: String::new(),
-                    message: e.to_string(),
+                located.push(Located {
+                    line: locate(text, &written),
+                    problem: Problem {
+                        subject: String::new(),
+                        message: e.to_string(),
+                    },
                 });
                 continue;
             }
@@ -799,6 +804,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         }
     }
     for dto in file.connections {
+        let written = dto.id.clone();
         let ids = (
             ConnectionId::new(dto.id),
             NodeId::new(dto.from),
@@ -811,9 +817,12 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                 .map(|e| e.to_string())
                 .collect::<Vec<_>>()
                 .join("; ");
-            problems.push(Problem {
-                subject: String::new(),
-                message,
+            located.push(Located {
+                line: locate(text, &written),
+                problem: Problem {
+                    subject: String::new(),
+                    message,
+                },
             });
             continue;
         };

@@ -608,3 +608,40 @@ fn a_file_that_is_not_a_design_says_what_a_design_looks_like() {
         "1:51: expected a list in brackets, `[...]`"
     );
 }
+
+#[test]
+fn an_invalid_id_is_placed_on_its_line() {
+    assert_eq!(
+        refusal(r#"(id: "web", kind"#, r#"(id: "we b", kind"#),
+        "9: `we b` is not a valid id (use 1 to 64 of a-z, 0-9, `_` and `-`)\n\
+         13: `c1`: there is no node `web`"
+    );
+}
+
+#[test]
+fn unknown_kinds_point_to_the_list_of_kinds() {
+    assert_eq!(
+        refusal(r#"kind: "traffic""#, r#"kind: "trafic""#),
+        "13: `c1`: unknown connection kind `trafic` (see `palisade kinds`)"
+    );
+    assert_eq!(
+        refusal(r#"kind: "storage_account""#, r#"kind: "storage_acount""#),
+        "10: `st`: unknown kind `storage_acount` (see `palisade kinds`)"
+    );
+}
+
+#[test]
+fn the_top_level_names_its_fields() {
+    assert_eq!(
+        refusal(r#"meta: (name: "x"),"#, r#"meta: (name: "x"), foo: 1,"#),
+        "3:24: the design has no field `foo`; its fields are `format_version`, `meta`, `containers`, `components` or `connections`"
+    );
+    assert_eq!(
+        refusal(r#"meta: (name: "x"),"#, ""),
+        "15:1: the design needs `meta`"
+    );
+    assert_eq!(
+        refusal("(500.0, 0.0, 170.0, 56.0)", "[500.0, 0.0, 170.0, 56.0]"),
+        "9:60: expected values in parentheses, `(...)`"
+    );
+}
