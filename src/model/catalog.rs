@@ -522,6 +522,7 @@ mod tests {
             ("private_link", "private_endpoint", "storage_account"),
             ("private_link", "private_endpoint", "private_link_service"),
             ("vnet_integration", "function_app", "subnet"),
+            ("vnet_integration", "api_management", "subnet"),
             ("peering", "virtual_network", "virtual_network"),
             ("dns_link", "private_dns_zone", "virtual_network"),
             ("route_association", "route_table", "subnet"),
@@ -553,6 +554,7 @@ mod tests {
             ("traffic", "network_security_group", "virtual_machine"),
             ("rbac", "internet_users", "key_vault"),
             ("backup", "app_service", "virtual_machine"),
+            ("backup", "recovery_services_vault", "cosmos_db"),
         ];
         for (c, from, to) in refused {
             assert!(!joins(c, from, to), "{c}: {from} -> {to}");

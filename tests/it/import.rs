@@ -894,7 +894,7 @@ fn references_the_catalog_cannot_draw_are_left_out_and_listed() {
     };
     assert_eq!(note.resource_type, "Microsoft.Web/sites");
     assert!(
-        note.detail.starts_with("a VNet integration from App Service `sites-web` to Virtual network `virtualnetworks-vnet`: it goes from an App Service app or a function app to a subnet"),
+        note.detail.starts_with("a VNet integration from App Service `sites-web` to Virtual network `virtualnetworks-vnet`: it goes from an App Service app, a function app or an API Management instance to a subnet"),
         "{}",
         note.detail
     );
