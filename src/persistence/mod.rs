@@ -656,6 +656,8 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
     // Problems whose place is known already: ids given twice, at the second one.
     let mut located: Vec<Located> = Vec::new();
     let (mut seen_nodes, mut seen_connections) = (BTreeMap::new(), BTreeMap::new());
+    // Where each element's id is written, read from the text once, at the first repetition.
+    let mut written_ids: Option<Vec<spans::ElementId>> = None;
     let mut design = Design::default();
     design.meta = Metadata {
         name: file.meta.name,
@@ -781,7 +783,8 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         };
         match Edit::AddNode(node).apply(&mut design) {
             Err(ModelError::DuplicateNode(_)) => {
-                located.push(duplicate(text, &NODE_LISTS, &id, &mut seen_nodes));
+                let ids = written_ids.get_or_insert_with(|| spans::element_ids(text));
+                located.push(duplicate(ids, &NODE_LISTS, &id, &mut seen_nodes));
             }
             Err(e) => problems.push(Problem {
                 subject: id.to_string(),
@@ -840,12 +843,8 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         };
         match Edit::Connect(connection).apply(&mut design) {
             Err(ModelError::DuplicateConnection(_)) => {
-                located.push(duplicate(
-                    text,
-                    &["connections"],
-                    &id,
-                    &mut seen_connections,
-                ));
+                let ids = written_ids.get_or_insert_with(|| spans::element_ids(text));
+                located.push(duplicate(ids, &["connections"], &id, &mut seen_connections));
             }
             Err(e) => problems.push(Problem {
                 subject: id.to_string(),
@@ -877,7 +876,7 @@ const NODE_LISTS: [&str; 3] = ["containers", "components", "nodes"];
 /// An id given again, placed at this repetition and naming where the id was first given.
 /// `seen` counts the repetitions of each id met so far, to tell the second from the third.
 fn duplicate(
-    text: &str,
+    written_ids: &[spans::ElementId],
     lists: &[&str],
     id: &impl std::fmt::Display,
     seen: &mut BTreeMap<String, usize>,
@@ -885,8 +884,8 @@ fn duplicate(
     let id = id.to_string();
     let repetition = seen.entry(id.clone()).or_insert(0);
     *repetition += 1;
-    let places: Vec<spans::Pos> = spans::element_ids(text)
-        .into_iter()
+    let places: Vec<spans::Pos> = written_ids
+        .iter()
         .filter(|e| e.id == id && lists.contains(&e.list.as_str()))
         .map(|e| e.at)
         .collect();
