@@ -550,6 +550,7 @@ mod tests {
             ("vnet_integration", "app_service", "virtual_network"),
             ("diagnostics", "private_endpoint", "log_analytics_workspace"),
             ("diagnostics", "app_service", "key_vault"),
+            ("diagnostics", "resource_group", "log_analytics_workspace"),
             ("traffic", "app_service", "subscription"),
             ("traffic", "network_security_group", "virtual_machine"),
             ("rbac", "internet_users", "key_vault"),
