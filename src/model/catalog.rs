@@ -132,7 +132,7 @@ pub struct ConnectionKindDef {
 }
 
 /// Which kinds one end of a connection kind accepts, by kind or trait id.
-#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all(serialize = "snake_case"))]
 pub enum Ends {
     Only(Vec<String>),
@@ -370,8 +370,12 @@ impl Catalog {
         }
     }
 
-    /// Where a connection kind goes, in words: "from a network security group to a subnet".
+    /// Where a connection kind goes, in words: "from a network security group to a subnet",
+    /// "from and to a virtual network".
     pub fn joins_text(&self, connection: &ConnectionKindDef) -> String {
+        if connection.from == connection.to {
+            return format!("from and to {}", self.ends_text(&connection.from));
+        }
         format!(
             "from {} to {}",
             self.ends_text(&connection.from),
@@ -592,6 +596,10 @@ mod tests {
         assert_eq!(
             catalog.joins_text(connection("nsg_association")),
             "from a network security group to a subnet or a virtual machine"
+        );
+        assert_eq!(
+            catalog.joins_text(connection("peering")),
+            "from and to a virtual network"
         );
         assert_eq!(connection("nsg_association").noun(), "an NSG association");
         assert_eq!(connection("private_link").noun(), "a private link");
