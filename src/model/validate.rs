@@ -1,4 +1,5 @@
-//! Checks a design against the catalog: kinds, property types, placement and geometry.
+//! Checks a design against the catalog: kinds, property types, placement, geometry and the
+//! kinds each connection kind may join.
 //! The loader refuses designs with errors; the editor uses the same checks before an edit.
 
 use super::catalog::{Catalog, KindDef};

@@ -897,8 +897,8 @@ impl<'a, 't> Builder<'a, 't> {
             .retain(|c| seen.insert((c.kind.clone(), c.from, c.to)));
     }
 
-    /// A reference the catalog cannot draw (an NSG on a NIC that belongs to no VM, a flow to a
-    /// resource that is only a scope) is left out and listed, so the design still validates.
+    /// A reference the catalog cannot draw (VNet integration named at a whole network, a
+    /// diagnostic setting of a resource group) is left out and listed, so the design validates.
     fn leave_out_joins_the_catalog_refuses(&mut self) {
         let catalog = self.catalog;
         let (drafts, items, report) = (&self.drafts, &self.items, &mut self.report);
