@@ -483,6 +483,7 @@ fn kinds(catalog: &Catalog, format: ListFormat, out: &mut dyn Write) -> std::io:
                 .connection_kinds()
                 .iter()
                 .map(|k| serde_json::json!({"id": k.id, "name": k.name, "summary": k.summary,
+                    "from": k.from, "to": k.to, "joins": catalog.joins_text(k),
                     "properties": k.properties.iter().map(|p| serde_json::json!({"id": p.id, "type": p.ty.describe(), "default": crate::export::json::value(&p.default), "help": p.help})).collect::<Vec<_>>()}))
                 .collect();
             let doc = serde_json::json!({ "kinds": kinds, "connection_kinds": connections });
@@ -518,6 +519,7 @@ fn kinds(catalog: &Catalog, format: ListFormat, out: &mut dyn Write) -> std::io:
             writeln!(out, "# Connection kinds")?;
             for kind in catalog.connection_kinds() {
                 writeln!(out, "{}: {} — {}", kind.id, kind.name, kind.summary)?;
+                writeln!(out, "    joins {}", catalog.joins_text(kind))?;
                 for p in &kind.properties {
                     writeln!(
                         out,

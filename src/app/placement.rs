@@ -39,15 +39,15 @@ pub fn parent_at(
     if catalog.may_contain(None, kind) {
         return Ok(None);
     }
-    let parents: Vec<&str> = kind
+    let parents: Vec<String> = kind
         .parents
         .iter()
         .filter_map(|p| catalog.kind(p))
-        .map(|k| k.name.as_str())
+        .map(KindDef::noun)
         .collect();
     Err(format!(
-        "a {} must be placed inside a {}",
-        kind.name,
+        "{} must be placed inside {}",
+        kind.noun(),
         parents.join(" or ")
     ))
 }
@@ -371,7 +371,10 @@ mod tests {
         let Err(error) = error else {
             panic!("a subnet was accepted at the top level")
         };
-        assert!(error.contains("Virtual network"), "{error}");
+        assert!(
+            error.contains("a subnet must be placed inside a virtual network"),
+            "{error}"
+        );
     }
 
     #[test]

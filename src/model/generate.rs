@@ -132,7 +132,13 @@ pub fn design(components: usize) -> Design {
                 if let Some(previous) = &previous {
                     connections.push((previous.clone(), id.clone(), "traffic", Some("TCP")));
                 }
-                connections.push((id.clone(), "law".into(), "diagnostics", None));
+                // Private endpoints have no diagnostic settings to send.
+                let has_diagnostics = super::catalog::builtin()
+                    .kind(kind)
+                    .is_some_and(|k| k.has_trait("diagnostics_capable"));
+                if has_diagnostics {
+                    connections.push((id.clone(), "law".into(), "diagnostics", None));
+                }
                 previous = Some(id);
             }
             // A cycle back to the first component of the subnet, so traversals meet loops.

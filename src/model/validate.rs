@@ -1,7 +1,8 @@
-//! Checks a design against the catalog: kinds, property types, placement and geometry.
+//! Checks a design against the catalog: kinds, property types, placement, geometry and the
+//! kinds each connection kind may join.
 //! The loader refuses designs with errors; the editor uses the same checks before an edit.
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, KindDef};
 use super::design::{Connection, Design, Node, Triage};
 use super::text::short;
 
@@ -30,7 +31,7 @@ pub fn problems(design: &Design, catalog: &Catalog) -> Vec<Problem> {
         node_problems(design, catalog, node, &mut out);
     }
     for connection in design.connections() {
-        connection_problems(catalog, connection, &mut out);
+        connection_problems(design, catalog, connection, &mut out);
     }
     for (fingerprint, triage) in &design.meta.triage {
         triage_problems(fingerprint, triage, &mut out);
@@ -114,7 +115,7 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
             ))),
             Some(def) => {
                 if let Err(e) = def.ty.check(value) {
-                    out.push(problem(format!("property `{}`: {e}", short(property))));
+                    out.push(problem(format!("`{}` {e}", short(property))));
                 }
             }
         }
@@ -129,10 +130,10 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
     } else if !catalog.may_contain(parent_kind, kind) {
         let place = parent_kind
             .and_then(|k| catalog.kind(k))
-            .map_or("the top level".to_owned(), |k| format!("a {}", k.name));
+            .map_or("the top level".to_owned(), KindDef::noun);
         out.push(problem(format!(
-            "a {} cannot be placed in {place}",
-            kind.name
+            "{} cannot be placed in {place}",
+            kind.noun()
         )));
     }
     let rect = node.rect;
@@ -151,14 +152,19 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
     }
 }
 
-fn connection_problems(catalog: &Catalog, connection: &Connection, out: &mut Vec<Problem>) {
+fn connection_problems(
+    design: &Design,
+    catalog: &Catalog,
+    connection: &Connection,
+    out: &mut Vec<Problem>,
+) {
     let problem = |message: String| Problem {
         subject: connection.id.to_string(),
         message,
     };
     let Some(kind) = catalog.connection_kind(&connection.kind) else {
         out.push(problem(format!(
-            "unknown connection kind `{}`",
+            "unknown connection kind `{}` (see `palisade kinds`)",
             short(&connection.kind)
         )));
         return;
@@ -166,16 +172,36 @@ fn connection_problems(catalog: &Catalog, connection: &Connection, out: &mut Vec
     if connection.from == connection.to {
         out.push(problem("connects a node to itself".to_owned()));
     }
+    let end_kind = |id| {
+        design
+            .node(id)
+            .and_then(|n| catalog.kind(&n.kind).map(|k| (n, k)))
+    };
+    // Ends of unknown kinds are reported with their nodes.
+    if let (Some((from, from_kind)), Some((to, to_kind))) =
+        (end_kind(&connection.from), end_kind(&connection.to))
+        && !catalog.may_join(kind, from_kind, to_kind)
+    {
+        out.push(problem(format!(
+            "{} cannot join {} `{}` to {} `{}`: it goes {}",
+            kind.noun(),
+            from_kind.name,
+            from.id,
+            to_kind.name,
+            to.id,
+            catalog.joins_text(kind)
+        )));
+    }
     for (property, value) in &connection.properties {
         match kind.properties.iter().find(|p| property.as_str() == p.id) {
             None => out.push(problem(format!(
-                "a {} connection has no property `{}`",
-                kind.name,
+                "{} has no property `{}`",
+                kind.noun(),
                 short(property)
             ))),
             Some(def) => {
                 if let Err(e) = def.ty.check(value) {
-                    out.push(problem(format!("property `{}`: {e}", short(property))));
+                    out.push(problem(format!("`{}` {e}", short(property))));
                 }
             }
         }

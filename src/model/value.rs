@@ -72,7 +72,8 @@ pub enum PropertyType {
 }
 
 impl PropertyType {
-    /// Checks `value` against this type; the error says what was expected.
+    /// Checks `value` against this type; the error reads after the property's name: "must be a
+    /// number from 0 to 65535, not 70000".
     pub fn check(&self, value: &Value) -> Result<(), String> {
         match (self, value) {
             (Self::Bool, Value::Bool(_))
@@ -83,9 +84,9 @@ impl PropertyType {
                     Ok(())
                 } else {
                     Err(format!(
-                        "`{}` is not one of: {}",
-                        super::text::short(t),
-                        choices.join(", ")
+                        "must be one of {}, not `{}`",
+                        choices.join(", "),
+                        super::text::short(t)
                     ))
                 }
             }
@@ -93,11 +94,11 @@ impl PropertyType {
                 if (*min..=*max).contains(i) {
                     Ok(())
                 } else {
-                    Err(format!("{i} is outside {min}..={max}"))
+                    Err(format!("must be {}, not {i}", self.describe()))
                 }
             }
             (ty, value) => Err(format!(
-                "expected {}, found {}",
+                "must be {}, not {}",
                 ty.describe(),
                 describe_value(value)
             )),
@@ -107,9 +108,9 @@ impl PropertyType {
     /// The type in words, for error messages and `palisade kinds`.
     pub fn describe(&self) -> String {
         match self {
-            Self::Bool => "a boolean".to_owned(),
+            Self::Bool => "true or false".to_owned(),
             Self::Enum(choices) => format!("one of {}", choices.join(" | ")),
-            Self::Int { min, max } => format!("a whole number {min}..={max}"),
+            Self::Int { min, max } => format!("a number from {min} to {max}"),
             Self::Text => "text".to_owned(),
             Self::List => "a list of text".to_owned(),
         }
@@ -118,7 +119,7 @@ impl PropertyType {
 
 fn describe_value(value: &Value) -> &'static str {
     match value {
-        Value::Bool(_) => "a boolean",
+        Value::Bool(_) => "true or false",
         Value::Int(_) => "a number",
         Value::Text(_) => "text",
         Value::List(_) => "a list",

@@ -32,7 +32,7 @@ struct NodeV0 {
     y: f32,
     #[serde(default)]
     parent: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::distinct_keys")]
     props: BTreeMap<String, FileValue>,
 }
 
@@ -45,7 +45,7 @@ struct EdgeV0 {
 }
 
 pub(super) fn from_v0(text: &str, catalog: &Catalog) -> Result<FileV1, ron::error::SpannedError> {
-    let old: FileV0 = ron::from_str(text)?;
+    let old: FileV0 = super::reader().from_str(text)?;
     let mut containers = Vec::new();
     let mut components = Vec::new();
     for node in old.nodes {

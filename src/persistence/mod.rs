@@ -5,6 +5,7 @@
 
 pub mod files;
 mod migrate;
+mod spans;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::validate::{self, Problem};
 use crate::model::{
-    Attestation, Catalog, Connection, ConnectionId, Design, Edit, Metadata, Node, NodeId, Rect,
-    RuleSetting, Severity, ThreatDecision, ThreatStatus, Triage, TriageStatus, Value,
+    Attestation, Catalog, Connection, ConnectionId, Design, Edit, Metadata, ModelError, Node,
+    NodeId, Rect, RuleSetting, Severity, ThreatDecision, ThreatStatus, Triage, TriageStatus, Value,
 };
 
 /// The format version this build writes. Version 2 added `meta.triage`, version 3
@@ -47,9 +48,13 @@ pub enum LoadError {
         message: String,
     },
     #[error(
-        "format version {found} is newer than this Palisade understands (up to {FORMAT_VERSION}); update Palisade"
+        "{line}:{column}: format version {found} is newer than this Palisade understands (up to {FORMAT_VERSION}); update Palisade"
     )]
-    TooNew { found: u32 },
+    TooNew {
+        found: u32,
+        line: usize,
+        column: usize,
+    },
     #[error("{}", format_problems(.0))]
     Invalid(Vec<Located>),
 }
@@ -298,10 +303,7 @@ where
             let mut out = BTreeMap::new();
             while let Some(key) = map.next_key::<String>()? {
                 if out.contains_key(&key) {
-                    return Err(serde::de::Error::custom(format!(
-                        "`{}` is given twice; keep one",
-                        crate::model::text::short(&key)
-                    )));
+                    return Err(serde::de::Error::custom(KEY_GIVEN_TWICE));
                 }
                 let value = map.next_value()?;
                 out.insert(key, value);
@@ -347,6 +349,17 @@ impl<'de> Deserialize<'de> for FileValue {
                 i64::try_from(v)
                     .map(FileValue::Int)
                     .map_err(|_| E::custom(format!("{v} is too large for a number property")))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<FileValue, E> {
+                // RON reads a whole number too large for an integer as a float.
+                Err(E::custom(if v.fract() == 0.0 {
+                    format!("{v} is too large for a number property")
+                } else {
+                    format!(
+                        "{v} is not a whole number; a property value is true or false, a whole number, \"text\" or a list of \"text\""
+                    )
+                }))
             }
 
             fn visit_str<E>(self, v: &str) -> Result<FileValue, E> {
@@ -440,37 +453,161 @@ fn line_column(prefix: &[u8]) -> (usize, usize) {
     (line, column)
 }
 
-fn syntax(error: ron::error::SpannedError) -> LoadError {
+fn syntax(text: &str, error: ron::error::SpannedError) -> LoadError {
+    let (line, column) = (error.span.start.line, error.span.start.col);
+    if matches!(&error.code, ron::Error::Message(m) if m == KEY_GIVEN_TWICE) {
+        // The parser knows a key came twice, not where the first one was: the text does.
+        if let Some(duplicate) = spans::duplicate_keys(text).into_iter().next() {
+            return LoadError::Syntax {
+                line: duplicate.second.line,
+                column: duplicate.second.column,
+                message: format!(
+                    "`{}` is given twice (first at {}:{}); keep one",
+                    crate::model::text::short(&duplicate.key),
+                    duplicate.first.line,
+                    duplicate.first.column
+                ),
+            };
+        }
+    }
     LoadError::Syntax {
-        line: error.span.start.line,
-        column: error.span.start.col,
-        message: plain_words(&error.code.to_string()),
+        line,
+        column,
+        message: in_user_words(&error.code),
     }
 }
 
-/// The parser names our internal file types; a user knows the parts of a design instead.
-const FILE_TYPE_NAMES: [(&str, &str); 10] = [
+/// What the visitor of a map says on a repeated key; [`syntax`] finds both places.
+const KEY_GIVEN_TWICE: &str = "a key in this map is given twice; keep one";
+
+/// The parts of a design, for the parser's names of our file types.
+const PART_NAMES: [(&str, &str); 17] = [
     (
-        "struct `VersionProbe`",
+        "VersionProbe",
         "a design, `(format_version: 3, meta: (...), ...)`",
     ),
-    ("struct `FileV1`", "a design"),
-    ("`FileV1`", "the design"),
-    ("`MetaV1`", "`meta`"),
-    ("`NodeV1`", "a component or container"),
-    ("`ConnectionV1`", "a connection"),
-    ("`RuleSettingV1`", "a rule setting"),
-    ("`AttestationV1`", "an attestation"),
-    ("`TriageV2`", "a triage decision"),
-    ("`ThreatDecisionV3`", "a threat decision"),
+    ("FileV1", "the design"),
+    ("FileV0", "the design"),
+    ("MetaV1", "`meta`"),
+    ("NodeV1", "a component or container"),
+    ("NodeV0", "a node"),
+    ("ConnectionV1", "a connection"),
+    ("EdgeV0", "an edge"),
+    ("RuleSettingV1", "a rule setting"),
+    ("AttestationV1", "an attestation"),
+    ("TriageV2", "a triage decision"),
+    ("TriageStatusV2", "a triage status"),
+    ("ThreatDecisionV3", "a threat decision"),
+    ("ThreatStatusV3", "a threat status"),
+    ("Severity", "a severity"),
+    ("FileValue", "a property value"),
+    ("Value", "a value"),
 ];
 
+fn part_name(name: Option<&str>) -> &'static str {
+    PART_NAMES
+        .iter()
+        .find(|(ours, _)| Some(*ours) == name)
+        .map_or("this part", |(_, theirs)| theirs)
+}
+
+/// Our type names in a message from the parser or serde, replaced by the parts they read.
 fn plain_words(message: &str) -> String {
     let mut message = message.to_owned();
-    for (ours, theirs) in FILE_TYPE_NAMES {
-        message = message.replace(ours, theirs);
+    for (ours, theirs) in PART_NAMES {
+        for form in [
+            format!("struct `{ours}`"),
+            format!("enum `{ours}`"),
+            format!("struct {ours}"),
+            format!("enum {ours}"),
+            format!("`{ours}`"),
+        ] {
+            message = message.replace(&form, theirs);
+        }
     }
     message
+}
+
+fn choices(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        None => "none".to_owned(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// A parser error as a person reads it: the parts of a design, not our types or the parser's.
+fn in_user_words(code: &ron::Error) -> String {
+    use ron::Error as E;
+    match code {
+        E::Eof => "the file ends early: a bracket, parenthesis or quote is not closed".to_owned(),
+        E::ExpectedBoolean => "expected true or false".to_owned(),
+        E::ExpectedInteger => "expected a whole number".to_owned(),
+        E::ExpectedFloat => "expected a number such as 170.0".to_owned(),
+        E::ExpectedString => "expected text in double quotes, such as \"web\"".to_owned(),
+        E::ExpectedStringEnd => "this text has no closing double quote".to_owned(),
+        E::ExpectedArray => "expected a list in brackets, `[...]`".to_owned(),
+        E::ExpectedArrayEnd => "expected a comma or the `]` that closes the list".to_owned(),
+        E::ExpectedMap => "expected a map in braces, `{\"name\": value}`".to_owned(),
+        E::ExpectedMapColon => "expected `:` after the key".to_owned(),
+        E::ExpectedMapEnd => "expected a comma or the `}` that closes the map".to_owned(),
+        E::ExpectedStructLikeEnd => "expected a comma or the `)` that closes this part".to_owned(),
+        E::ExpectedComma => "expected a comma".to_owned(),
+        E::ExpectedOption => "expected a value or `None`".to_owned(),
+        E::ExpectedIdentifier => "expected a field name".to_owned(),
+        E::IntegerOutOfBounds => "this number is out of range here".to_owned(),
+        E::ExpectedStructLike => "expected values in parentheses, `(...)`".to_owned(),
+        E::TrailingCharacters => "unexpected text after the end of the design".to_owned(),
+        E::UnexpectedChar(c) => format!("unexpected `{c}`"),
+        E::UnclosedBlockComment => "a `/*` comment is not closed".to_owned(),
+        E::ExpectedNamedStructLike(name) => {
+            format!("expected `(` opening {}", part_name(Some(name)))
+        }
+        E::InvalidValueForType { expected, found } => {
+            format!("expected {}, found {found}", plain_words(expected))
+        }
+        E::ExpectedDifferentLength { expected, found } => {
+            let expected = expected
+                .strip_prefix("a tuple of size ")
+                .map_or_else(|| plain_words(expected), |n| format!("{n} values"));
+            format!("expected {expected}, found {found}")
+        }
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "`{}` is not {}; choose {}",
+            crate::model::text::short(found),
+            part_name(outer.as_deref()),
+            choices(expected)
+        ),
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "{} has no field `{}`; its fields are {}",
+            part_name(outer.as_deref()),
+            crate::model::text::short(found),
+            choices(expected)
+        ),
+        E::MissingStructField { field, outer } => {
+            format!("{} needs `{field}`", part_name(outer.as_deref()))
+        }
+        E::DuplicateStructField { field, outer } => format!(
+            "`{field}` is given twice in {}; keep one",
+            part_name(outer.as_deref())
+        ),
+        other => plain_words(&other.to_string()),
+    }
+}
+
+/// How design files are read: an optional value may be written bare (`parent: "vnet"`), as
+/// people write it by hand, or as saved (`parent: Some("vnet")`).
+fn reader() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 /// Parses and validates a design from text.
@@ -483,18 +620,27 @@ pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
             limit: MAX_FILE_BYTES,
         });
     }
-    let probe: VersionProbe = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(text)
-        .map_err(syntax)?;
+    let probe: VersionProbe = reader().from_str(text).map_err(|e| syntax(text, e))?;
+    // The version field, for errors about it; the start of the file when there is none.
+    let (line, column) = text
+        .find("format_version")
+        .map_or((1, 1), |at| line_column(&text.as_bytes()[..at]));
     let file = match (probe.format_version, probe.version) {
-        (Some(v), _) if v > FORMAT_VERSION => return Err(LoadError::TooNew { found: v }),
-        (Some(1 | 2 | FORMAT_VERSION), _) => ron::from_str::<FileV1>(text).map_err(syntax)?,
-        (None, Some(0)) => migrate::from_v0(text, catalog).map_err(syntax)?,
+        (Some(found), _) if found > FORMAT_VERSION => {
+            return Err(LoadError::TooNew {
+                found,
+                line,
+                column,
+            });
+        }
+        (Some(1 | 2 | FORMAT_VERSION), _) => reader()
+            .from_str::<FileV1>(text)
+            .map_err(|e| syntax(text, e))?,
+        (None, Some(0)) => migrate::from_v0(text, catalog).map_err(|e| syntax(text, e))?,
         (found, _) => {
             return Err(LoadError::Syntax {
-                line: 1,
-                column: 1,
+                line,
+                column,
                 message: format!(
                     "missing or unknown format version ({}); a design starts with `format_version: {FORMAT_VERSION}`",
                     found.map_or("none".to_owned(), |v| v.to_string())
@@ -507,6 +653,11 @@ pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
 
 fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
+    // Problems whose place is known already: ids given twice, at the second one.
+    let mut located: Vec<Located> = Vec::new();
+    let (mut seen_nodes, mut seen_connections) = (BTreeMap::new(), BTreeMap::new());
+    // Where each element's id is written, read from the text once, at the first repetition.
+    let mut written_ids: Option<Vec<spans::ElementId>> = None;
     let mut design = Design::default();
     design.meta = Metadata {
         name: file.meta.name,
@@ -580,12 +731,16 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
     let containers = file.containers.into_iter().map(|n| (true, n));
     let components = file.components.into_iter().map(|n| (false, n));
     for (listed_as_container, dto) in containers.chain(components) {
+        let written = dto.id.clone();
         let id = match NodeId::new(dto.id) {
             Ok(id) => id,
             Err(e) => {
-                problems.push(Problem {
-                    subject: String::new(),
-                    message: e.to_string(),
+                located.push(Located {
+                    line: locate(text, &written),
+                    problem: Problem {
+                        subject: String::new(),
+                        message: e.to_string(),
+                    },
                 });
                 continue;
             }
@@ -626,11 +781,16 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                 .collect(),
             notes: dto.notes,
         };
-        if let Err(e) = Edit::AddNode(node).apply(&mut design) {
-            problems.push(Problem {
+        match Edit::AddNode(node).apply(&mut design) {
+            Err(ModelError::DuplicateNode(_)) => {
+                let ids = written_ids.get_or_insert_with(|| spans::element_ids(text));
+                located.push(duplicate(ids, &NODE_LISTS, &id, &mut seen_nodes));
+            }
+            Err(e) => problems.push(Problem {
                 subject: id.to_string(),
                 message: e.to_string(),
-            });
+            }),
+            Ok(_) => {}
         }
     }
     for (child, parent) in parents {
@@ -647,6 +807,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         }
     }
     for dto in file.connections {
+        let written = dto.id.clone();
         let ids = (
             ConnectionId::new(dto.id),
             NodeId::new(dto.from),
@@ -659,9 +820,12 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                 .map(|e| e.to_string())
                 .collect::<Vec<_>>()
                 .join("; ");
-            problems.push(Problem {
-                subject: String::new(),
-                message,
+            located.push(Located {
+                line: locate(text, &written),
+                problem: Problem {
+                    subject: String::new(),
+                    message,
+                },
             });
             continue;
         };
@@ -677,29 +841,72 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
         };
-        if let Err(e) = Edit::Connect(connection).apply(&mut design) {
-            problems.push(Problem {
+        match Edit::Connect(connection).apply(&mut design) {
+            Err(ModelError::DuplicateConnection(_)) => {
+                let ids = written_ids.get_or_insert_with(|| spans::element_ids(text));
+                located.push(duplicate(ids, &["connections"], &id, &mut seen_connections));
+            }
+            Err(e) => problems.push(Problem {
                 subject: id.to_string(),
                 message: e.to_string(),
-            });
+            }),
+            Ok(_) => {}
         }
     }
     problems.extend(validate::problems(&design, catalog));
     problems.extend(switch_problems(&design));
-    if problems.is_empty() {
+    if problems.is_empty() && located.is_empty() {
         Ok(design)
     } else {
         problems.sort();
         problems.dedup();
-        Err(LoadError::Invalid(
-            problems
-                .into_iter()
-                .map(|problem| Located {
-                    line: locate(text, &problem.subject),
-                    problem,
-                })
-                .collect(),
-        ))
+        located.extend(problems.into_iter().map(|problem| Located {
+            line: locate(text, &problem.subject),
+            problem,
+        }));
+        // In file order, as a compiler lists them; problems of the design as a whole first.
+        located.sort_by(|a, b| (a.line, &a.problem).cmp(&(b.line, &b.problem)));
+        Err(LoadError::Invalid(located))
+    }
+}
+
+/// The top-level lists that hold nodes: containers and components, or format 0's `nodes`.
+const NODE_LISTS: [&str; 3] = ["containers", "components", "nodes"];
+
+/// An id given again, placed at this repetition and naming where the id was first given.
+/// `seen` counts the repetitions of each id met so far, to tell the second from the third.
+fn duplicate(
+    written_ids: &[spans::ElementId],
+    lists: &[&str],
+    id: &impl std::fmt::Display,
+    seen: &mut BTreeMap<String, usize>,
+) -> Located {
+    let id = id.to_string();
+    let repetition = seen.entry(id.clone()).or_insert(0);
+    *repetition += 1;
+    let places: Vec<spans::Pos> = written_ids
+        .iter()
+        .filter(|e| e.id == id && lists.contains(&e.list.as_str()))
+        .map(|e| e.at)
+        .collect();
+    let (what, plural) = if lists.contains(&"connections") {
+        ("a connection", "connections")
+    } else {
+        ("a component or container", "components and containers")
+    };
+    let message = match places.first() {
+        Some(first) => format!(
+            "{what} on line {} already has this id; {plural} each need their own",
+            first.line
+        ),
+        None => format!("{what} already has this id; {plural} each need their own"),
+    };
+    Located {
+        line: places.get(*repetition).map(|p| p.line),
+        problem: Problem {
+            subject: crate::model::text::short(&id).into_owned(),
+            message,
+        },
     }
 }
 

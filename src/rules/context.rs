@@ -2115,6 +2115,7 @@ mod tests {
         let design = DesignBuilder::new()
             .node("a", "virtual_machine")
             .node("b", "virtual_machine")
+            .node("law", "log_analytics_workspace")
             .connect("a", "b", "traffic")
             .connect_with("a", "b", "traffic", &[("protocol", text("SSH"))])
             .connect_with("b", "a", "traffic", &[("port", Value::Int(3389))])
@@ -2127,7 +2128,7 @@ mod tests {
                     ("encrypted", false.into()),
                 ],
             )
-            .connect("a", "b", "diagnostics")
+            .connect("a", "law", "diagnostics")
             .build();
         // A property the catalog does not define (an invalid design) still answers with its value.
         let mut design = design;

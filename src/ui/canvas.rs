@@ -676,17 +676,35 @@ pub fn canvas_ui(
                 let target = node_at(scene, paint.transform.canvas_pos(*pointer));
                 match target {
                     Some(to) if &to != from => {
-                        let connection = Connection {
-                            id: design.fresh_connection_id(),
-                            kind: "traffic".into(),
-                            from: from.clone(),
-                            to: to.clone(),
-                            label: String::new(),
-                            properties: Default::default(),
+                        let catalog = doc.catalog();
+                        let end = |id| design.node(id).and_then(|n| catalog.kind(&n.kind));
+                        // The first kind in catalog order that fits: traffic between
+                        // workloads, an NSG association from an NSG to a subnet.
+                        let kind = match (end(from), end(&to)) {
+                            (Some(a), Some(b)) => catalog
+                                .default_connection_kind(a, b)
+                                .map(|k| k.id.as_str())
+                                .ok_or_else(|| {
+                                    format!("No connection kind joins {} to {}", a.noun(), b.noun())
+                                }),
+                            _ => Ok("traffic"),
                         };
-                        view.selected_connection = Some(connection.id.clone());
-                        view.selection.clear();
-                        output.edit = Some(Edit::Connect(connection));
+                        match kind {
+                            Err(status) => output.status = Some(status),
+                            Ok(kind) => {
+                                let connection = Connection {
+                                    id: design.fresh_connection_id(),
+                                    kind: kind.into(),
+                                    from: from.clone(),
+                                    to: to.clone(),
+                                    label: String::new(),
+                                    properties: Default::default(),
+                                };
+                                view.selected_connection = Some(connection.id.clone());
+                                view.selection.clear();
+                                output.edit = Some(Edit::Connect(connection));
+                            }
+                        }
                     }
                     _ => {
                         output.status = Some(

@@ -299,7 +299,14 @@ fn connection_ui(
             egui::ComboBox::from_id_salt("connection-kind")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
-                    for kind in catalog.connection_kinds() {
+                    let end = |id| design.node(id).and_then(|n: &Node| catalog.kind(&n.kind));
+                    // Only kinds the catalog lets join these two ends; all when an end's kind is
+                    // unknown, so a broken connection can still be repaired.
+                    let fits = |kind| match (end(&connection.from), end(&connection.to)) {
+                        (Some(from), Some(to)) => catalog.may_join(kind, from, to),
+                        _ => true,
+                    };
+                    for kind in catalog.connection_kinds().iter().filter(|k| fits(k)) {
                         if ui
                             .selectable_label(connection.kind.as_str() == kind.id, &kind.name)
                             .on_hover_text(&kind.summary)

@@ -65,6 +65,40 @@ fn validate_accepts_a_good_file_and_reports_a_broken_one_with_line_and_column() 
 }
 
 #[test]
+fn validate_rejects_a_join_the_catalog_refuses_and_a_repeated_key_at_their_lines() {
+    let nsg_on_storage = crate::persistence::hand_written(|t| {
+        t.replace(
+            r#"kind: "traffic", from: "web", to: "st", properties: {"port": 443}"#,
+            r#"kind: "nsg_association", from: "web", to: "st""#,
+        )
+    });
+    let path = temp_file("nsg-on-storage.ron", &nsg_on_storage);
+    let (code, _, err) = palisade(&["validate", path.to_str().unwrap_or_default()]);
+    assert_eq!(code, ExitCode::from(1));
+    assert_eq!(
+        err,
+        format!(
+            "{}:13: `c1`: an NSG association cannot join App Service `web` to Storage account `st`: it goes from a network security group to a subnet or a virtual machine\n",
+            path.display()
+        )
+    );
+
+    let repeated = crate::persistence::hand_written(|t| {
+        t.replace(r#""port": 443"#, r#""port": 443, "port": 80"#)
+    });
+    let path = temp_file("repeated-key.ron", &repeated);
+    let (code, _, err) = palisade(&["validate", path.to_str().unwrap_or_default()]);
+    assert_eq!(code, ExitCode::from(1));
+    assert_eq!(
+        err,
+        format!(
+            "{}:13:86: `port` is given twice (first at 13:73); keep one\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
 fn kinds_lists_every_kind_in_text_and_json() {
     let (code, out, _) = palisade(&["kinds"]);
     assert_eq!(code, ExitCode::SUCCESS);
@@ -95,5 +129,20 @@ fn kinds_lists_every_kind_in_text_and_json() {
     assert_eq!(
         purge.and_then(|p| p["help"].as_str()).map(str::is_empty),
         Some(false)
+    );
+    // Each connection kind says which ends it joins.
+    assert!(
+        out.contains("nsg_association: NSG association — Applies a network security group to a subnet or a VM's NIC\n    joins from a network security group to a subnet or a virtual machine\n"),
+        "{out}"
+    );
+    let nsg = doc["connection_kinds"]
+        .as_array()
+        .and_then(|k| k.iter().find(|k| k["id"] == "nsg_association"));
+    assert_eq!(
+        nsg.map(|k| (k["from"].clone(), k["to"].clone())),
+        Some((
+            serde_json::json!({"only": ["network_security_group"]}),
+            serde_json::json!({"only": ["subnet", "virtual_machine"]})
+        ))
     );
 }

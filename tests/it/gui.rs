@@ -112,6 +112,44 @@ fn dragging_from_a_handle_onto_another_component_connects_them() {
 }
 
 #[test]
+fn a_connection_drawn_gets_a_kind_that_fits_its_ends_and_the_inspector_offers_only_those() {
+    let mut harness = harness(design(vec![
+        node("nsg", "network_security_group", 0.0, 0.0),
+        node("vm", "virtual_machine", 400.0, 0.0),
+    ]));
+    harness.get_by_label("nsg").click();
+    harness.run();
+    let handle = harness.get_by_label("Connect from nsg").rect().center();
+    let target = harness.get_by_label("vm").rect().center();
+    harness.drag_at(handle);
+    harness.run_steps(2);
+    harness.hover_at(handle + vec2(40.0, 5.0));
+    harness.run_steps(2);
+    harness.hover_at(target);
+    harness.run_steps(2);
+    harness.drop_at(target);
+    harness.run_steps(2);
+    let kinds: Vec<String> = harness
+        .state()
+        .document()
+        .design()
+        .connections()
+        .map(|c| c.kind.to_string())
+        .collect();
+    assert_eq!(kinds, ["nsg_association"]);
+    assert_eq!(harness.query_all_by_label("NSG association").count(), 0);
+    harness
+        .get_by_role_and_label(egui::Role::ComboBox, "Connection kind")
+        .click();
+    harness.run();
+    // The list is open, and an NSG applies to a VM only by association: no traffic, no role
+    // assignment.
+    assert_eq!(harness.query_all_by_label("NSG association").count(), 1);
+    assert!(harness.query_by_label("Traffic").is_none());
+    assert!(harness.query_by_label("Role assignment").is_none());
+}
+
+#[test]
 fn fixing_a_property_in_the_inspector_clears_its_finding() {
     let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 0.0)]));
     let finding = "Key Vault `vault` has purge protection off";

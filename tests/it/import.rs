@@ -1016,3 +1016,35 @@ fn ai_integration_and_hub_resources_map_to_their_kinds() {
         Some(&palisade::model::Value::Bool(true))
     );
 }
+
+#[test]
+fn references_the_catalog_cannot_draw_are_left_out_and_listed() {
+    // VNet integration names a subnet; this template names the whole network.
+    let Imported { design, report } = imported(&template(
+        r#"[
+        {"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
+        {"type": "Microsoft.Web/sites", "name": "web", "properties": {"virtualNetworkSubnetId": "[resourceId('Microsoft.Network/virtualNetworks', 'vnet')]"}}
+    ]"#,
+    ));
+    assert!(!connected(
+        &design,
+        "vnet_integration",
+        "app_service",
+        "virtual_network"
+    ));
+    assert!(palisade::model::validate::problems(&design, crate::catalog()).is_empty());
+    let [note] = report.not_allowed.as_slice() else {
+        panic!("{:?}", report.not_allowed)
+    };
+    assert_eq!(note.resource_type, "Microsoft.Web/sites");
+    assert!(
+        note.detail.starts_with("a VNet integration from App Service `sites-web` to Virtual network `virtualnetworks-vnet`: it goes from an App Service app, a function app or an API Management instance to a subnet"),
+        "{}",
+        note.detail
+    );
+    assert!(
+        report
+            .text()
+            .contains("Connections the catalog does not allow (1):")
+    );
+}

@@ -101,6 +101,33 @@ fn save_is_atomic_and_leaves_no_temporary_file() {
 }
 
 #[test]
+fn an_older_format_file_refuses_a_repeated_property_and_id_too() {
+    let text = r#"(
+        version: 0,
+        name: "Prototype",
+        nodes: [
+            (id: "kv", kind: "key_vault", name: "Vault", x: 10.0, y: 40.0, props: {"purge_protection": true, "purge_protection": false}),
+        ],
+    )"#;
+    assert_eq!(
+        load_error(text).to_string(),
+        "5:110: `purge_protection` is given twice (first at 5:84); keep one"
+    );
+    let text = r#"(
+        version: 0,
+        name: "Prototype",
+        nodes: [
+            (id: "kv", kind: "key_vault", name: "Vault", x: 10.0, y: 40.0),
+            (id: "kv", kind: "key_vault", name: "Vault", x: 300.0, y: 40.0),
+        ],
+    )"#;
+    assert_eq!(
+        load_error(text).to_string(),
+        "6: `kv`: a component or container on line 5 already has this id; components and containers each need their own"
+    );
+}
+
+#[test]
 fn an_older_format_file_migrates() {
     let text = r#"(
         version: 0,
@@ -152,7 +179,7 @@ fn wrong_types_unknown_kinds_and_properties_are_named() {
     );
     let message = load_error(&wrong_type).to_string();
     assert!(
-        message.contains("purge_protection") && message.contains("expected a boolean"),
+        message.contains("`purge_protection` must be true or false, not text"),
         "{message}"
     );
 
@@ -272,7 +299,7 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                 }
                 let node = Node {
                     id: id.clone(),
-                    kind: kind.into(),
+                    kind: kind.as_str().into(),
                     name,
                     rect: Rect::new(x, y, 170.0, 56.0),
                     parent: None,
@@ -280,16 +307,21 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                     notes: String::new(),
                 };
                 if Edit::AddNode(node).apply(&mut design).is_ok() {
-                    ids.push(id);
+                    ids.push((id, kind));
                 }
             }
             for (a, b) in links {
-                if let (Some(from), Some(to)) = (ids.get(a), ids.get(b))
+                let end = |i: usize| {
+                    ids.get(i)
+                        .and_then(|(id, kind)| Some((id, catalog().kind(kind)?)))
+                };
+                if let (Some((from, from_kind)), Some((to, to_kind))) = (end(a), end(b))
                     && from != to
+                    && let Some(kind) = catalog().default_connection_kind(from_kind, to_kind)
                 {
                     let connection = Connection {
                         id: design.fresh_connection_id(),
-                        kind: "traffic".into(),
+                        kind: kind.id.as_str().into(),
                         from: from.clone(),
                         to: to.clone(),
                         label: String::new(),
@@ -329,39 +361,287 @@ proptest! {
     }
 }
 
-#[test]
-fn files_are_read_like_a_compiler_would_in_the_users_words() {
-    let component = |rest: &str| {
-        format!(
-            "(format_version: 2, meta: (name: \"x\"),\ncomponents: [\n(id: \"a\", kind: \"key_vault\", name: \"a\", rect: (0.0, 0.0, 1.0, 1.0){rest})])"
-        )
-    };
-    let cases = [
-        (
-            component(", properties: {\"purge_protection\": true,\n\"purge_protection\": false}"),
-            (4, "`purge_protection` is given twice; keep one"),
-        ),
-        (
-            "[1, 2]".to_owned(),
-            (1, "Expected opening `(` for a design"),
-        ),
-        (
-            component(", port: 70000"),
-            (3, "in a component or container"),
-        ),
-    ];
-    for (text, (line, expected)) in cases {
-        match persistence::load_str(&text, catalog()) {
-            Err(LoadError::Syntax {
-                line: at, message, ..
-            }) => {
-                assert_eq!(at, line, "{message}");
-                assert!(message.contains(expected), "{message}");
-                for internal in ["V1", "V2", "VersionProbe", "untagged", "FileValue"] {
-                    assert!(!message.contains(internal), "{message}");
-                }
-            }
-            other => panic!("{text}: {other:?}"),
-        }
+/// A small valid design written by hand, with `edit` applied to its text: a network with a
+/// subnet, an app and a storage account joined by a flow on line 13.
+pub fn hand_written(edit: impl Fn(&str) -> String) -> String {
+    edit(
+        r#"(
+    format_version: 3,
+    meta: (name: "x"),
+    containers: [
+        (id: "vnet", kind: "virtual_network", name: "vnet", rect: (0.0, 0.0, 400.0, 300.0)),
+        (id: "snet", kind: "subnet", name: "snet", rect: (10.0, 10.0, 300.0, 200.0), parent: "vnet"),
+    ],
+    components: [
+        (id: "web", kind: "app_service", name: "web", rect: (500.0, 0.0, 170.0, 56.0)),
+        (id: "st", kind: "storage_account", name: "st", rect: (700.0, 0.0, 170.0, 56.0)),
+    ],
+    connections: [
+        (id: "c1", kind: "traffic", from: "web", to: "st", properties: {"port": 443}),
+    ],
+)
+"#,
+    )
+}
+
+/// The whole error, place first, for a file with `from` replaced by `to`.
+fn refusal(from: &str, to: &str) -> String {
+    let text = hand_written(|t| {
+        assert!(t.contains(from), "{from}");
+        t.replacen(from, to, 1)
+    });
+    let message = load_error(&text).to_string();
+    for internal in [
+        "V0",
+        "V1",
+        "V2",
+        "V3",
+        "VersionProbe",
+        "untagged",
+        "FileValue",
+        "ron",
+        "serde",
+        "struct",
+        "enum",
+        "Unexpected",
+    ] {
+        assert!(!message.contains(internal), "{internal}: {message}");
     }
+    message
+}
+
+#[test]
+fn the_hand_written_design_is_valid_and_optional_values_may_be_written_bare() {
+    let design = persistence::load_str(&hand_written(str::to_owned), catalog())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        design.node(&id("snet")).and_then(|n| n.parent.as_ref()),
+        Some(&id("vnet"))
+    );
+}
+
+#[test]
+fn a_property_key_given_twice_points_at_the_second_and_names_the_first() {
+    assert_eq!(
+        refusal(r#"{"port": 443}"#, r#"{"port": 443, "port": 80}"#),
+        "13:86: `port` is given twice (first at 13:73); keep one"
+    );
+}
+
+#[test]
+fn a_meta_key_given_twice_is_refused_too() {
+    let settings = r#"meta: (name: "x", rule_settings: {
+        "NET-001": (enabled: false, reason: "tested"),
+        "NET-001": (enabled: true),
+    })"#;
+    assert_eq!(
+        refusal(r#"meta: (name: "x")"#, settings),
+        "5:9: `NET-001` is given twice (first at 4:9); keep one"
+    );
+    let threats = r#"meta: (name: "x", threats: {"T1": (status: mitigated, note: "a"), "T1": (status: mitigated, note: "b")})"#;
+    assert_eq!(
+        refusal(r#"meta: (name: "x")"#, threats),
+        "3:71: `T1` is given twice (first at 3:33); keep one"
+    );
+}
+
+#[test]
+fn a_component_id_given_twice_points_at_the_second_and_names_the_first() {
+    assert_eq!(
+        refusal(
+            r#"(id: "st", kind: "storage"#,
+            r#"(id: "web", kind: "storage"#
+        ),
+        "10: `web`: a component or container on line 9 already has this id; components and containers each need their own\n\
+         13: `c1`: there is no node `st`"
+    );
+}
+
+#[test]
+fn a_connection_id_given_twice_points_at_the_second() {
+    let second = r#"(id: "c1", kind: "traffic", from: "st", to: "web"),
+        (id: "c1", kind: "traffic", from: "web", to: "st""#;
+    assert_eq!(
+        refusal(
+            r#"(id: "c1", kind: "traffic", from: "web", to: "st""#,
+            second
+        ),
+        "14: `c1`: a connection on line 13 already has this id; connections each need their own"
+    );
+}
+
+#[test]
+fn nodes_and_connections_have_separate_ids() {
+    let text = hand_written(|t| t.replace(r#"id: "c1""#, r#"id: "web""#));
+    assert!(persistence::load_str(&text, catalog()).is_ok());
+}
+
+#[test]
+fn a_connection_between_kinds_it_cannot_join_is_refused_at_its_line() {
+    assert_eq!(
+        refusal(
+            r#"kind: "traffic", from: "web", to: "st", properties: {"port": 443}"#,
+            r#"kind: "nsg_association", from: "web", to: "st""#
+        ),
+        "13: `c1`: an NSG association cannot join App Service `web` to Storage account `st`: it goes from a network security group to a subnet or a virtual machine"
+    );
+}
+
+#[test]
+fn a_port_out_of_range_says_the_range() {
+    assert_eq!(
+        refusal(r#""port": 443"#, r#""port": 70000"#),
+        "13: `c1`: `port` must be a number from 0 to 65535, not 70000"
+    );
+}
+
+#[test]
+fn a_property_of_the_wrong_type_says_the_type() {
+    assert_eq!(
+        refusal(r#""port": 443"#, r#""port": "https""#),
+        "13: `c1`: `port` must be a number from 0 to 65535, not text"
+    );
+    assert_eq!(
+        refusal(r#""port": 443"#, r#""port": 4.5"#),
+        "13:81: 4.5 is not a whole number; a property value is true or false, a whole number, \"text\" or a list of \"text\""
+    );
+    assert_eq!(
+        refusal(r#""port": 443"#, r#""port": 99999999999999999999"#),
+        "13:81: 100000000000000000000 is too large for a number property"
+    );
+    assert_eq!(
+        refusal(r#""port": 443"#, r#""port": [1]"#),
+        "13:82: expected text in double quotes, such as \"web\""
+    );
+}
+
+#[test]
+fn an_unknown_choice_lists_the_choices() {
+    assert_eq!(
+        refusal(r#""port": 443"#, r#""protocol": "FTP""#),
+        "13: `c1`: `protocol` must be one of HTTPS, HTTP, TCP, UDP, RDP, SSH, SQL, AMQP, MQTT, SMB, DNS, Other, not `FTP`"
+    );
+    assert_eq!(
+        refusal(
+            r#"meta: (name: "x")"#,
+            r#"meta: (name: "x", threats: {"T1": (status: open, note: "")})"#
+        ),
+        "3:48: `open` is not a threat status; choose `needs_investigation`, `not_applicable` or `mitigated`"
+    );
+}
+
+#[test]
+fn a_missing_field_is_named() {
+    assert_eq!(
+        refusal(r#"name: "st", rect"#, "rect"),
+        "10:76: a component or container needs `name`"
+    );
+}
+
+#[test]
+fn an_unknown_field_lists_the_fields() {
+    assert_eq!(
+        refusal(r#"name: "st", rect"#, r#"nmae: "st", rect"#),
+        "10:45: a component or container has no field `nmae`; its fields are `id`, `kind`, `name`, `rect`, `parent`, `properties` or `notes`"
+    );
+}
+
+#[test]
+fn a_rectangle_needs_four_numbers() {
+    assert_eq!(
+        refusal("(500.0, 0.0, 170.0, 56.0)", "(500.0, 0.0, 170.0)"),
+        "9:79: expected 4 values, found 3"
+    );
+    assert_eq!(
+        refusal("(700.0, 0.0, 170.0, 56.0)", "(700.0, 0.0, 170.0, true)"),
+        "10:83: expected a number such as 170.0"
+    );
+}
+
+#[test]
+fn a_kind_written_without_quotes_asks_for_text() {
+    assert_eq!(
+        refusal(r#"kind: "traffic""#, "kind: traffic"),
+        "13:25: expected text in double quotes, such as \"web\""
+    );
+}
+
+#[test]
+fn a_bad_version_is_placed_and_explained() {
+    assert_eq!(
+        refusal("format_version: 3", "format_version: 9"),
+        "2:5: format version 9 is newer than this Palisade understands (up to 3); update Palisade"
+    );
+    assert_eq!(
+        refusal("format_version: 3", r#"format_version: "3""#),
+        "2:20: expected a whole number"
+    );
+    assert_eq!(
+        refusal("format_version: 3,", ""),
+        "1:1: missing or unknown format version (none); a design starts with `format_version: 3`"
+    );
+}
+
+#[test]
+fn a_truncated_file_says_what_is_not_closed() {
+    let text = hand_written(str::to_owned);
+    let cut_in_a_string = &text[..text.find("\"st\", kind").unwrap_or_default() + 2];
+    assert_eq!(
+        load_error(cut_in_a_string).to_string(),
+        "10:14: this text has no closing double quote"
+    );
+    let cut_after_a_component = &text[..text.find("    ],\n    connections").unwrap_or_default()];
+    assert_eq!(
+        load_error(cut_after_a_component).to_string(),
+        "10:90: the file ends early: a bracket, parenthesis or quote is not closed"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_design_says_what_a_design_looks_like() {
+    assert_eq!(
+        load_error("[1, 2]").to_string(),
+        "1:1: expected `(` opening a design, `(format_version: 3, meta: (...), ...)`"
+    );
+    assert_eq!(
+        load_error(r#"(format_version: 3, meta: (name: "x"), components: 5)"#).to_string(),
+        "1:51: expected a list in brackets, `[...]`"
+    );
+}
+
+#[test]
+fn an_invalid_id_is_placed_on_its_line() {
+    assert_eq!(
+        refusal(r#"(id: "web", kind"#, r#"(id: "we b", kind"#),
+        "9: `we b` is not a valid id (use 1 to 64 of a-z, 0-9, `_` and `-`)\n\
+         13: `c1`: there is no node `web`"
+    );
+}
+
+#[test]
+fn unknown_kinds_point_to_the_list_of_kinds() {
+    assert_eq!(
+        refusal(r#"kind: "traffic""#, r#"kind: "trafic""#),
+        "13: `c1`: unknown connection kind `trafic` (see `palisade kinds`)"
+    );
+    assert_eq!(
+        refusal(r#"kind: "storage_account""#, r#"kind: "storage_acount""#),
+        "10: `st`: unknown kind `storage_acount` (see `palisade kinds`)"
+    );
+}
+
+#[test]
+fn the_top_level_names_its_fields() {
+    assert_eq!(
+        refusal(r#"meta: (name: "x"),"#, r#"meta: (name: "x"), foo: 1,"#),
+        "3:24: the design has no field `foo`; its fields are `format_version`, `meta`, `containers`, `components` or `connections`"
+    );
+    assert_eq!(
+        refusal(r#"meta: (name: "x"),"#, ""),
+        "15:1: the design needs `meta`"
+    );
+    assert_eq!(
+        refusal("(500.0, 0.0, 170.0, 56.0)", "[500.0, 0.0, 170.0, 56.0]"),
+        "9:60: expected values in parentheses, `(...)`"
+    );
 }

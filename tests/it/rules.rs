@@ -62,8 +62,8 @@ fn random_value(rng: &mut Rng, def: &PropertyDef) -> Value {
 }
 
 /// A valid design of random kinds (containers included, placed where their kind allows),
-/// random properties, and random connections of every kind between random nodes, cycles and
-/// parallel connections included.
+/// random properties, and random connections of every kind between random nodes the kind may
+/// join, cycles and parallel connections included.
 fn random_design(seed: u64, nodes: usize, connections: usize) -> Design {
     let catalog = catalog();
     let mut rng = Rng(seed);
@@ -119,6 +119,16 @@ fn random_design(seed: u64, nodes: usize, connections: usize) -> Design {
         let from = rng.below(placed.len());
         let to = (from + 1 + rng.below(placed.len() - 1)) % placed.len();
         let kind = &connection_kinds[rng.below(connection_kinds.len())];
+        let end = |i: usize| catalog.kind(&placed[i].1).unwrap_or_else(|| panic!("kind"));
+        // Any kind drawn, kept only where the catalog lets it join these two ends.
+        let kind = if catalog.may_join(kind, end(from), end(to)) {
+            kind
+        } else {
+            match catalog.default_connection_kind(end(from), end(to)) {
+                Some(fitting) => fitting,
+                None => continue,
+            }
+        };
         let mut properties = BTreeMap::new();
         for def in &kind.properties {
             if rng.chance(2) {

@@ -41,6 +41,8 @@ struct Draft {
 }
 
 struct DraftConnection {
+    /// The item the connection was read from, for the report.
+    source: usize,
     kind: String,
     from: usize,
     to: usize,
@@ -300,6 +302,7 @@ impl<'a, 't> Builder<'a, 't> {
         self.apply_relations();
         self.place();
         self.route_flows_through_private_endpoints();
+        self.leave_out_joins_the_catalog_refuses();
         let mut design = self.assemble()?;
         self.connect_internet(&mut design)?;
         let rects = crate::layout::arrange(&design, self.catalog);
@@ -677,7 +680,7 @@ impl<'a, 't> Builder<'a, 't> {
                 } else {
                     (host, target)
                 };
-                self.connect(kind, from, to, BTreeMap::new());
+                self.connect(item, kind, from, to, BTreeMap::new());
                 if kind == "traffic"
                     && self.drafts[from].kind == "public_ip"
                     && self.drafts[to].kind == "virtual_machine"
@@ -685,14 +688,14 @@ impl<'a, 't> Builder<'a, 't> {
                     self.set_property(item, to, "public_ip", Value::Bool(true), false);
                 }
             }
-            Action::Flow => self.flow(host, target),
+            Action::Flow => self.flow(item, host, target),
             Action::Set { property, value } => {
                 self.set_property(item, host, property, value.clone(), false);
             }
         }
     }
 
-    fn flow(&mut self, from: usize, to: usize) {
+    fn flow(&mut self, item: usize, from: usize, to: usize) {
         if self
             .catalog
             .kind(&self.drafts[to].kind)
@@ -724,10 +727,17 @@ impl<'a, 't> Builder<'a, 't> {
                     .insert("key_vault_references".to_owned(), Value::Bool(true));
             }
         }
-        self.connect(&kind, from, to, properties);
+        self.connect(item, &kind, from, to, properties);
     }
 
-    fn connect(&mut self, kind: &str, from: usize, to: usize, properties: BTreeMap<String, Value>) {
+    fn connect(
+        &mut self,
+        item: usize,
+        kind: &str,
+        from: usize,
+        to: usize,
+        properties: BTreeMap<String, Value>,
+    ) {
         if from == to
             || self
                 .connections
@@ -737,6 +747,7 @@ impl<'a, 't> Builder<'a, 't> {
             return;
         }
         self.connections.push(DraftConnection {
+            source: item,
             kind: kind.to_owned(),
             from,
             to,
@@ -794,7 +805,7 @@ impl<'a, 't> Builder<'a, 't> {
                 }
             }
         }
-        self.connect(kind, from, to, properties);
+        self.connect(item, kind, from, to, properties);
     }
 
     /// Parents: a child resource in its parent container (a subnet in its network), else the
@@ -884,6 +895,41 @@ impl<'a, 't> Builder<'a, 't> {
         let mut seen = BTreeSet::new();
         self.connections
             .retain(|c| seen.insert((c.kind.clone(), c.from, c.to)));
+    }
+
+    /// A reference the catalog cannot draw (VNet integration named at a whole network, a
+    /// diagnostic setting of a resource group) is left out and listed, so the design validates.
+    fn leave_out_joins_the_catalog_refuses(&mut self) {
+        let catalog = self.catalog;
+        let (drafts, items, report) = (&self.drafts, &self.items, &mut self.report);
+        self.connections.retain(|connection| {
+            let (from, to) = (&drafts[connection.from], &drafts[connection.to]);
+            let (Some(kind), Some(from_kind), Some(to_kind)) = (
+                catalog.connection_kind(&connection.kind),
+                catalog.kind(&from.kind),
+                catalog.kind(&to.kind),
+            ) else {
+                return true;
+            };
+            if catalog.may_join(kind, from_kind, to_kind) {
+                return true;
+            }
+            let item = &items[connection.source];
+            report.not_allowed.push(ResourceNote {
+                resource_type: item.resource_type.clone(),
+                name: item.name.clone(),
+                detail: format!(
+                    "{} from {} `{}` to {} `{}`: it goes {}",
+                    kind.noun(),
+                    from_kind.name,
+                    from.id,
+                    to_kind.name,
+                    to.id,
+                    catalog.joins_text(kind)
+                ),
+            });
+            false
+        });
     }
 
     fn assemble(&mut self) -> Result<Design, ImportError> {

@@ -47,6 +47,8 @@ pub struct Report {
     pub skipped: Vec<ResourceNote>,
     /// Connection resources with an end outside the template.
     pub unconnected: Vec<ResourceNote>,
+    /// References the catalog does not allow between the kinds of their ends.
+    pub not_allowed: Vec<ResourceNote>,
     /// Properties left unset because their value is not known before deployment.
     pub unknown: Vec<ValueNote>,
     /// Properties left unset because their value has no catalog equivalent.
@@ -63,6 +65,7 @@ impl Report {
             &mut self.ignored,
             &mut self.skipped,
             &mut self.unconnected,
+            &mut self.not_allowed,
         ] {
             list.sort();
             list.dedup();
@@ -79,12 +82,13 @@ impl Report {
     pub fn text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "Imported {}", self.source);
-        let sections: [(&str, &[ResourceNote]); 5] = [
+        let sections: [(&str, &[ResourceNote]); 6] = [
             ("Mapped", &self.mapped),
             ("Not mapped", &self.unmapped),
             ("Known, not drawn", &self.ignored),
             ("Skipped", &self.skipped),
             ("Connections not drawn", &self.unconnected),
+            ("Connections the catalog does not allow", &self.not_allowed),
         ];
         for (title, notes) in sections {
             if notes.is_empty() {
