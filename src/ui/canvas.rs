@@ -808,7 +808,88 @@ pub fn canvas_ui(
     if view.gesture != Gesture::Idle {
         ui.ctx().request_repaint();
     }
+    minimap_ui(ui, rect, scene, view, &colors);
     output
+}
+
+/// Size of the minimap in the canvas's bottom-right corner, in points.
+const MINIMAP_SIZE: Vec2 = vec2(200.0, 130.0);
+
+/// A small map of the whole design with the visible part outlined, shown when the design does
+/// not fit the view; a click or drag on it centres the view there.
+fn minimap_ui(
+    ui: &mut egui::Ui,
+    canvas: egui::Rect,
+    scene: &Scene,
+    view: &mut CanvasView,
+    colors: &CanvasColors,
+) {
+    let Some(bounds) = scene.bounds else {
+        return;
+    };
+    let visible = view.transform().canvas_rect(canvas);
+    let fits = visible.contains_rect(bounds);
+    if fits || canvas.width() < MINIMAP_SIZE.x * 2.5 || canvas.height() < MINIMAP_SIZE.y * 2.5 {
+        return;
+    }
+    let frame =
+        egui::Rect::from_min_size(canvas.max - MINIMAP_SIZE - vec2(12.0, 12.0), MINIMAP_SIZE);
+    // The map shows the design and the view together, so the outline never leaves it.
+    let shown = Rect::from_min_max(
+        Point::new(bounds.x.min(visible.x), bounds.y.min(visible.y)),
+        Point::new(
+            (bounds.x + bounds.w).max(visible.x + visible.w),
+            (bounds.y + bounds.h).max(visible.y + visible.h),
+        ),
+    );
+    let inner = frame.shrink(6.0);
+    let scale = (inner.width() / shown.w.max(1.0)).min(inner.height() / shown.h.max(1.0));
+    let to_map = |r: Rect| {
+        egui::Rect::from_min_size(
+            inner.min + vec2((r.x - shown.x) * scale, (r.y - shown.y) * scale),
+            vec2((r.w * scale).max(1.0), (r.h * scale).max(1.0)),
+        )
+    };
+    let painter = ui.painter_at(frame);
+    painter.rect_filled(frame, 6.0, colors.background.gamma_multiply(0.95));
+    painter.rect_stroke(
+        frame,
+        6.0,
+        Stroke::new(1.0, colors.muted_text.gamma_multiply(0.5)),
+        StrokeKind::Inside,
+    );
+    for container in &scene.containers {
+        painter.rect_stroke(
+            to_map(container.rect),
+            1.0,
+            Stroke::new(1.0, color(container.accent).gamma_multiply(0.7)),
+            StrokeKind::Inside,
+        );
+    }
+    for card in &scene.cards {
+        painter.rect_filled(to_map(card.rect), 0.0, color(card.accent));
+    }
+    painter.rect_stroke(
+        to_map(visible),
+        2.0,
+        Stroke::new(1.5, colors.selection),
+        StrokeKind::Inside,
+    );
+    let response = ui
+        .interact(
+            frame,
+            ui.scope_id().with("minimap"),
+            Sense::click_and_drag(),
+        )
+        .on_hover_text("Click or drag to move the view");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "Minimap"));
+    if (response.clicked() || response.dragged())
+        && let Some(pointer) = response.interact_pointer_pos()
+    {
+        let at = pointer - inner.min;
+        view.center_on(Point::new(shown.x + at.x / scale, shown.y + at.y / scale));
+        ui.ctx().request_repaint();
+    }
 }
 
 /// Click, drag start and drag of a node (card or container title band).

@@ -741,3 +741,31 @@ fn the_ai_and_analytics_category_offers_the_ai_services() {
     harness.run();
     assert_eq!(count_kind(&harness, "ai_services"), 1);
 }
+
+#[test]
+fn a_design_larger_than_the_view_gets_a_minimap_that_moves_the_view() {
+    let far: Vec<Edit> = (0..6)
+        .map(|i| {
+            node(
+                &format!("n{i}"),
+                "app_service",
+                i as f32 * 900.0,
+                i as f32 * 700.0,
+            )
+        })
+        .collect();
+    let mut harness = harness(design(far));
+    // Fitted, the whole design is in view: no map.
+    assert!(harness.query_by_label("Minimap").is_none());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    harness.run();
+    let pan = harness.state().view().pan;
+    harness.get_by_label("Minimap").click();
+    harness.run();
+    harness.run();
+    assert_ne!(
+        harness.state().view().pan,
+        pan,
+        "a click on the map moves the view"
+    );
+}
