@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "backups-can-be-deleted",
         title: "Backups can be deleted before they expire",
         severity: Severity::Medium,
+        severity_reason: "Medium: mutable backups fail exactly when ransomware or a rogue \
+                           administrator deletes them, but only after privileged access is gained \
+                           (MCSB BR-2).",
         kind: RuleKind::Property,
         se: &["SE:12", "SE:07"],
         mcsb: &["BR-2"],

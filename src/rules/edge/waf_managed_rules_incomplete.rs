@@ -11,6 +11,9 @@ pub static RULE: Rule = Rule {
         name: "waf-managed-rules-incomplete",
         title: "Web application firewall rules leave gaps",
         severity: Severity::Medium,
+        severity_reason: "Medium: an active WAF with rule gaps, disabled groups or broad \
+                           exclusions still blocks much; the gaps let some attacks or bots through \
+                           (MCSB NS-6).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-6"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "aks-local-accounts-enabled",
         title: "AKS cluster keeps its static local administrator account",
         severity: Severity::High,
+        severity_reason: "High: the AKS local administrator credential grants cluster admin, \
+                           bypasses Entra ID and cannot be audited per user (MCSB IM-1, PA-7).",
         kind: RuleKind::Property,
         se: &["SE:05"],
         mcsb: &["IM-1", "PA-7"],

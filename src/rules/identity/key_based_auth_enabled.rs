@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "key-based-auth-enabled",
         title: "Service accepts account keys instead of requiring Entra ID",
         severity: Severity::High,
+        severity_reason: "High: account keys give full data-plane access without identity, audit \
+                           trail per caller or conditional access, and leak through code and \
+                           configuration (MCSB IM-1).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-1"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "key-vault-purge-protection-off",
         title: "Key Vault can be purged before its retention period ends",
         severity: Severity::High,
+        severity_reason: "High: without purge protection one compromised privileged account can \
+                           destroy the vault and its keys for good, and with them any data \
+                           encrypted by those keys (MCSB DP-8).",
         kind: RuleKind::Property,
         se: &["SE:09", "SE:07"],
         mcsb: &["DP-8"],

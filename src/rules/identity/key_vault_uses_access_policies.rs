@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "key-vault-uses-access-policies",
         title: "Key Vault uses access policies instead of Azure RBAC",
         severity: Severity::Medium,
+        severity_reason: "Medium: access policies grant vault-wide rights outside Azure RBAC and \
+                           PIM, so access is broader and harder to review, but still needs an \
+                           identity (MCSB PA-7).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:09"],
         mcsb: &["PA-7"],

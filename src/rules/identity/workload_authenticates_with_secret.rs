@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "workload-authenticates-with-secret",
         title: "Workload authenticates to a data service with a shared secret",
         severity: Severity::High,
+        severity_reason: "High: a shared key or password in the workload grants data access to \
+                           whoever copies it, from anywhere it is accepted, and it rarely rotates \
+                           (MCSB IM-3).",
         kind: RuleKind::Topology,
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-3"],

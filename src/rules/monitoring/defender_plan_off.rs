@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "defender-plan-off",
         title: "Defender plan for a resource type is off",
         severity: Severity::Medium,
+        severity_reason: "Medium: Defender for Cloud covers the resource but its threat detection \
+                           for that resource type is off; detection, not protection (MCSB LT-1).",
         kind: RuleKind::DesignWide,
         se: &["SE:10"],
         mcsb: &["LT-1"],

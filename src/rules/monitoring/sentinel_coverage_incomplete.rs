@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "sentinel-coverage-incomplete",
         title: "Sentinel misses data sources, detections or automation",
         severity: Severity::Medium,
+        severity_reason: "Medium: Sentinel runs but misses sources, detections or response \
+                           automation, so some attacks go unseen or wait for a person (MCSB LT-5, \
+                           IR-6).",
         kind: RuleKind::Property,
         se: &["SE:10", "SE:12"],
         mcsb: &["LT-5", "IR-3", "IR-6"],

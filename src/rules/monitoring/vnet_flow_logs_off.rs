@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "vnet-flow-logs-off",
         title: "Network traffic is not recorded",
         severity: Severity::Medium,
+        severity_reason: "Medium: without flow logs network traffic cannot be investigated or \
+                           analysed for malicious addresses; detection, not protection (MCSB \
+                           LT-4).",
         kind: RuleKind::Property,
         se: &["SE:10", "SE:06"],
         mcsb: &["LT-4"],

@@ -13,6 +13,9 @@ pub static RULE: Rule = Rule {
         name: "management-ports-open-to-internet",
         title: "RDP or SSH is open to the internet",
         severity: Severity::Critical,
+        severity_reason: "Critical: RDP and SSH are the most attacked ports on the internet; open \
+                           to it they invite brute force and exploits of the protocol itself, \
+                           straight to an administrator session (MCSB NS-1, PA-6).",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:08"],
         mcsb: &["NS-1", "PA-6"],

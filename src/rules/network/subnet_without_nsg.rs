@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "subnet-without-nsg",
         title: "Subnet has no network security group",
         severity: Severity::High,
+        severity_reason: "High: a subnet without an NSG has no network filtering at all, so \
+                           anything reaching the network reaches every machine in it (MCSB NS-1).",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:04"],
         mcsb: &["NS-1"],

@@ -12,6 +12,9 @@ pub static RULE: Rule = Rule {
         name: "vm-admin-without-bastion",
         title: "Virtual machine administration does not go through Azure Bastion",
         severity: Severity::High,
+        severity_reason: "High: administrator access that does not go through Bastion needs \
+                           management ports reachable some other way, the path attackers use for \
+                           lateral movement and brute force (MCSB PA-6, NS-1).",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:05"],
         mcsb: &["PA-6", "NS-1"],

@@ -1,0 +1,177 @@
+//! Every catalog property with a secure value is read by some rule: a test probes each one.
+//!
+//! For each such property it builds a small design around a component of the property's kind
+//! (or a connection of its kind), runs all rules, then flips the property to an insecure value
+//! and expects the findings to change. The component's other properties are first all secure,
+//! so a rule that fires on any one weakness shows the flip, then all at their defaults, so a rule
+//! that fires only when two settings are both open shows it too.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Design, PropertyDef, PropertyType, Value, catalog};
+use crate::rules::testing::DesignBuilder;
+use crate::rules::{evaluate, registry};
+
+/// The id of the probed component.
+const PROBE: &str = "probe";
+
+/// A value the baseline does not want: the default when it differs from the secure value,
+/// else another choice.
+fn insecure_value(property: &PropertyDef, secure: &Value) -> Option<Value> {
+    if &property.default != secure {
+        return Some(property.default.clone());
+    }
+    match (&property.ty, secure) {
+        (PropertyType::Bool, Value::Bool(b)) => Some(Value::Bool(!b)),
+        (PropertyType::Enum(choices), Value::Text(t)) => choices
+            .iter()
+            .find(|c| *c != t)
+            .map(|c| Value::Text(c.clone())),
+        (PropertyType::Int { min, max }, Value::Int(i)) => {
+            Some(Value::Int(if i > min { *min } else { *max }))
+        }
+        (PropertyType::List, Value::List(l)) if !l.is_empty() => Some(Value::List(Vec::new())),
+        _ => None,
+    }
+}
+
+/// Places a node of `kind` with id `id`, inside a chain of first-choice parents when the kind
+/// cannot sit at the top level.
+fn place(builder: DesignBuilder, id: &str, kind: &str) -> DesignBuilder {
+    let def = catalog::builtin()
+        .kind(kind)
+        .unwrap_or_else(|| panic!("{kind}"));
+    if def.parents.is_empty() || def.top_level {
+        return builder.node(id, kind);
+    }
+    let parent = format!("{id}-in");
+    let builder = place(builder, &parent, &def.parents[0]);
+    builder.child(id, kind, &parent)
+}
+
+/// Sets every secure property of the node to its secure value, except `except`.
+fn secure_all(mut builder: DesignBuilder, id: &str, kind: &str, except: &str) -> DesignBuilder {
+    let catalog = catalog::builtin();
+    let def = catalog.kind(kind).unwrap_or_else(|| panic!("{kind}"));
+    for property in catalog.node_properties(def) {
+        if let Some(secure) = &property.secure
+            && property.id != except
+        {
+            builder = builder.set(id, &property.id, secure.clone());
+        }
+    }
+    builder
+}
+
+/// What a design's findings are, as comparable text.
+fn outcome(design: &Design) -> BTreeSet<String> {
+    evaluate(design, catalog::builtin())
+        .items
+        .iter()
+        .map(|f| format!("{} {} {}", f.fingerprint(), f.severity.as_str(), f.message))
+        .collect()
+}
+
+/// The surroundings a kind's rules need to apply: what the probe connects to and which
+/// design-wide components exist. Kinds not listed are probed on their own.
+fn surroundings(kind: &str, builder: DesignBuilder) -> DesignBuilder {
+    match kind {
+        _ => builder,
+    }
+}
+
+/// A design with the probe node (kind `kind`) whose `property` is `value`, its other secure
+/// properties secure or left at their defaults.
+fn node_probe(kind: &str, property: &str, value: &Value, others_secure: bool) -> Design {
+    let mut builder = place(DesignBuilder::new(), PROBE, kind);
+    if others_secure {
+        builder = secure_all(builder, PROBE, kind, property);
+    }
+    surroundings(kind, builder.set(PROBE, property, value.clone())).build()
+}
+
+/// The two ends of a probed connection of `kind` and what surrounds them.
+fn connection_ends(kind: &str) -> (&'static str, &'static str, DesignBuilder) {
+    let builder = DesignBuilder::new();
+    match kind {
+        "traffic" => (
+            "app",
+            "sql",
+            builder.node("app", "app_service").node("sql", "sql_database"),
+        ),
+        "vnet_integration" => (
+            "app",
+            "snet",
+            place(builder.node("app", "app_service"), "snet", "subnet"),
+        ),
+        "hybrid_link" => (
+            "onprem",
+            "gw",
+            place(builder.node("onprem", "on_premises_network"), "gw", "vnet_gateway"),
+        ),
+        "secret_reference" => (
+            "app",
+            "kv",
+            builder.node("app", "app_service").node("kv", "key_vault"),
+        ),
+        other => panic!("no probe for connection kind `{other}`: add its two ends here"),
+    }
+}
+
+fn connection_probe(kind: &str, property: &str, value: &Value, _others_secure: bool) -> Design {
+    let (from, to, builder) = connection_ends(kind);
+    builder
+        .connect_with(from, to, kind, &[(property, value.clone())])
+        .build()
+}
+
+/// `kind.property` for every secure property whose flip the rules do not notice.
+fn unread_secure_properties() -> Vec<String> {
+    let catalog = catalog::builtin();
+    let mut unread = Vec::new();
+    let mut probe = |owner: &str,
+                     property: &PropertyDef,
+                     design: &dyn Fn(&Value, bool) -> Design| {
+        let Some(secure) = &property.secure else {
+            return;
+        };
+        let Some(insecure) = insecure_value(property, secure) else {
+            unread.push(format!("{owner}.{} (no insecure value to try)", property.id));
+            return;
+        };
+        let noticed = [true, false]
+            .into_iter()
+            .any(|others| outcome(&design(secure, others)) != outcome(&design(&insecure, others)));
+        if !noticed {
+            unread.push(format!("{owner}.{}", property.id));
+        }
+    };
+    for kind in catalog.kinds() {
+        for property in catalog.node_properties(kind) {
+            probe(&kind.id, property, &|value, others| {
+                node_probe(&kind.id, &property.id, value, others)
+            });
+        }
+    }
+    for kind in catalog.connection_kinds() {
+        for property in &kind.properties {
+            probe(&kind.id, property, &|value, others| {
+                connection_probe(&kind.id, &property.id, value, others)
+            });
+        }
+    }
+    unread
+}
+
+#[test]
+fn every_secure_setting_is_read_by_a_rule() {
+    assert!(!registry::all().is_empty());
+    let unread = unread_secure_properties();
+    assert!(
+        unread.is_empty(),
+        "{} secure settings change no finding when made insecure; give each a rule or drop its \
+         `secure:` value:\n{}",
+        unread.len(),
+        unread.join("\n")
+    );
+}
