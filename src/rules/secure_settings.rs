@@ -72,10 +72,100 @@ fn outcome(design: &Design) -> BTreeSet<String> {
         .collect()
 }
 
-/// The surroundings a kind's rules need to apply: what the probe connects to and which
-/// design-wide components exist. Kinds not listed are probed on their own.
+/// A Defender for Cloud node, all plans at their defaults, that governs `scope`.
+fn governed_by_defender(builder: DesignBuilder, scope: &str) -> DesignBuilder {
+    builder
+        .node("defender", "defender_for_cloud")
+        .connect("defender", scope, "governs")
+}
+
+/// A hub with a firewall and a spoke network holding subnet `snet`, as forced tunnelling needs.
+fn hub_and_spoke(builder: DesignBuilder) -> DesignBuilder {
+    builder
+        .node("hub", "virtual_network")
+        .set("hub", "role", "Hub")
+        .child("fw-snet", "subnet", "hub")
+        .set("fw-snet", "purpose", "AzureFirewallSubnet")
+        .child("fw", "azure_firewall", "fw-snet")
+        .node("spoke", "virtual_network")
+        .set("spoke", "role", "Spoke")
+        .child("snet", "subnet", "spoke")
+}
+
+/// The kinds, each with an example node id, that a Defender for Cloud plan protects.
+const DEFENDED: [(&str, &str); 9] = [
+    ("vm", "virtual_machine"),
+    ("web", "app_service"),
+    ("sql", "sql_database"),
+    ("pg", "postgresql_flexible_server"),
+    ("cosmos", "cosmos_db"),
+    ("st", "storage_account"),
+    ("kv", "key_vault"),
+    ("aks", "aks_cluster"),
+    ("apim", "api_management"),
+];
+
+/// The surroundings a kind's rules need before they look at the probe: what it connects to,
+/// which design-wide components exist, and the probe settings a property only matters under.
+/// Kinds not listed are probed on their own.
 fn surroundings(kind: &str, builder: DesignBuilder) -> DesignBuilder {
     match kind {
+        // IAM-014 looks at synchronised accounts only with hybrid sync on; IAM-005 at PIM only
+        // for a person with a privileged, eligible role.
+        "entra_id" => builder
+            .set(PROBE, "hybrid_sync", true)
+            .node("admin", "operator")
+            .node("sub", "subscription")
+            .connect_with(
+                "admin",
+                "sub",
+                "rbac",
+                &[
+                    ("role", Value::from("Owner")),
+                    ("pim_eligible", Value::from(true)),
+                ],
+            ),
+        // KV-006 rotates keys the vault serves; MON-008 needs Defender over the vault.
+        "key_vault" => governed_by_defender(builder, PROBE)
+            .node("st", "storage_account")
+            .connect_with("st", PROBE, "secret_reference", &[("purpose", Value::from("Key"))]),
+        "storage_account"
+        | "sql_database"
+        | "sql_managed_instance"
+        | "cosmos_db"
+        | "postgresql_flexible_server"
+        | "api_management"
+        | "virtual_machine" => governed_by_defender(builder, PROBE),
+        "defender_for_cloud" => DEFENDED.iter().fold(builder, |builder, (id, kind)| {
+            place(builder, id, kind).connect(PROBE, id, "governs")
+        }),
+        // IDPS is a Premium feature.
+        "azure_firewall" => builder.set(PROBE, "sku", "Premium"),
+        // NET-003 judges endpoints in a design with a workload reaching PaaS through them.
+        "private_endpoint" => builder
+            .node("app", "app_service")
+            .node("st", "storage_account")
+            .connect("app", PROBE, "traffic")
+            .connect(PROBE, "st", "private_link"),
+        // NET-014 wants protection on networks with a public entry point, here Bastion's.
+        "ddos_protection_plan" => builder
+            .node("vnet", "virtual_network")
+            .child("bastion-snet", "subnet", "vnet")
+            .set("bastion-snet", "purpose", "AzureBastionSubnet")
+            .child("bastion", "bastion", "bastion-snet")
+            .connect(PROBE, "vnet", "protects"),
+        // KV-001: the app uses a connection string, from Key Vault or its own settings.
+        "app_service" | "function_app" => builder
+            .node("kv", "key_vault")
+            .node("st", "storage_account")
+            .connect_with(
+                PROBE,
+                "st",
+                "traffic",
+                &[("auth", Value::from("ConnectionString"))],
+            ),
+        // MON-002 asks for diagnostics once there is a workspace.
+        "application_insights" => builder.node("law", "log_analytics_workspace"),
         _ => builder,
     }
 }
@@ -87,7 +177,9 @@ fn node_probe(kind: &str, property: &str, value: &Value, others_secure: bool) ->
     if others_secure {
         builder = secure_all(builder, PROBE, kind, property);
     }
-    surroundings(kind, builder.set(PROBE, property, value.clone())).build()
+    surroundings(kind, builder)
+        .set(PROBE, property, value.clone())
+        .build()
 }
 
 /// The two ends of a probed connection of `kind` and what surrounds them.
@@ -99,11 +191,8 @@ fn connection_ends(kind: &str) -> (&'static str, &'static str, DesignBuilder) {
             "sql",
             builder.node("app", "app_service").node("sql", "sql_database"),
         ),
-        "vnet_integration" => (
-            "app",
-            "snet",
-            place(builder.node("app", "app_service"), "snet", "subnet"),
-        ),
+        // NET-010 wants all of an app's egress routed where a spoke sends it to the firewall.
+        "vnet_integration" => ("app", "snet", hub_and_spoke(builder).node("app", "app_service")),
         "hybrid_link" => (
             "onprem",
             "gw",
@@ -112,7 +201,10 @@ fn connection_ends(kind: &str) -> (&'static str, &'static str, DesignBuilder) {
         "secret_reference" => (
             "app",
             "kv",
-            builder.node("app", "app_service").node("kv", "key_vault"),
+            builder
+                .node("app", "app_service")
+                .set("app", "key_vault_references", true)
+                .node("kv", "key_vault"),
         ),
         other => panic!("no probe for connection kind `{other}`: add its two ends here"),
     }

@@ -117,11 +117,12 @@ mod tests {
             .node("branch", "on_premises_network")
             .connect_with("branch", "gw", "hybrid_link", &[("encrypted", Value::from(false))])
             .build();
-        let graded: Vec<(&str, Severity)> = run(&RULE, &design)
+        let findings = run(&RULE, &design);
+        let graded: Vec<(&str, Severity)> = findings
             .iter()
             .map(|f| (f.subject.key(), f.severity))
             .collect();
-        // The VPN's finding sorts first: findings go by severity across a rule's own.
+        // The VPN's finding sorts first: findings are sorted by severity before subject.
         assert_eq!(graded, [("c-2", Severity::High), ("c-1", Severity::Medium)]);
     }
 
