@@ -325,10 +325,17 @@ impl Report {
         }
     }
 
-    /// Raises a finding on a node at a severity the rule grades for this finding.
-    pub fn node_graded(&mut self, node: &NodeId, severity: Severity, message: impl MessageText) {
+    /// Raises a finding on a node, involving other nodes, at a severity the rule grades for
+    /// this finding.
+    pub fn node_with_graded(
+        &mut self,
+        node: &NodeId,
+        related: Vec<NodeId>,
+        severity: Severity,
+        message: impl MessageText,
+    ) {
         let severity = self.graded(severity);
-        self.raise_at(severity, Subject::Node(node.clone()), message, Vec::new());
+        self.raise_at(severity, Subject::Node(node.clone()), message, related);
     }
 
     /// Raises a finding on a connection at a severity the rule grades for this finding.

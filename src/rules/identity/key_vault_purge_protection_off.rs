@@ -17,8 +17,8 @@ pub static RULE: Rule = Rule {
         mcsb: &["DP-8"],
         stride: Stride::DenialOfService,
         scope: &["key_vault", "key_vault_managed_hsm"],
-        checks: "Every Key Vault and Managed HSM has purge protection on (soft delete is always on for \
-                 new vaults).",
+        checks: "Every Key Vault and Managed HSM has purge protection on, and soft delete is not off (it \
+                 is always on for new vaults, but older ones may have been created without it).",
         rationale: "Without purge protection, anyone who can delete the vault or its keys can also purge them \
                     at once. Data encrypted with those keys is then lost for good, which makes a stolen \
                     administrator account a ransom tool.",
@@ -33,16 +33,20 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, report: &mut Report) {
     for vault in ctx.nodes_of_kinds(&["key_vault", "key_vault_managed_hsm"]) {
-        if !ctx.bool(vault, "purge_protection") {
-            report.node(
-                &vault.id,
-                format_args!(
-                    "{} `{}` has purge protection off",
-                    ctx.kind_name(vault),
-                    ctx.label(vault)
-                ),
-            );
-        }
+        // Soft delete can no longer be turned off on new vaults; an older vault without it
+        // loses deleted keys at once, whatever purge protection says.
+        let soft_delete_off = ctx.has_property(vault, "soft_delete") && !ctx.bool(vault, "soft_delete");
+        let gap = if soft_delete_off {
+            "has soft delete off, so a deleted vault or key is gone at once"
+        } else if !ctx.bool(vault, "purge_protection") {
+            "has purge protection off"
+        } else {
+            continue;
+        };
+        report.node(
+            &vault.id,
+            format_args!("{} `{}` {gap}", ctx.kind_name(vault), ctx.label(vault)),
+        );
     }
 }
 
@@ -67,5 +71,15 @@ mod tests {
             .set("kv", "purge_protection", true)
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_when_soft_delete_is_off_even_with_purge_protection() {
+        let design = DesignBuilder::new()
+            .node("kv", "key_vault")
+            .set("kv", "purge_protection", true)
+            .set("kv", "soft_delete", false)
+            .build();
+        assert_fires_on(&RULE, &design, &["kv"]);
     }
 }
