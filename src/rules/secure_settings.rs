@@ -92,6 +92,14 @@ fn hub_and_spoke(builder: DesignBuilder) -> DesignBuilder {
         .child("snet", "subnet", "spoke")
 }
 
+/// An administrator in the internet zone opening SSH to `host`.
+fn ssh_from_internet(builder: DesignBuilder, host: &str) -> DesignBuilder {
+    builder
+        .node("internet", "internet")
+        .child("admin", "operator", "internet")
+        .connect_with("admin", host, "traffic", &[("protocol", Value::from("SSH"))])
+}
+
 /// The kinds, each with an example node id, that a Defender for Cloud plan protects.
 const DEFENDED: [(&str, &str); 9] = [
     ("vm", "virtual_machine"),
@@ -134,11 +142,26 @@ fn surroundings(kind: &str, builder: DesignBuilder) -> DesignBuilder {
         | "sql_managed_instance"
         | "cosmos_db"
         | "postgresql_flexible_server"
-        | "api_management"
-        | "virtual_machine" => governed_by_defender(builder, PROBE),
-        "defender_for_cloud" => DEFENDED.iter().fold(builder, |builder, (id, kind)| {
-            place(builder, id, kind).connect(PROBE, id, "governs")
-        }),
+        | "api_management" => governed_by_defender(builder, PROBE),
+        // NET-007 grades an internet session by just-in-time access.
+        "virtual_machine" => ssh_from_internet(governed_by_defender(builder, PROBE), PROBE),
+        "defender_for_cloud" => {
+            let builder = DEFENDED.iter().fold(builder, |builder, (id, kind)| {
+                place(builder, id, kind).connect(PROBE, id, "governs")
+            });
+            ssh_from_internet(builder, "vm")
+        }
+        // NET-009 looks at Bastion where there are machines to administer.
+        "bastion" => place(builder, "vm", "virtual_machine"),
+        // NET-005 looks at endpoint policies where an NSG and private endpoints share a subnet.
+        "subnet" => builder
+            .child("pe", "private_endpoint", PROBE)
+            .node("nsg", "network_security_group")
+            .connect("nsg", PROBE, "nsg_association"),
+        // DATA-009 asks for a second approver once the recovery points are protected.
+        "recovery_services_vault" => builder
+            .set(PROBE, "immutability", "Locked")
+            .set(PROBE, "soft_delete", "AlwaysOn"),
         // IDPS is a Premium feature.
         "azure_firewall" => builder.set(PROBE, "sku", "Premium"),
         // NET-003 judges endpoints in a design with a workload reaching PaaS through them.
@@ -210,6 +233,8 @@ fn connection_ends(kind: &str) -> (&'static str, &'static str, DesignBuilder) {
     }
 }
 
+/// A design with a connection of `kind` whose `property` is `value`. Connection kinds hold one
+/// secure property each, so there are no others to set.
 fn connection_probe(kind: &str, property: &str, value: &Value, _others_secure: bool) -> Design {
     let (from, to, builder) = connection_ends(kind);
     builder

@@ -17,12 +17,13 @@ pub static RULE: Rule = Rule {
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-3"],
         stride: Stride::Spoofing,
-        scope: &["data_store"],
+        scope: &["data_store", "function_app"],
         checks: "Every traffic connection into a data store (or into a private endpoint, load balancer, \
                  firewall or gateway in front of one), from anything other than a persona, the internet or \
                  a pass-through forwarding someone else's connection, authenticates with a managed identity, a federated credential, a \
                  certificate or an Entra user, not with an access key, SAS, connection string, \
-                 password or client secret.",
+                 password or client secret. Every function app reaches its host storage \
+                 (`AzureWebJobsStorage`) with a managed identity.",
         rationale: "A shared secret works for whoever holds it, from anywhere, until someone rotates it. \
                     Secrets leak through config files, logs, pipelines and developer machines, and a \
                     leaked key grants everything the key can do without any sign-in to detect.",
@@ -64,6 +65,20 @@ fn check(ctx: &Context, report: &mut Report) {
             ),
         );
     }
+    // The host storage connection is a setting, seldom drawn: Functions keeps its triggers,
+    // keys and often its code package there.
+    for app in ctx.nodes_of_kind("function_app") {
+        if !ctx.bool(app, "storage_identity_based") {
+            report.node(
+                &app.id,
+                format_args!(
+                    "Function app `{}` reaches its host storage with an account key instead of a \
+                     managed identity",
+                    ctx.label(app)
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -90,6 +105,16 @@ mod tests {
     #[test]
     fn quiet_with_a_managed_identity() {
         assert_quiet(&RULE, &app_to_storage("ManagedIdentity"));
+    }
+
+    #[test]
+    fn fires_on_function_host_storage_reached_with_a_key() {
+        let design = DesignBuilder::new()
+            .node("func", "function_app")
+            .node("func-mi", "function_app")
+            .set("func-mi", "storage_identity_based", true)
+            .build();
+        assert_fires_on(&RULE, &design, &["func"]);
     }
 
     #[test]
