@@ -9,9 +9,9 @@ mod message;
 pub mod registry;
 pub mod score;
 #[cfg(test)]
-pub mod testing;
-#[cfg(test)]
 mod secure_settings;
+#[cfg(test)]
+pub mod testing;
 
 mod compute;
 mod data;

@@ -97,7 +97,12 @@ fn ssh_from_internet(builder: DesignBuilder, host: &str) -> DesignBuilder {
     builder
         .node("internet", "internet")
         .child("admin", "operator", "internet")
-        .connect_with("admin", host, "traffic", &[("protocol", Value::from("SSH"))])
+        .connect_with(
+            "admin",
+            host,
+            "traffic",
+            &[("protocol", Value::from("SSH"))],
+        )
 }
 
 /// The kinds, each with an example node id, that a Defender for Cloud plan protects.
@@ -136,7 +141,12 @@ fn surroundings(kind: &str, builder: DesignBuilder) -> DesignBuilder {
         // KV-006 rotates keys the vault serves; MON-008 needs Defender over the vault.
         "key_vault" => governed_by_defender(builder, PROBE)
             .node("st", "storage_account")
-            .connect_with("st", PROBE, "secret_reference", &[("purpose", Value::from("Key"))]),
+            .connect_with(
+                "st",
+                PROBE,
+                "secret_reference",
+                &[("purpose", Value::from("Key"))],
+            ),
         "storage_account"
         | "sql_database"
         | "sql_managed_instance"
@@ -159,9 +169,11 @@ fn surroundings(kind: &str, builder: DesignBuilder) -> DesignBuilder {
             .node("nsg", "network_security_group")
             .connect("nsg", PROBE, "nsg_association"),
         // DATA-009 asks for a second approver once the recovery points are protected.
-        "recovery_services_vault" => builder
-            .set(PROBE, "immutability", "Locked")
-            .set(PROBE, "soft_delete", "AlwaysOn"),
+        "recovery_services_vault" => {
+            builder
+                .set(PROBE, "immutability", "Locked")
+                .set(PROBE, "soft_delete", "AlwaysOn")
+        }
         // IDPS is a Premium feature.
         "azure_firewall" => builder.set(PROBE, "sku", "Premium"),
         // NET-003 judges endpoints in a design with a workload reaching PaaS through them.
@@ -212,14 +224,24 @@ fn connection_ends(kind: &str) -> (&'static str, &'static str, DesignBuilder) {
         "traffic" => (
             "app",
             "sql",
-            builder.node("app", "app_service").node("sql", "sql_database"),
+            builder
+                .node("app", "app_service")
+                .node("sql", "sql_database"),
         ),
         // NET-010 wants all of an app's egress routed where a spoke sends it to the firewall.
-        "vnet_integration" => ("app", "snet", hub_and_spoke(builder).node("app", "app_service")),
+        "vnet_integration" => (
+            "app",
+            "snet",
+            hub_and_spoke(builder).node("app", "app_service"),
+        ),
         "hybrid_link" => (
             "onprem",
             "gw",
-            place(builder.node("onprem", "on_premises_network"), "gw", "vnet_gateway"),
+            place(
+                builder.node("onprem", "on_premises_network"),
+                "gw",
+                "vnet_gateway",
+            ),
         ),
         "secret_reference" => (
             "app",
@@ -246,23 +268,25 @@ fn connection_probe(kind: &str, property: &str, value: &Value, _others_secure: b
 fn unread_secure_properties() -> Vec<String> {
     let catalog = catalog::builtin();
     let mut unread = Vec::new();
-    let mut probe = |owner: &str,
-                     property: &PropertyDef,
-                     design: &dyn Fn(&Value, bool) -> Design| {
-        let Some(secure) = &property.secure else {
-            return;
+    let mut probe =
+        |owner: &str, property: &PropertyDef, design: &dyn Fn(&Value, bool) -> Design| {
+            let Some(secure) = &property.secure else {
+                return;
+            };
+            let Some(insecure) = insecure_value(property, secure) else {
+                unread.push(format!(
+                    "{owner}.{} (no insecure value to try)",
+                    property.id
+                ));
+                return;
+            };
+            let noticed = [true, false].into_iter().any(|others| {
+                outcome(&design(secure, others)) != outcome(&design(&insecure, others))
+            });
+            if !noticed {
+                unread.push(format!("{owner}.{}", property.id));
+            }
         };
-        let Some(insecure) = insecure_value(property, secure) else {
-            unread.push(format!("{owner}.{} (no insecure value to try)", property.id));
-            return;
-        };
-        let noticed = [true, false]
-            .into_iter()
-            .any(|others| outcome(&design(secure, others)) != outcome(&design(&insecure, others)));
-        if !noticed {
-            unread.push(format!("{owner}.{}", property.id));
-        }
-    };
     for kind in catalog.kinds() {
         for property in catalog.node_properties(kind) {
             probe(&kind.id, property, &|value, others| {

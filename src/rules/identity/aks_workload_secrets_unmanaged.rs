@@ -91,7 +91,12 @@ mod tests {
             .set("aks", "secrets_store_csi", true)
             .build();
         assert_fires_on(&RULE, &design, &["aks"]);
-        assert!(run(&RULE, &design)[0].message.as_str().contains("not refreshed"));
+        assert!(
+            run(&RULE, &design)[0]
+                .message
+                .as_str()
+                .contains("not refreshed")
+        );
     }
 
     #[test]

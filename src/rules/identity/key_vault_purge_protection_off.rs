@@ -35,7 +35,8 @@ fn check(ctx: &Context, report: &mut Report) {
     for vault in ctx.nodes_of_kinds(&["key_vault", "key_vault_managed_hsm"]) {
         // Soft delete can no longer be turned off on new vaults; an older vault without it
         // loses deleted keys at once, whatever purge protection says.
-        let soft_delete_off = ctx.has_property(vault, "soft_delete") && !ctx.bool(vault, "soft_delete");
+        let soft_delete_off =
+            ctx.has_property(vault, "soft_delete") && !ctx.bool(vault, "soft_delete");
         let gap = if soft_delete_off {
             "has soft delete off, so a deleted vault or key is gone at once"
         } else if !ctx.bool(vault, "purge_protection") {

@@ -115,7 +115,12 @@ mod tests {
                 &[("type", Value::from("ExpressRoute"))],
             )
             .node("branch", "on_premises_network")
-            .connect_with("branch", "gw", "hybrid_link", &[("encrypted", Value::from(false))])
+            .connect_with(
+                "branch",
+                "gw",
+                "hybrid_link",
+                &[("encrypted", Value::from(false))],
+            )
             .build();
         let findings = run(&RULE, &design);
         let graded: Vec<(&str, Severity)> = findings

@@ -122,10 +122,7 @@ fn check(ctx: &Context, report: &mut Report) {
         // Just-in-time access keeps the port closed until an approved request opens it, for
         // the requester's address and a few hours: still an internet path, but not a standing one.
         let (severity, standing) = if just_in_time(ctx, host) {
-            (
-                Severity::High,
-                " when just-in-time access opens the port",
-            )
+            (Severity::High, " when just-in-time access opens the port")
         } else {
             (Severity::Critical, "")
         };
