@@ -31,7 +31,8 @@ pub static RULE: Rule = Rule {
                       grant it a data-plane role on the target, switch the connection to token \
                       authentication, and then turn key-based access off on the service (IAM-003).",
         false_positives: "Clients that cannot obtain Entra tokens, such as some third-party products; keep \
-                          their secret in Key Vault and rotate it.",
+                          their secret in Key Vault and rotate it. Function apps on plans that mount an \
+                          Azure Files content share, which still needs a connection string.",
         learn: "https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview",
         psrule: &[
             "Azure.AppService.ManagedIdentity",
