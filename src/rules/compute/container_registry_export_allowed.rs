@@ -1,11 +1,11 @@
-//! CMP-011: a network-restricted container registry still lets its images be copied out.
+//! CMP-015: a network-restricted container registry still lets its images be copied out.
 
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
-        id: "CMP-011",
+        id: "CMP-015",
         name: "container-registry-export-allowed",
         title: "Private container registry allows its images to be exported",
         severity: Severity::Medium,

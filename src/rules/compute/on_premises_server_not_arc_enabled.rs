@@ -1,11 +1,11 @@
-//! CMP-012: an on-premises server that Azure's security tooling cannot see.
+//! CMP-016: an on-premises server that Azure's security tooling cannot see.
 
 use crate::model::Severity;
 use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
-        id: "CMP-012",
+        id: "CMP-016",
         name: "on-premises-server-not-arc-enabled",
         title: "On-premises server is not onboarded to Azure Arc",
         severity: Severity::Medium,

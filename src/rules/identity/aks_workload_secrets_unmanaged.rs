@@ -1,4 +1,4 @@
-//! IAM-015: pods in an AKS cluster get their credentials outside workload identity and Key Vault.
+//! IAM-016: pods in an AKS cluster get their credentials outside workload identity and Key Vault.
 
 use crate::model::{Node, Severity};
 use crate::rules::network::{Phrases, join_list};
@@ -6,7 +6,7 @@ use crate::rules::{Context, Report, Rule, RuleKind, RuleMeta, Stride};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
-        id: "IAM-015",
+        id: "IAM-016",
         name: "aks-workload-secrets-unmanaged",
         title: "AKS workloads keep their credentials in the cluster",
         severity: Severity::Medium,

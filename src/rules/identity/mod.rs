@@ -27,7 +27,7 @@ mod subscription_owner_sprawl;
 mod workload_authenticates_with_secret;
 mod workload_identity_has_broad_role;
 
-/// IAM-001 to IAM-015, then KV-001 to KV-007, in id order.
+/// IAM-001 to IAM-016, then KV-001 to KV-007, in id order.
 pub(super) static RULES: &[&Rule] = &[
     &identity_provider_missing::RULE,
     &workload_authenticates_with_secret::RULE,
