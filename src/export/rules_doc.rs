@@ -70,6 +70,7 @@ pub fn markdown() -> String {
             let _ = writeln!(out, "- PSRule for Azure: {}", m.psrule.join(", "));
         }
         let _ = writeln!(out, "\n**Checks.** {}\n", m.checks);
+        let _ = writeln!(out, "**Why this severity.** {}\n", m.severity_reason);
         let _ = writeln!(out, "**Why it matters.** {}\n", m.rationale);
         let _ = writeln!(out, "**Fix.** {}\n", m.remediation);
         let _ = writeln!(out, "**False positives.** {}\n", m.false_positives);
@@ -87,7 +88,7 @@ pub fn json() -> Json {
                 let m = &r.meta;
                 json!({
                     "id": m.id, "name": m.name, "title": m.title, "severity": m.severity.as_str(),
-                    "kind": m.kind.as_str(), "se": m.se, "mcsb": m.mcsb, "stride": m.stride.as_str(),
+                    "severity_reason": m.severity_reason, "kind": m.kind.as_str(), "se": m.se, "mcsb": m.mcsb, "stride": m.stride.as_str(),
                     "scope": m.scope, "checks": m.checks, "rationale": m.rationale,
                     "remediation": m.remediation, "false_positives": m.false_positives,
                     "learn": m.learn, "psrule": m.psrule,

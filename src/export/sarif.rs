@@ -49,6 +49,7 @@ fn rules() -> Vec<Json> {
                 "properties": {
                     "tags": (["security"].into_iter().chain(m.se.iter().copied()).chain(m.mcsb.iter().copied()).collect::<Vec<_>>()),
                     "security-severity": security_severity(m.severity),
+                    "severity-reason": m.severity_reason,
                     "precision": "high",
                 },
             })

@@ -9,6 +9,8 @@ mod message;
 pub mod registry;
 pub mod score;
 #[cfg(test)]
+mod secure_settings;
+#[cfg(test)]
 pub mod testing;
 
 mod compute;
@@ -99,7 +101,10 @@ pub struct RuleMeta {
     pub name: &'static str,
     /// The problem as a sentence-case title.
     pub title: &'static str,
+    /// The most severe a finding gets; findings a rule grades lower say so in the reason.
     pub severity: Severity,
+    /// Why the rule has this severity: the impact and how reachable the weakness is.
+    pub severity_reason: &'static str,
     pub kind: RuleKind,
     /// Well-Architected security checklist codes (`SE:06`).
     pub se: &'static [&'static str],
@@ -226,6 +231,8 @@ pub struct Report {
     rule: &'static RuleMeta,
     /// The rule's severity, or the design's override of it.
     severity: Severity,
+    /// Whether the design overrides the rule's severity; an override also wins over grading.
+    overridden: bool,
     found: Vec<Finding>,
     /// Findings from this one on have their message in the chunk still being written.
     first_unread: usize,
@@ -239,6 +246,7 @@ impl Report {
         Self {
             rule,
             severity,
+            overridden: severity != rule.severity,
             found: Vec::new(),
             first_unread: 0,
             text: Messages::default(),
@@ -270,13 +278,23 @@ impl Report {
     }
 
     fn raise(&mut self, subject: Subject, message: impl MessageText, related: Vec<NodeId>) {
+        self.raise_at(self.severity, subject, message, related);
+    }
+
+    fn raise_at(
+        &mut self,
+        severity: Severity,
+        subject: Subject,
+        message: impl MessageText,
+        related: Vec<NodeId>,
+    ) {
         if let Some(chunk) = self.text.make_room() {
             self.read_from(&chunk);
         }
         let message = self.text.write(message);
         self.found.push(Finding {
             rule: self.rule,
-            severity: self.severity,
+            severity,
             subject,
             related: Related::new(related),
             message,
@@ -295,6 +313,45 @@ impl Report {
 
     pub fn connection(&mut self, connection: &ConnectionId, message: impl MessageText) {
         self.raise(Subject::Connection(connection.clone()), message, Vec::new());
+    }
+
+    /// The severity of a finding the rule grades: `severity`, unless the design overrides the
+    /// rule's severity, which then holds for every finding.
+    fn graded(&self, severity: Severity) -> Severity {
+        if self.overridden {
+            self.severity
+        } else {
+            severity
+        }
+    }
+
+    /// Raises a finding on a node, involving other nodes, at a severity the rule grades for
+    /// this finding.
+    pub fn node_with_graded(
+        &mut self,
+        node: &NodeId,
+        related: Vec<NodeId>,
+        severity: Severity,
+        message: impl MessageText,
+    ) {
+        let severity = self.graded(severity);
+        self.raise_at(severity, Subject::Node(node.clone()), message, related);
+    }
+
+    /// Raises a finding on a connection at a severity the rule grades for this finding.
+    pub fn connection_graded(
+        &mut self,
+        connection: &ConnectionId,
+        severity: Severity,
+        message: impl MessageText,
+    ) {
+        let severity = self.graded(severity);
+        self.raise_at(
+            severity,
+            Subject::Connection(connection.clone()),
+            message,
+            Vec::new(),
+        );
     }
 
     /// Raises a finding on the design as a whole.
@@ -482,6 +539,17 @@ where
         .reserve_exact(per_rule.iter().map(Vec::len).sum());
     for found in per_rule {
         findings.items.extend(found);
+    }
+    let graded_lower = findings
+        .items
+        .windows(2)
+        .any(|w| (w[0].severity, w[0].rule.id) > (w[1].severity, w[1].rule.id));
+    if graded_lower && distinct_rules {
+        // A rule graded some findings below its own severity: they move down among the
+        // rules of that severity, each rule's findings staying in subject order.
+        findings
+            .items
+            .sort_by(|a, b| (a.severity, a.rule.id).cmp(&(b.severity, b.rule.id)));
     }
     if !distinct_rules {
         // The same rule given twice: its findings interleave, and repeat.

@@ -79,6 +79,7 @@ mod tests {
             assert!(!m.mcsb.is_empty(), "{}: no MCSB control", m.id);
             for text in [
                 m.title,
+                m.severity_reason,
                 m.checks,
                 m.rationale,
                 m.remediation,
@@ -103,6 +104,22 @@ mod tests {
                     m.id
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_severity_reason_opens_with_the_severity_it_explains() {
+        for rule in all() {
+            let m = &rule.meta;
+            let severity = m.severity.as_str();
+            let mut opening = severity[..1].to_uppercase();
+            opening.push_str(&severity[1..]);
+            assert!(
+                m.severity_reason.starts_with(&opening),
+                "{}: the severity reason should open with `{opening}`: {}",
+                m.id,
+                m.severity_reason
+            );
         }
     }
 

@@ -571,6 +571,15 @@ pub fn findings_list_ui(
                 }
             }
             ui.label(RichText::new(format!("Fix: {}", finding.rule.remediation)).weak());
+            ui.label(
+                RichText::new(format!(
+                    "Why {}: {}",
+                    finding.severity.as_str(),
+                    finding.rule.severity_reason
+                ))
+                .small()
+                .weak(),
+            );
             ui.horizontal_wrapped(|ui| {
                 ui.label(
                     RichText::new(format!(

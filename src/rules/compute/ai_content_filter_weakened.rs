@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "ai-content-filter-weakened",
         title: "AI model deployments do not block harmful content or prompt attacks",
         severity: Severity::High,
+        severity_reason: "High: without blocking filters a model deployment can be steered by prompt \
+                          injection into leaking data or producing harmful output, and nothing stops it in \
+                          front of the model (MCSB NS-6).",
         kind: RuleKind::Property,
         se: &["SE:08", "SE:06"],
         mcsb: &["NS-6"],

@@ -10,6 +10,10 @@ pub static RULE: Rule = Rule {
         name: "aks-network-not-isolated",
         title: "AKS cluster network is not isolated",
         severity: Severity::High,
+        severity_reason: "High: a public Kubernetes API server or flat pod network gives an \
+                           attacker who holds or steals one credential the whole cluster and a \
+                           direct way out; MCSB NS-2 asks to secure cloud services with network \
+                           controls.",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-1", "NS-2", "NS-3"],

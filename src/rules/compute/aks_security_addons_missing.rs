@@ -13,6 +13,9 @@ pub static RULE: Rule = Rule {
         name: "aks-security-addons-missing",
         title: "AKS cluster lacks runtime protection, policy or automatic upgrades",
         severity: Severity::Medium,
+        severity_reason: "Medium: without runtime protection, policy enforcement and automatic \
+                           upgrades, cluster compromise is harder to prevent and detect, but the \
+                           cluster is not exposed by it (MCSB PV-6, LT-1).",
         kind: RuleKind::Property,
         se: &["SE:08", "SE:10"],
         mcsb: &["PV-2", "PV-6", "LT-1"],

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "build-agent-not-isolated",
         title: "Self-hosted build agent is not isolated",
         severity: Severity::Medium,
+        severity_reason: "Medium: a build agent that can be reached or that deploys to every \
+                           environment is a route from a pipeline compromise into production; it \
+                           needs a compromise of the pipeline first.",
         kind: RuleKind::Topology,
         se: &["SE:02", "SE:08"],
         mcsb: &["DS-3"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "container-app-pulls-with-admin-credentials",
         title: "Container app pulls images with registry admin credentials",
         severity: Severity::Medium,
+        severity_reason: "Medium: the registry admin password is a shared, long-lived secret that \
+                           grants push as well as pull; it must leak before it is used, so it is a \
+                           credential hygiene gap rather than an open door.",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-3"],

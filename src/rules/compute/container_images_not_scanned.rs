@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "container-images-not-scanned",
         title: "Container images are not scanned for vulnerabilities",
         severity: Severity::Medium,
+        severity_reason: "Medium: unscanned images ship known vulnerabilities unnoticed; \
+                           detection, not protection, so defence in depth (MCSB PV-5, DS-6).",
         kind: RuleKind::Property,
         se: &["SE:02", "SE:08"],
         mcsb: &["PV-5", "DS-6"],

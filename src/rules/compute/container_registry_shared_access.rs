@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "container-registry-shared-access",
         title: "Container registry allows admin or anonymous access",
         severity: Severity::High,
+        severity_reason: "High: anonymous pull lets anyone read the images, with their embedded \
+                           configuration, and the admin user is a shared credential that can push \
+                           tampered images (MCSB IM-1, DS-6).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:02"],
         mcsb: &["IM-1", "DS-6"],

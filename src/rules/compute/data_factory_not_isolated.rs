@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "data-factory-not-isolated",
         title: "Data Factory is open to public networks or runs outside a managed virtual network",
         severity: Severity::High,
+        severity_reason: "High: a factory open to public networks, or running its integration outside a \
+                          managed virtual network, moves data with credentials to many stores over paths \
+                          no network control sees (MCSB NS-2).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-2"],

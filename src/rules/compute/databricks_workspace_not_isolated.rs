@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "databricks-workspace-not-isolated",
         title: "Databricks clusters have public IPs or the workspace is open to public networks",
         severity: Severity::High,
+        severity_reason: "High: cluster nodes with public IPs, or a workspace open to any network, put \
+                          compute that holds data and credentials on the internet (MCSB NS-2, NS-1).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-2", "NS-1"],

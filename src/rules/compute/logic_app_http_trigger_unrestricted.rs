@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "logic-app-http-trigger-unrestricted",
         title: "Logic App HTTP trigger is protected only by the key in its URL",
         severity: Severity::Medium,
+        severity_reason: "Medium: the key in the trigger URL is a real secret, so this is not open access, \
+                          but a leaked URL is all an attacker needs to start the workflow from anywhere \
+                          (MCSB NS-2, IM-1).",
         kind: RuleKind::Property,
         se: &["SE:06", "SE:05"],
         mcsb: &["NS-2", "IM-1"],
@@ -16,7 +19,8 @@ pub static RULE: Rule = Rule {
         scope: &["logic_app"],
         checks: "Every Logic App with an HTTP request trigger limits who may call it beyond the shared \
                  access signature in the callback URL: an allow list of caller IP addresses, Entra ID \
-                 OAuth authorization policies, or private access only.",
+                 OAuth authorization policies, or private access only (public network access \
+                 disabled).",
         rationale: "The callback URL carries a shared signature: whoever sees it in a log, a browser \
                     history or a ticket can start the workflow, with the workflow's own permissions, \
                     from anywhere on the internet. The signature names no caller, so the run history \
@@ -35,7 +39,12 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, report: &mut Report) {
     for app in ctx.nodes_of_kind("logic_app") {
-        if !ctx.bool(app, "http_trigger") || ctx.text(app, "trigger_access_control") != "None" {
+        // With public network access off, only private networks reach the trigger.
+        if !ctx.bool(app, "http_trigger")
+            || ctx.text(app, "trigger_access_control") != "None"
+            || (ctx.has_property(app, "public_network_access")
+                && ctx.text(app, "public_network_access") == "Disabled")
+        {
             continue;
         }
         report.node(
@@ -70,6 +79,9 @@ mod tests {
             .set("restricted", "http_trigger", true)
             .set("restricted", "trigger_access_control", "IpAllowList")
             .node("scheduled", "logic_app")
+            .node("private", "logic_app")
+            .set("private", "http_trigger", true)
+            .set("private", "public_network_access", "Disabled")
             .build();
         assert_quiet(&RULE, &design);
     }

@@ -12,10 +12,12 @@ mod aks_security_addons_missing;
 mod build_agent_not_isolated;
 mod container_app_pulls_with_admin_credentials;
 mod container_images_not_scanned;
+mod container_registry_export_allowed;
 mod container_registry_shared_access;
 mod data_factory_not_isolated;
 mod databricks_workspace_not_isolated;
 mod logic_app_http_trigger_unrestricted;
+mod on_premises_server_not_arc_enabled;
 mod vm_not_hardened;
 mod vm_patching_or_edr_missing;
 mod web_app_accepts_insecure_transport;
@@ -36,6 +38,8 @@ pub(super) static RULES: &[&Rule] = &[
     &data_factory_not_isolated::RULE,
     &databricks_workspace_not_isolated::RULE,
     &logic_app_http_trigger_unrestricted::RULE,
+    &container_registry_export_allowed::RULE,
+    &on_premises_server_not_arc_enabled::RULE,
 ];
 
 /// Scopes governed by a Defender for Cloud node with `plan` switched on (a true flag, or a tier

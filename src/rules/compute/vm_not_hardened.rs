@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "vm-not-hardened",
         title: "Virtual machine misses baseline hardening",
         severity: Severity::Medium,
+        severity_reason: "Medium: missing Trusted Launch, host encryption or SSH keys weakens a \
+                           machine against boot kits, disk theft and password guessing, but none \
+                           opens it to the network by itself (SE:08 hardening).",
         kind: RuleKind::Property,
         se: &["SE:08", "SE:07"],
         mcsb: &["PV-3", "DP-4", "IM-6"],

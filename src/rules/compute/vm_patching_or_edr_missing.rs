@@ -13,6 +13,9 @@ pub static RULE: Rule = Rule {
         name: "vm-patching-or-edr-missing",
         title: "Virtual machine is not patched automatically or has no EDR",
         severity: Severity::Medium,
+        severity_reason: "Medium: unpatched machines without EDR let a known exploit persist \
+                           undetected once an attacker reaches them; reachability is judged by the \
+                           network rules, so this is defence in depth (MCSB PV-6, ES-2).",
         kind: RuleKind::Property,
         se: &["SE:08", "SE:10"],
         mcsb: &["PV-6", "ES-1", "ES-2"],

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "web-app-accepts-insecure-transport",
         title: "Web app accepts plain HTTP or outdated TLS",
         severity: Severity::High,
+        severity_reason: "High: a public web app that accepts plain HTTP or TLS below 1.2 exposes \
+                           sessions and credentials to anyone on the network path; MCSB DP-3 asks \
+                           for encryption of all data in transit.",
         kind: RuleKind::Property,
         se: &["SE:07"],
         mcsb: &["DP-3"],

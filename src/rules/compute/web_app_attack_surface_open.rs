@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "web-app-attack-surface-open",
         title: "Web app keeps unneeded deployment, debugging or browser access open",
         severity: Severity::Medium,
+        severity_reason: "Medium: FTP, basic-auth publishing, remote debugging and open CORS widen \
+                           the attack surface, but each needs credentials or a further flaw to \
+                           exploit; hardening in depth (SE:08).",
         kind: RuleKind::Property,
         se: &["SE:08"],
         mcsb: &["NS-8", "IM-1", "PV-6"],

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "confidential-data-without-customer-managed-key",
         title: "Confidential data is not encrypted with a key you control",
         severity: Severity::Medium,
+        severity_reason: "Medium: platform-managed keys still encrypt the data; a customer-managed \
+                           key adds control over revocation for confidential data, defence in \
+                           depth (MCSB DP-5).",
         kind: RuleKind::Topology,
         se: &["SE:07", "SE:03"],
         mcsb: &["DP-5"],

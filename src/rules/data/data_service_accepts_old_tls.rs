@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "data-service-accepts-old-tls",
         title: "Data service accepts TLS older than 1.2",
         severity: Severity::High,
+        severity_reason: "High: TLS 1.0 and 1.1 have known weaknesses and are refused by current \
+                           baselines; data services carry the workload's data, so a downgrade \
+                           exposes it in transit (MCSB DP-3).",
         kind: RuleKind::Property,
         se: &["SE:07"],
         mcsb: &["DP-3"],

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "data-store-unclassified",
         title: "Data store has no classification",
         severity: Severity::Low,
+        severity_reason: "Low: hygiene; an unclassified store is not exposed by that, but the \
+                           rules that raise the bar for confidential data cannot apply to it (MCSB \
+                           DP-1).",
         kind: RuleKind::Property,
         se: &["SE:03"],
         mcsb: &["DP-1"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "database-auditing-off",
         title: "Database activity is not audited",
         severity: Severity::Medium,
+        severity_reason: "Medium: without auditing, misuse of the database cannot be detected or \
+                           investigated; detect-only, it prevents nothing (MCSB LT-3).",
         kind: RuleKind::Property,
         se: &["SE:10"],
         mcsb: &["LT-3"],

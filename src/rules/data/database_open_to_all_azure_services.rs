@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "database-open-to-all-azure-services",
         title: "Database firewall admits all of Azure",
         severity: Severity::High,
+        severity_reason: "High: the exception admits traffic from any Azure subscription, \
+                           including an attacker's, leaving only the database credentials between \
+                           them and the data (MCSB NS-2).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-2"],

@@ -10,12 +10,13 @@ mod data_service_accepts_old_tls;
 mod data_store_unclassified;
 mod database_auditing_off;
 mod database_open_to_all_azure_services;
+mod database_vulnerabilities_not_assessed;
 mod sensitive_data_not_backed_up;
 mod sql_encryption_at_rest_off;
 mod storage_anonymous_blob_access;
 mod unencrypted_data_connections_accepted;
 
-/// DATA-001 to DATA-010, in id order.
+/// DATA-001 to DATA-011, in id order.
 pub(super) static RULES: &[&Rule] = &[
     &data_service_accepts_old_tls::RULE,
     &unencrypted_data_connections_accepted::RULE,
@@ -27,6 +28,7 @@ pub(super) static RULES: &[&Rule] = &[
     &data_store_unclassified::RULE,
     &backups_can_be_deleted::RULE,
     &sensitive_data_not_backed_up::RULE,
+    &database_vulnerabilities_not_assessed::RULE,
 ];
 
 /// The node's data classification when it is Confidential or Highly confidential, in words.

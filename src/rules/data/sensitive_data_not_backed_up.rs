@@ -14,6 +14,8 @@ pub static RULE: Rule = Rule {
         name: "sensitive-data-not-backed-up",
         title: "Production resource with sensitive data has no backup",
         severity: Severity::Medium,
+        severity_reason: "Medium: without a backup, data lost to ransomware or mistakes cannot be \
+                           restored; it affects recovery rather than exposure (MCSB BR-1).",
         kind: RuleKind::Topology,
         se: &["SE:12"],
         mcsb: &["BR-1"],

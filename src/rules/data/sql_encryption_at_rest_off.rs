@@ -8,7 +8,10 @@ pub static RULE: Rule = Rule {
         id: "DATA-004",
         name: "sql-encryption-at-rest-off",
         title: "SQL data is not encrypted at rest",
-        severity: Severity::High,
+        severity: Severity::Medium,
+        severity_reason: "Medium: transparent data encryption protects database files and backups \
+                           against media theft; an attacker going through the database engine \
+                           reads the data either way, so the risk is narrow (MCSB DP-4).",
         kind: RuleKind::Property,
         se: &["SE:07"],
         mcsb: &["DP-4"],

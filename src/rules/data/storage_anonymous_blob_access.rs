@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "storage-anonymous-blob-access",
         title: "Storage account allows anonymous blob access",
         severity: Severity::High,
+        severity_reason: "High: with anonymous access allowed, one container set to public exposes \
+                           its blobs to the whole internet without credentials (MCSB NS-2).",
         kind: RuleKind::Property,
         se: &["SE:06", "SE:08"],
         mcsb: &["NS-2"],

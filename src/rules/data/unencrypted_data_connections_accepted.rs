@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "unencrypted-data-connections-accepted",
         title: "Data service accepts unencrypted connections",
         severity: Severity::High,
+        severity_reason: "High: a data service that accepts unencrypted connections sends data and \
+                           credentials in clear text over any network between caller and service \
+                           (MCSB DP-3).",
         kind: RuleKind::Property,
         se: &["SE:07"],
         mcsb: &["DP-3"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "api-management-secrets-outside-key-vault",
         title: "API Management keeps secrets outside Key Vault",
         severity: Severity::Medium,
+        severity_reason: "Medium: secrets held in API Management named values are readable by its \
+                           administrators and cannot be rotated centrally; they must leak before \
+                           they are used (MCSB IM-3, DP-7).",
         kind: RuleKind::Property,
         se: &["SE:09", "SE:05"],
         mcsb: &["IM-3", "DP-7"],

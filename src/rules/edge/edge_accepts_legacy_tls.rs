@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "edge-accepts-legacy-tls",
         title: "Gateway accepts TLS older than 1.2 or weak ciphers",
         severity: Severity::High,
+        severity_reason: "High: legacy TLS and weak ciphers on an internet-facing gateway can be \
+                           downgraded and broken by anyone on the path (MCSB DP-3).",
         kind: RuleKind::Property,
         se: &["SE:07"],
         mcsb: &["DP-3"],

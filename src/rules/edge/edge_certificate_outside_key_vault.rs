@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "edge-certificate-outside-key-vault",
         title: "Gateway TLS certificate is not kept in Key Vault",
         severity: Severity::Medium,
+        severity_reason: "Medium: uploaded certificates are copied around and expire unnoticed; a \
+                           leaked private key lets an attacker impersonate the site, but it must \
+                           leak first (MCSB DP-7).",
         kind: RuleKind::Property,
         se: &["SE:09", "SE:07"],
         mcsb: &["DP-7"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "edge-serves-plain-http",
         title: "Gateway serves clients over plain HTTP",
         severity: Severity::High,
+        severity_reason: "High: plain HTTP on an internet-facing gateway exposes sessions and \
+                           credentials to anyone on the path (MCSB DP-3).",
         kind: RuleKind::Property,
         se: &["SE:07"],
         mcsb: &["DP-3"],

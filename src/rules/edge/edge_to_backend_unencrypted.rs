@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "edge-to-backend-unencrypted",
         title: "Gateway forwards traffic to backends unencrypted",
         severity: Severity::Medium,
+        severity_reason: "Medium: traffic from the gateway to the backend crosses Azure networks \
+                           in clear text; exploiting it needs a foothold on that network, unlike \
+                           client-side HTTP (MCSB DP-3).",
         kind: RuleKind::Topology,
         se: &["SE:07"],
         mcsb: &["DP-3"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "gateway-without-active-waf",
         title: "Gateway runs without an active web application firewall",
         severity: Severity::High,
+        severity_reason: "High: a gateway without an active WAF passes common web attacks \
+                           (injection, cross-site scripting) from the internet to the application \
+                           (MCSB NS-6).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-6"],

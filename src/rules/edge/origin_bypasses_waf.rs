@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "origin-bypasses-waf",
         title: "Origin behind a web application firewall can be reached around it",
         severity: Severity::High,
+        severity_reason: "High: an origin reachable around its WAF lets attackers skip the WAF \
+                           entirely, so the WAF's protection is void (MCSB NS-6).",
         kind: RuleKind::Topology,
         se: &["SE:06"],
         mcsb: &["NS-2", "NS-6"],

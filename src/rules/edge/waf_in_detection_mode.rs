@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "waf-in-detection-mode",
         title: "Web application firewall only detects attacks",
         severity: Severity::High,
+        severity_reason: "High: a WAF in detection mode logs attacks and lets every one of them \
+                           through; it protects nothing on an internet-facing gateway (MCSB NS-6).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-6"],

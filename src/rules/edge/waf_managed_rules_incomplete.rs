@@ -11,6 +11,9 @@ pub static RULE: Rule = Rule {
         name: "waf-managed-rules-incomplete",
         title: "Web application firewall rules leave gaps",
         severity: Severity::Medium,
+        severity_reason: "Medium: an active WAF with rule gaps, disabled groups or broad \
+                           exclusions still blocks much; the gaps let some attacks or bots through \
+                           (MCSB NS-6).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-6"],
@@ -18,7 +21,7 @@ pub static RULE: Rule = Rule {
         scope: &["waf_capable"],
         checks: "Every active web application firewall runs a Microsoft-managed rule set (on Front Door this \
                  needs the Premium tier), has the bot manager rule set on, has no managed rule groups \
-                 disabled, and has at most ten rule exclusions.",
+                 disabled, and has at most ten rule exclusions; Front Door's WAF also has rate-limit rules.",
         rationale: "The managed rule sets carry the protections against injection, cross-site scripting and \
                     known exploits, kept current by Microsoft; without them a WAF only runs the custom rules \
                     someone wrote. Disabled groups and broad exclusions quietly reopen the attacks they cover, \
@@ -57,6 +60,9 @@ fn gaps(ctx: &Context, gateway: &Node) -> Vec<String> {
         if !ctx.bool(gateway, "bot_manager") {
             gaps.push("bot protection is off".to_owned());
         }
+    }
+    if ctx.has_property(gateway, "rate_limit_rules") && !ctx.bool(gateway, "rate_limit_rules") {
+        gaps.push("no rate-limit rules throttle abusive clients".to_owned());
     }
     let disabled = ctx.int(gateway, "disabled_rule_groups");
     if disabled > 0 {
@@ -122,6 +128,7 @@ mod tests {
             .set("fd", "tier", "Premium")
             .set("fd", "managed_rule_set", "DRS_2_1")
             .set("fd", "bot_manager", true)
+            .set("fd", "rate_limit_rules", true)
             .build();
         assert_quiet(&RULE, &design);
     }

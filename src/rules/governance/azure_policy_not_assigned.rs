@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "azure-policy-not-assigned",
         title: "No Azure Policy baseline governs the workload",
         severity: Severity::High,
+        severity_reason: "High: without an enforced policy baseline, every misconfiguration the \
+                           other rules catch can come back unnoticed in deployment; it is the \
+                           primary governance control (SE:01, MCSB PV-1).",
         kind: RuleKind::DesignWide,
         se: &["SE:01"],
         mcsb: &["PV-1", "PV-2"],

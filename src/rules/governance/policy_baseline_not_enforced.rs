@@ -8,7 +8,10 @@ pub static RULE: Rule = Rule {
         id: "GOV-004",
         name: "policy-baseline-not-enforced",
         title: "Azure Policy baseline only audits",
-        severity: Severity::Low,
+        severity: Severity::Medium,
+        severity_reason: "Medium: audit-only policies detect drift without preventing it, the same \
+                           gap as a detect-only firewall one level down; non-compliant resources \
+                           deploy (MCSB PV-2).",
         kind: RuleKind::Property,
         se: &["SE:01"],
         mcsb: &["PV-2"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "production-shares-subscription-with-non-production",
         title: "Production shares a subscription with non-production",
         severity: Severity::Medium,
+        severity_reason: "Medium: a shared subscription lets non-production access, policies and \
+                           identities reach production resources; it takes a further \
+                           misconfiguration to be abused (SE:04, MCSB GS-2).",
         kind: RuleKind::Topology,
         se: &["SE:04", "SE:02"],
         mcsb: &["GS-2"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "segment-without-owner",
         title: "Subscription or resource group has no owner",
         severity: Severity::Low,
+        severity_reason: "Low: hygiene; findings and incidents on an ownerless scope have nobody \
+                           to go to, but nothing is exposed (SE:01).",
         kind: RuleKind::Property,
         se: &["SE:04", "SE:01"],
         mcsb: &["AM-1"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "admin-sign-in-not-hardened",
         title: "Administrators sign in with phishable methods or from unmanaged devices",
         severity: Severity::Medium,
+        severity_reason: "Medium: MFA is still in place; phishable methods and unmanaged devices \
+                           leave administrators open to adversary-in-the-middle phishing and token \
+                           theft (MCSB PA-6).",
         kind: RuleKind::Property,
         se: &["SE:05"],
         mcsb: &["IM-6", "PA-6"],

@@ -7,14 +7,20 @@ pub static RULE: Rule = Rule {
     meta: RuleMeta {
         id: "IAM-008",
         name: "aks-local-accounts-enabled",
-        title: "AKS cluster keeps its static local administrator account",
+        title: "AKS cluster access bypasses Entra ID or Azure RBAC",
         severity: Severity::High,
+        severity_reason: "High: the AKS local administrator credential grants cluster admin, \
+                           bypasses Entra ID and cannot be audited per user (MCSB IM-1, PA-7). \
+                           Medium for Entra sign-in with Kubernetes role bindings only: people are \
+                           identified, but their rights are granted outside Azure RBAC, PIM and \
+                           access reviews.",
         kind: RuleKind::Property,
         se: &["SE:05"],
         mcsb: &["IM-1", "PA-7"],
         stride: Stride::Spoofing,
         scope: &["aks_cluster"],
-        checks: "Every AKS cluster has Entra ID integration on and local accounts disabled.",
+        checks: "Every AKS cluster has Entra ID integration on, local accounts disabled and Azure RBAC for \
+                 Kubernetes authorization on.",
         rationale: "The local cluster-admin credential is a certificate that never expires with the \
                     person who downloaded it: whoever holds a copy of the kubeconfig has full control \
                     of the cluster, without MFA and without an identity in the audit log.",
@@ -47,6 +53,16 @@ fn check(ctx: &Context, report: &mut Report) {
                 &cluster.id,
                 format_args!("AKS cluster `{label}` keeps its local cluster-admin account"),
             );
+        } else if !ctx.bool(cluster, "azure_rbac") {
+            report.node_with_graded(
+                &cluster.id,
+                Vec::new(),
+                Severity::Medium,
+                format_args!(
+                    "AKS cluster `{label}` authorises with Kubernetes role bindings only, outside \
+                     Azure role assignments and PIM"
+                ),
+            );
         }
     }
 }
@@ -54,7 +70,8 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::model::Severity;
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn cluster() -> DesignBuilder {
         DesignBuilder::new()
@@ -79,7 +96,19 @@ mod tests {
         let design = cluster()
             .set("aks", "entra_integration", true)
             .set("aks", "local_accounts_disabled", true)
+            .set("aks", "azure_rbac", true)
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn kubernetes_role_bindings_alone_are_medium() {
+        let design = cluster()
+            .set("aks", "entra_integration", true)
+            .set("aks", "local_accounts_disabled", true)
+            .build();
+        let findings = run(&RULE, &design);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].severity, Severity::Medium);
     }
 }

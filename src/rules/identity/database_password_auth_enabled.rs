@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "database-password-auth-enabled",
         title: "Database accepts password logins",
         severity: Severity::High,
+        severity_reason: "High: password logins bypass Entra ID's MFA and conditional access and \
+                           can be guessed or sprayed wherever the endpoint is reachable (MCSB \
+                           IM-1).",
         kind: RuleKind::Property,
         se: &["SE:05"],
         mcsb: &["IM-1"],

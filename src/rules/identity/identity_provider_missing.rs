@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "identity-provider-missing",
         title: "No central identity provider for users, operators and workloads",
         severity: Severity::High,
+        severity_reason: "High: without a central identity provider there is no place to enforce \
+                           MFA, conditional access or lifecycle for people and workloads (SE:05, \
+                           MCSB IM-1).",
         kind: RuleKind::DesignWide,
         se: &["SE:05"],
         mcsb: &["IM-1"],

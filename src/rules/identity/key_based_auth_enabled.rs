@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "key-based-auth-enabled",
         title: "Service accepts account keys instead of requiring Entra ID",
         severity: Severity::High,
+        severity_reason: "High: account keys give full data-plane access without identity, audit \
+                           trail per caller or conditional access, and leak through code and \
+                           configuration (MCSB IM-1).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-1"],
@@ -29,7 +32,9 @@ pub static RULE: Rule = Rule {
                  Event Hubs have local authentication off; Azure Cache for Redis has access keys off; \
                  Application Insights and Log Analytics have local authentication off; Azure OpenAI / AI \
                  Foundry accounts, AI Search services and App Configuration stores have key-based \
-                 (local) authentication off.",
+                 (local) authentication off. The finding says when keys weigh more: a storage account \
+                 without a SAS expiration policy, a Cosmos DB account whose keys may change its \
+                 databases and containers, a Redis cache without Entra ID authentication.",
         rationale: "As long as the service accepts its account keys, anyone holding a key (or a SAS signed \
                     with one) gets in without a sign-in, without Conditional Access and without an \
                     identity in the logs. Moving every client to Entra ID only helps once the keys stop \
@@ -80,6 +85,22 @@ fn accepted_keys(ctx: &Context, node: &Node) -> Option<&'static str> {
     })
 }
 
+/// What makes the keys the node accepts worse, for the message; empty when nothing does.
+fn aggravation(ctx: &Context, node: &Node) -> &'static str {
+    match node.kind.as_str() {
+        "storage_account" if !ctx.bool(node, "sas_expiration_policy") => {
+            ", and no SAS expiration policy flags long-lived tokens signed with them"
+        }
+        "cosmos_db" if !ctx.bool(node, "disable_key_based_metadata_write") => {
+            ", which may also change its databases and containers"
+        }
+        "redis_cache" if !ctx.bool(node, "entra_auth") => {
+            ", its only way in: Entra ID authentication is off"
+        }
+        _ => "",
+    }
+}
+
 fn check(ctx: &Context, report: &mut Report) {
     for node in ctx.nodes_of_kinds(&[
         "storage_account",
@@ -97,9 +118,10 @@ fn check(ctx: &Context, report: &mut Report) {
             report.node(
                 &node.id,
                 format_args!(
-                    "{} `{}` accepts {keys}",
+                    "{} `{}` accepts {keys}{}",
                     ctx.kind_name(node),
-                    ctx.label(node)
+                    ctx.label(node),
+                    aggravation(ctx, node)
                 ),
             );
         }
@@ -109,7 +131,7 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     #[test]
     fn fires_on_platform_defaults() {
@@ -144,6 +166,33 @@ mod tests {
             .set("appcs", "disable_local_auth", true)
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn says_what_makes_the_keys_weigh_more() {
+        let design = DesignBuilder::new()
+            .node("st", "storage_account")
+            .set("st", "sas_expiration_policy", true)
+            .node("st-open", "storage_account")
+            .node("cosmos", "cosmos_db")
+            .node("redis", "redis_cache")
+            .set("redis", "entra_auth", true)
+            .build();
+        let messages: Vec<String> = run(&RULE, &design)
+            .iter()
+            .map(|f| f.message.to_string())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "Cosmos DB `cosmos` accepts account keys, which may also change its databases and \
+                 containers",
+                "Azure Cache for Redis `redis` accepts access keys",
+                "Storage account `st` accepts shared key authorization",
+                "Storage account `st-open` accepts shared key authorization, and no SAS expiration \
+                 policy flags long-lived tokens signed with them",
+            ]
+        );
     }
 
     #[test]

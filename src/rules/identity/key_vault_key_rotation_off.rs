@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "key-vault-key-rotation-off",
         title: "Encryption keys are not rotated automatically",
         severity: Severity::Medium,
+        severity_reason: "Medium: a key that never rotates can be misused for longer once it \
+                           leaks; it must leak first (MCSB DP-6).",
         kind: RuleKind::Topology,
         se: &["SE:09", "SE:07"],
         mcsb: &["DP-6"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "key-vault-network-open",
         title: "Key Vault accepts traffic from any network",
         severity: Severity::High,
+        severity_reason: "High: a vault reachable from any network leaves only its credentials \
+                           between the internet and the workload's secrets and keys (MCSB NS-2, \
+                           DP-8).",
         kind: RuleKind::Property,
         se: &["SE:06", "SE:09"],
         mcsb: &["NS-2", "DP-8"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "key-vault-not-audited",
         title: "Key Vault access is not audited",
         severity: Severity::Medium,
+        severity_reason: "Medium: without audit logs, who read which secret cannot be detected or \
+                           investigated; detect-only, it prevents nothing (MCSB LT-3).",
         kind: RuleKind::Topology,
         se: &["SE:09", "SE:10"],
         mcsb: &["LT-3", "LT-4"],

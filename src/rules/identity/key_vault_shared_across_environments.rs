@@ -11,6 +11,9 @@ pub static RULE: Rule = Rule {
         name: "key-vault-shared-across-environments",
         title: "Key Vault is shared between environments",
         severity: Severity::Medium,
+        severity_reason: "Medium: a vault shared with non-production gives non-production \
+                           identities and mistakes a path to production secrets; it takes a role \
+                           assignment to be abused (MCSB DP-8, SE:04).",
         kind: RuleKind::Topology,
         se: &["SE:09", "SE:04"],
         mcsb: &["DP-8", "GS-2"],

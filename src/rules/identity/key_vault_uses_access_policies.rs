@@ -9,12 +9,16 @@ pub static RULE: Rule = Rule {
         name: "key-vault-uses-access-policies",
         title: "Key Vault uses access policies instead of Azure RBAC",
         severity: Severity::Medium,
+        severity_reason: "Medium: access policies grant vault-wide rights outside Azure RBAC and \
+                           PIM, so access is broader and harder to review, but still needs an \
+                           identity (MCSB PA-7).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:09"],
         mcsb: &["PA-7"],
         stride: Stride::ElevationOfPrivilege,
         scope: &["key_vault"],
-        checks: "Every Key Vault uses the Azure RBAC permission model for its data plane.",
+        checks: "Every Key Vault uses the Azure RBAC permission model for its data plane, and no secret \
+                 reference is authorised through an access policy.",
         rationale: "Access policies are a second permission system that PIM, Conditional Access and \
                     access reviews do not cover. Anyone with Contributor on the vault can also grant \
                     themselves an access policy and read every secret, and policies cannot be scoped \
@@ -41,11 +45,24 @@ fn check(ctx: &Context, report: &mut Report) {
             );
         }
     }
+    for reference in ctx.connections_of_kind("secret_reference") {
+        if ctx.connection_text(reference, "via") == "AccessPolicy" {
+            report.connection(
+                &reference.id,
+                format_args!(
+                    "`{}` reads from `{}` through an access policy rather than an Azure role",
+                    ctx.label(ctx.source_of(reference)),
+                    ctx.label(ctx.target_of(reference))
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
+    use crate::model::Value;
     use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
 
     #[test]
@@ -59,7 +76,25 @@ mod tests {
         let design = DesignBuilder::new()
             .node("kv", "key_vault")
             .set("kv", "rbac_authorization", true)
+            .node("app", "app_service")
+            .connect("app", "kv", "secret_reference")
             .build();
         assert_quiet(&RULE, &design);
+    }
+
+    #[test]
+    fn fires_on_a_reference_through_an_access_policy() {
+        let design = DesignBuilder::new()
+            .node("kv", "key_vault")
+            .set("kv", "rbac_authorization", true)
+            .node("app", "app_service")
+            .connect_with(
+                "app",
+                "kv",
+                "secret_reference",
+                &[("via", Value::from("AccessPolicy"))],
+            )
+            .build();
+        assert_fires_on(&RULE, &design, &["c-1"]);
     }
 }

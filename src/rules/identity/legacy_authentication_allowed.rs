@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "legacy-authentication-allowed",
         title: "Legacy authentication protocols are not blocked",
         severity: Severity::High,
+        severity_reason: "High: legacy protocols cannot do MFA, so password spraying from the \
+                           internet works against every account while they are allowed (MCSB \
+                           IM-7).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:08"],
         mcsb: &["IM-7"],

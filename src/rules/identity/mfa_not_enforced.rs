@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "mfa-not-enforced",
         title: "Sign-ins are not required to use multifactor authentication",
         severity: Severity::High,
+        severity_reason: "High: without MFA one stolen or guessed password is enough to sign in, \
+                           from anywhere on the internet; MFA blocks most account attacks (MCSB \
+                           IM-6).",
         kind: RuleKind::Property,
         se: &["SE:05"],
         mcsb: &["IM-6", "IM-7"],

@@ -6,6 +6,7 @@ use crate::rules::context::{ConnectionRef, Link};
 
 mod admin_sign_in_not_hardened;
 mod aks_local_accounts_enabled;
+mod aks_workload_secrets_unmanaged;
 mod database_password_auth_enabled;
 mod identity_provider_missing;
 mod key_based_auth_enabled;
@@ -27,7 +28,7 @@ mod subscription_owner_sprawl;
 mod workload_authenticates_with_secret;
 mod workload_identity_has_broad_role;
 
-/// IAM-001 to IAM-015, then KV-001 to KV-007, in id order.
+/// IAM-001 to IAM-016, then KV-001 to KV-007, in id order.
 pub(super) static RULES: &[&Rule] = &[
     &identity_provider_missing::RULE,
     &workload_authenticates_with_secret::RULE,
@@ -44,6 +45,7 @@ pub(super) static RULES: &[&Rule] = &[
     &admin_sign_in_not_hardened::RULE,
     &privileged_accounts_synced_from_on_premises::RULE,
     &service_without_managed_identity::RULE,
+    &aks_workload_secrets_unmanaged::RULE,
     &secrets_outside_key_vault::RULE,
     &key_vault_purge_protection_off::RULE,
     &key_vault_uses_access_policies::RULE,

@@ -8,7 +8,10 @@ pub static RULE: Rule = Rule {
         id: "IAM-014",
         name: "privileged-accounts-synced-from-on-premises",
         title: "On-premises administrator accounts are synchronised to the cloud",
-        severity: Severity::Medium,
+        severity: Severity::High,
+        severity_reason: "High: a synchronised administrator lets whoever compromises on-premises \
+                           Active Directory take over the cloud tenant too; Microsoft advises \
+                           cloud-only accounts for privileged roles (MCSB PA-1).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:04"],
         mcsb: &["PA-1"],

@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "role-assigned-to-user",
         title: "Role assigned directly to a person",
         severity: Severity::Low,
+        severity_reason: "Low: hygiene; a role on a user account works but drifts from the group \
+                           model and survives role changes (MCSB PA-7).",
         kind: RuleKind::Topology,
         se: &["SE:05"],
         mcsb: &["PA-7"],

@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
         name: "secrets-outside-key-vault",
         title: "Secrets are kept outside Key Vault",
         severity: Severity::High,
+        severity_reason: "High: a secret kept in configuration or code is readable by anyone with \
+                           access to it, and cannot be rotated or audited centrally (MCSB IM-8).",
         kind: RuleKind::Topology,
         se: &["SE:09"],
         mcsb: &["IM-8", "DP-6"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "service-principal-uses-client-secret",
         title: "Service principal authenticates with a client secret",
         severity: Severity::Medium,
+        severity_reason: "Medium: a client secret is a password for the application; it must leak \
+                           to be used and usually has an expiry, unlike a standing privileged role \
+                           (MCSB IM-3).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-3"],

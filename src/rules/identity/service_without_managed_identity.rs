@@ -14,6 +14,9 @@ pub static RULE: Rule = Rule {
         name: "service-without-managed-identity",
         title: "Service that calls other services has no managed identity",
         severity: Severity::Medium,
+        severity_reason: "Medium: without a managed identity the service must hold keys or passwords for \
+                          what it calls; that is a weakness to exploit once a secret leaks, not an opening \
+                          in itself (MCSB IM-3).",
         kind: RuleKind::Property,
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-3"],

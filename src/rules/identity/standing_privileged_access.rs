@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "standing-privileged-access",
         title: "People hold privileged roles permanently",
         severity: Severity::High,
+        severity_reason: "High: a standing privileged role gives anyone who phishes that one \
+                           account full control at once, with no approval or time limit (MCSB \
+                           PA-2).",
         kind: RuleKind::Topology,
         se: &["SE:05"],
         mcsb: &["PA-2"],

@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
         name: "subscription-owner-sprawl",
         title: "Too many principals have full control of a subscription",
         severity: Severity::Medium,
+        severity_reason: "Medium: every additional owner or guest with control of a subscription \
+                           is another account whose compromise gives full control (MCSB PA-1).",
         kind: RuleKind::Property,
         se: &["SE:05"],
         mcsb: &["PA-1"],

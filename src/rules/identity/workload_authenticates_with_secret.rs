@@ -10,16 +10,20 @@ pub static RULE: Rule = Rule {
         name: "workload-authenticates-with-secret",
         title: "Workload authenticates to a data service with a shared secret",
         severity: Severity::High,
+        severity_reason: "High: a shared key or password in the workload grants data access to \
+                           whoever copies it, from anywhere it is accepted, and it rarely rotates \
+                           (MCSB IM-3).",
         kind: RuleKind::Topology,
         se: &["SE:05", "SE:09"],
         mcsb: &["IM-3"],
         stride: Stride::Spoofing,
-        scope: &["data_store"],
+        scope: &["data_store", "function_app"],
         checks: "Every traffic connection into a data store (or into a private endpoint, load balancer, \
                  firewall or gateway in front of one), from anything other than a persona, the internet or \
                  a pass-through forwarding someone else's connection, authenticates with a managed identity, a federated credential, a \
                  certificate or an Entra user, not with an access key, SAS, connection string, \
-                 password or client secret.",
+                 password or client secret. Every function app reaches its host storage \
+                 (`AzureWebJobsStorage`) with a managed identity.",
         rationale: "A shared secret works for whoever holds it, from anywhere, until someone rotates it. \
                     Secrets leak through config files, logs, pipelines and developer machines, and a \
                     leaked key grants everything the key can do without any sign-in to detect.",
@@ -27,7 +31,8 @@ pub static RULE: Rule = Rule {
                       grant it a data-plane role on the target, switch the connection to token \
                       authentication, and then turn key-based access off on the service (IAM-003).",
         false_positives: "Clients that cannot obtain Entra tokens, such as some third-party products; keep \
-                          their secret in Key Vault and rotate it.",
+                          their secret in Key Vault and rotate it. Function apps on plans that mount an \
+                          Azure Files content share, which still needs a connection string.",
         learn: "https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview",
         psrule: &[
             "Azure.AppService.ManagedIdentity",
@@ -61,6 +66,20 @@ fn check(ctx: &Context, report: &mut Report) {
             ),
         );
     }
+    // The host storage connection is a setting, seldom drawn: Functions keeps its triggers,
+    // keys and often its code package there.
+    for app in ctx.nodes_of_kind("function_app") {
+        if !ctx.bool(app, "storage_identity_based") {
+            report.node(
+                &app.id,
+                format_args!(
+                    "Function app `{}` reaches its host storage with an account key instead of a \
+                     managed identity",
+                    ctx.label(app)
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -87,6 +106,16 @@ mod tests {
     #[test]
     fn quiet_with_a_managed_identity() {
         assert_quiet(&RULE, &app_to_storage("ManagedIdentity"));
+    }
+
+    #[test]
+    fn fires_on_function_host_storage_reached_with_a_key() {
+        let design = DesignBuilder::new()
+            .node("func", "function_app")
+            .node("func-mi", "function_app")
+            .set("func-mi", "storage_identity_based", true)
+            .build();
+        assert_fires_on(&RULE, &design, &["func"]);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "workload-identity-has-broad-role",
         title: "Workload identity controls a whole subscription",
         severity: Severity::High,
+        severity_reason: "High: a workload compromised through its own code inherits control of a \
+                           whole subscription or more (MCSB PA-7).",
         kind: RuleKind::Topology,
         se: &["SE:05"],
         mcsb: &["PA-7"],

@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "defender-for-cloud-missing",
         title: "Defender for Cloud does not cover the workload",
         severity: Severity::High,
+        severity_reason: "High: without Defender for Cloud nothing watches the workload's posture \
+                           or raises threat alerts (MCSB LT-1, PV-5).",
         kind: RuleKind::DesignWide,
         se: &["SE:10", "SE:01"],
         mcsb: &["LT-1", "PV-5"],

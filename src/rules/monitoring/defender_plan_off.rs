@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "defender-plan-off",
         title: "Defender plan for a resource type is off",
         severity: Severity::Medium,
+        severity_reason: "Medium: Defender for Cloud covers the resource but its threat detection \
+                           for that resource type is off; detection, not protection (MCSB LT-1).",
         kind: RuleKind::DesignWide,
         se: &["SE:10"],
         mcsb: &["LT-1"],
@@ -44,7 +46,7 @@ pub static RULE: Rule = Rule {
 };
 
 /// The kinds [`plan_for`] knows a plan for.
-const PLANNED_KINDS: [&str; 12] = [
+const PLANNED_KINDS: [&str; 13] = [
     "virtual_machine",
     "app_service",
     "function_app",
@@ -57,6 +59,7 @@ const PLANNED_KINDS: [&str; 12] = [
     "aks_cluster",
     "container_registry",
     "api_management",
+    "ai_services",
 ];
 
 /// The plan that protects a kind: its name, the resource's own switch (if it has one) and the
@@ -87,6 +90,11 @@ fn plan_for(kind: &str) -> Option<(&'static str, Option<&'static str>, &'static 
             "containers",
         ),
         "api_management" => ("Defender for APIs", Some("defender_for_apis"), "apis"),
+        "ai_services" => (
+            "Defender for AI services",
+            Some("defender_plan"),
+            "ai_services",
+        ),
         _ => return None,
     })
 }

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "diagnostics-not-collected",
         title: "Resource logs are not collected",
         severity: Severity::Medium,
+        severity_reason: "Medium: a resource without logs cannot be investigated; detect-only, it \
+                           prevents nothing, and the most security-relevant kinds are MON-009's \
+                           (MCSB LT-3).",
         kind: RuleKind::Topology,
         se: &["SE:10"],
         mcsb: &["LT-3"],

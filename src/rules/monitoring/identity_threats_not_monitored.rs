@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "identity-threats-not-monitored",
         title: "Identity attacks are not detected or logged",
         severity: Severity::Medium,
+        severity_reason: "Medium: identity attacks such as password spray or token theft are not \
+                           flagged; detection, not protection (MCSB LT-2).",
         kind: RuleKind::Topology,
         se: &["SE:10", "SE:05"],
         mcsb: &["LT-2"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "log-analytics-workspace-missing",
         title: "No central place to collect security logs",
         severity: Severity::High,
+        severity_reason: "High: without a central workspace no log can be correlated or alerted \
+                           on, so every later detection rule has nothing to read (MCSB LT-5).",
         kind: RuleKind::DesignWide,
         se: &["SE:10"],
         mcsb: &["LT-5"],

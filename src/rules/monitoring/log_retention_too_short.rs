@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
         name: "log-retention-too-short",
         title: "Security logs are kept too briefly",
         severity: Severity::Low,
+        severity_reason: "Low: logs exist but age out before many intrusions are discovered; it \
+                           limits investigation rather than detection (MCSB LT-6).",
         kind: RuleKind::Property,
         se: &["SE:10"],
         mcsb: &["LT-6"],

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "private-link-scope-open",
         title: "Azure Monitor Private Link Scope lets traffic reach resources outside the scope",
         severity: Severity::Medium,
+        severity_reason: "Medium: Open access mode lets clients on the private network send data to, and \
+                          query, resources outside the scope, an exfiltration path that needs a foothold \
+                          inside first (MCSB NS-2, DP-2).",
         kind: RuleKind::Property,
         se: &["SE:06", "SE:10"],
         mcsb: &["NS-2", "DP-2"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "security-contact-missing",
         title: "No security contact receives Defender alerts",
         severity: Severity::Medium,
+        severity_reason: "Medium: Defender alerts reach nobody, so an attack it detects can run \
+                           unanswered; detection, not protection (MCSB IR-2).",
         kind: RuleKind::Property,
         se: &["SE:12"],
         mcsb: &["IR-2"],

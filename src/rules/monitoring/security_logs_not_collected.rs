@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "security-logs-not-collected",
         title: "Security-critical logs are not collected",
         severity: Severity::High,
+        severity_reason: "High: the logs of internet-facing gateways, firewalls, databases and \
+                           admin paths are what an investigation of an attack needs first; without \
+                           them the attack cannot be reconstructed (MCSB LT-3, LT-4).",
         kind: RuleKind::Topology,
         se: &["SE:10", "SE:06"],
         mcsb: &["LT-3", "LT-4"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "sentinel-coverage-incomplete",
         title: "Sentinel misses data sources, detections or automation",
         severity: Severity::Medium,
+        severity_reason: "Medium: Sentinel runs but misses sources, detections or response \
+                           automation, so some attacks go unseen or wait for a person (MCSB LT-5, \
+                           IR-6).",
         kind: RuleKind::Property,
         se: &["SE:10", "SE:12"],
         mcsb: &["LT-5", "IR-3", "IR-6"],
@@ -16,8 +19,8 @@ pub static RULE: Rule = Rule {
         scope: &["siem"],
         checks: "Each Sentinel has data connectors for Entra ID and Azure Activity, for Defender for \
                  Cloud (or Defender XDR) when the design holds it, for Azure Firewall, WAF and Key \
-                 Vault when the design holds those, and has analytics rules and automation playbooks \
-                 on.",
+                 Vault when the design holds those, and has analytics rules, automation playbooks, \
+                 user and entity behaviour analytics (UEBA) and threat intelligence on.",
         rationale: "Sentinel only detects what it receives and only raises what its analytics rules \
                     look for. Sign-ins, management operations and Defender alerts are the sources most \
                     incidents start from, and playbooks make the first response (disable a user, \
@@ -74,6 +77,12 @@ fn gaps(ctx: &Context, siem: &Node) -> Vec<String> {
     if !ctx.bool(siem, "automation_playbooks") {
         out.push("no automation playbooks".to_owned());
     }
+    if !ctx.bool(siem, "ueba") {
+        out.push("no user and entity behaviour analytics".to_owned());
+    }
+    if !ctx.bool(siem, "threat_intelligence") {
+        out.push("no threat intelligence matched against its logs".to_owned());
+    }
     out
 }
 
@@ -114,7 +123,8 @@ mod tests {
         assert_eq!(
             run(&RULE, &design)[0].message,
             "Microsoft Sentinel `sentinel` has no data connector for EntraID, AzureActivity, \
-             KeyVault; no analytics rules; no automation playbooks"
+             KeyVault; no analytics rules; no automation playbooks; no user and entity behaviour \
+             analytics; no threat intelligence matched against its logs"
         );
     }
 
@@ -129,6 +139,8 @@ mod tests {
             )
             .set("sentinel", "analytics_rules_enabled", true)
             .set("sentinel", "automation_playbooks", true)
+            .set("sentinel", "ueba", true)
+            .set("sentinel", "threat_intelligence", true)
             .node("mdc", "defender_for_cloud")
             .build();
         assert_quiet(&RULE, &design);

@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "sentinel-missing",
         title: "No SIEM analyses the collected logs",
         severity: Severity::Medium,
+        severity_reason: "Medium: logs are collected but nobody correlates them into incidents; \
+                           detection, not protection (MCSB LT-5).",
         kind: RuleKind::DesignWide,
         se: &["SE:10", "SE:12"],
         mcsb: &["LT-5", "IR-3"],

@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "data-store-exposed-to-internet",
         title: "Data store is reachable from the internet",
         severity: Severity::Critical,
+        severity_reason: "Critical: a data store the internet reaches directly is one leaked or \
+                           guessed credential away from a data breach (MCSB NS-2).",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:04"],
         mcsb: &["NS-2", "NS-1"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "data-store-open-to-named-ranges",
         title: "Data store's public endpoint admits named address ranges",
         severity: Severity::Low,
+        severity_reason: "Low: an IP allow-list keeps the internet at large out; what remains is a public \
+                          endpoint whose safety rests on the list staying right, far below an endpoint \
+                          open to all (MCSB NS-2).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-2"],

@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
         name: "egress-bypasses-firewall",
         title: "Workload egress does not go through the firewall",
         severity: Severity::High,
+        severity_reason: "High: egress that bypasses the firewall lets a compromised workload \
+                           exfiltrate data or reach its command server unfiltered (MCSB NS-3).",
         kind: RuleKind::Topology,
         se: &["SE:06"],
         mcsb: &["NS-3"],

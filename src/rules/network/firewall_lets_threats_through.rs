@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "firewall-lets-threats-through",
         title: "Azure Firewall lets known threats or unrestricted traffic through",
         severity: Severity::High,
+        severity_reason: "High: a firewall that allows all traffic or does not block known \
+                           malicious addresses passes the threats it exists to stop (MCSB NS-3).",
         kind: RuleKind::Property,
         se: &["SE:06", "SE:10"],
         mcsb: &["NS-3", "NS-4"],

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "hybrid-link-bypasses-gateway",
         title: "On-premises traffic does not arrive through a VPN or ExpressRoute gateway",
         severity: Severity::Medium,
+        severity_reason: "Medium: on-premises traffic that skips the gateway goes to public \
+                           endpoints the internet also reaches; the components themselves are \
+                           judged by the exposure rules (MCSB NS-9).",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:07"],
         mcsb: &["NS-9"],

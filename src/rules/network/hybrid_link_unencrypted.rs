@@ -8,7 +8,11 @@ pub static RULE: Rule = Rule {
         id: "NET-016",
         name: "hybrid-link-unencrypted",
         title: "Hybrid link carries traffic unencrypted",
-        severity: Severity::Low,
+        severity: Severity::High,
+        severity_reason: "High for a VPN link carried over the internet without encryption: anyone \
+                           on the path reads and alters the traffic. Medium for ExpressRoute \
+                           without IPsec or MACsec: the circuit is private, but traffic crosses \
+                           provider equipment in clear text (MCSB DP-3).",
         kind: RuleKind::Topology,
         se: &["SE:07"],
         mcsb: &["DP-3", "NS-9"],
@@ -53,8 +57,15 @@ fn check(ctx: &Context, report: &mut Report) {
             continue;
         }
         let (from, to) = (ctx.source_of(link), ctx.target_of(link));
-        report.connection(
+        // A VPN runs over the internet; an ExpressRoute circuit is private, if not encrypted.
+        let severity = if ctx.connection_text(link, "type") == "ExpressRoute" {
+            Severity::Medium
+        } else {
+            Severity::High
+        };
+        report.connection_graded(
             &link.id,
+            severity,
             format_args!(
                 "{} link between `{}` and `{}` is not encrypted",
                 ctx.connection_text(link, "type").replace('_', " "),
@@ -68,8 +79,8 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::model::Value;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::model::{RuleSetting, Severity, Value};
+    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn hub(builder: DesignBuilder) -> DesignBuilder {
         builder
@@ -92,6 +103,55 @@ mod tests {
             )
             .build();
         assert_fires_on(&RULE, &design, &["c-1"]);
+    }
+
+    #[test]
+    fn an_unencrypted_vpn_is_graded_above_a_private_circuit() {
+        let design = hub(DesignBuilder::new())
+            .connect_with(
+                "onprem",
+                "gw",
+                "hybrid_link",
+                &[("type", Value::from("ExpressRoute"))],
+            )
+            .node("branch", "on_premises_network")
+            .connect_with(
+                "branch",
+                "gw",
+                "hybrid_link",
+                &[("encrypted", Value::from(false))],
+            )
+            .build();
+        let findings = run(&RULE, &design);
+        let graded: Vec<(&str, Severity)> = findings
+            .iter()
+            .map(|f| (f.subject.key(), f.severity))
+            .collect();
+        // The VPN's finding sorts first: findings are sorted by severity before subject.
+        assert_eq!(graded, [("c-2", Severity::High), ("c-1", Severity::Medium)]);
+    }
+
+    #[test]
+    fn a_design_override_holds_for_every_graded_finding() {
+        let mut design = hub(DesignBuilder::new())
+            .connect_with(
+                "onprem",
+                "gw",
+                "hybrid_link",
+                &[("type", Value::from("ExpressRoute"))],
+            )
+            .build();
+        design.meta.rule_settings.insert(
+            RULE.meta.id.to_owned(),
+            RuleSetting {
+                enabled: true,
+                severity: Some(Severity::Low),
+                reason: "accepted for this lab".to_owned(),
+            },
+        );
+        let findings = run(&RULE, &design);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].severity, Severity::Low);
     }
 
     #[test]

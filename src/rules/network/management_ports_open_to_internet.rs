@@ -13,6 +13,11 @@ pub static RULE: Rule = Rule {
         name: "management-ports-open-to-internet",
         title: "RDP or SSH is open to the internet",
         severity: Severity::Critical,
+        severity_reason: "Critical: RDP and SSH are the most attacked ports on the internet; open \
+                           to it they invite brute force and exploits of the protocol itself, \
+                           straight to an administrator session (MCSB NS-1, PA-6). High instead \
+                           for a machine with just-in-time access, whose port opens only on an \
+                           approved request, for the requester's address and a limited time.",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:08"],
         mcsb: &["NS-1", "PA-6"],
@@ -30,12 +35,23 @@ pub static RULE: Rule = Rule {
                       through Azure Bastion, and use just-in-time VM access when a port must be opened for a \
                       short time.",
         false_positives: "Rules opened by just-in-time access only for the duration of a request, if the design \
-                          records them as standing rules.",
+                          records them as standing rules. Sessions to a machine with just-in-time access (its \
+                          own setting or Defender for Cloud's) are reported at high rather than critical.",
         learn: "https://learn.microsoft.com/azure/defender-for-cloud/just-in-time-access-overview",
         psrule: &["Azure.VM.PublicIPAttached", "Azure.NSG.AnyInboundSource"],
     },
     check,
 };
+
+/// Whether the machine's management ports open only on request: its own just-in-time setting,
+/// or a governing Defender for Cloud with just-in-time VM access on.
+fn just_in_time(ctx: &Context, host: &Node) -> bool {
+    (ctx.has_property(host, "jit_access") && ctx.bool(host, "jit_access"))
+        || ctx
+            .governors(host, "cspm")
+            .iter()
+            .any(|defender| ctx.bool(defender, "jit_vm_access"))
+}
 
 fn check(ctx: &Context, report: &mut Report) {
     for nsg in ctx.nodes_of_kind("network_security_group") {
@@ -103,11 +119,20 @@ fn check(ctx: &Context, report: &mut Report) {
         } else {
             "internet → "
         };
-        report.node_with(
+        // Just-in-time access keeps the port closed until an approved request opens it, for
+        // the requester's address and a few hours: still an internet path, but not a standing one.
+        let (severity, standing) = if just_in_time(ctx, host) {
+            (Severity::High, " when just-in-time access opens the port")
+        } else {
+            (Severity::Critical, "")
+        };
+        report.node_with_graded(
             &host.id,
             before.iter().map(|n| n.id.clone()).collect(),
+            severity,
             format_args!(
-                "{} `{}` is managed over RDP or SSH straight from the internet, along {entry}{}",
+                "{} `{}` is managed over RDP or SSH straight from the internet{standing}, along \
+                 {entry}{}",
                 ctx.kind_name(host),
                 ctx.label(host),
                 ctx.describe_path(path)
@@ -119,7 +144,7 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::model::Value;
+    use crate::model::{Severity, Value};
     use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn vm(builder: DesignBuilder) -> DesignBuilder {
@@ -154,6 +179,36 @@ mod tests {
             )
             .build();
         assert_fires_on(&RULE, &design, &["vm"]);
+    }
+
+    #[test]
+    fn just_in_time_access_grades_the_session_high() {
+        let ssh = [("protocol", Value::from("SSH"))];
+        let design = vm(DesignBuilder::new())
+            .child("vm-jit", "virtual_machine", "snet")
+            .set("vm-jit", "jit_access", true)
+            .child("vm-defended", "virtual_machine", "snet")
+            .node("defender", "defender_for_cloud")
+            .set("defender", "jit_vm_access", true)
+            .connect("defender", "vm-defended", "governs")
+            .node("internet", "internet")
+            .child("admin", "operator", "internet")
+            .connect_with("admin", "vm", "traffic", &ssh)
+            .connect_with("admin", "vm-jit", "traffic", &ssh)
+            .connect_with("admin", "vm-defended", "traffic", &ssh)
+            .build();
+        let graded: Vec<(String, Severity)> = run(&RULE, &design)
+            .iter()
+            .map(|f| (f.subject.key().to_owned(), f.severity))
+            .collect();
+        assert_eq!(
+            graded,
+            [
+                ("vm".to_owned(), Severity::Critical),
+                ("vm-defended".to_owned(), Severity::High),
+                ("vm-jit".to_owned(), Severity::High),
+            ]
+        );
     }
 
     #[test]

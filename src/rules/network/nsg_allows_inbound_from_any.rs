@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "nsg-allows-inbound-from-any",
         title: "Network security group allows inbound traffic from any source",
         severity: Severity::High,
+        severity_reason: "High: an inbound rule open to any source exposes the listed ports to the \
+                           internet wherever a public address reaches them (MCSB NS-1).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-1"],

@@ -11,6 +11,9 @@ pub static RULE: Rule = Rule {
         name: "on-premises-private-dns-unresolved",
         title: "On-premises clients cannot resolve the private endpoints they use",
         severity: Severity::Medium,
+        severity_reason: "Medium: clients that cannot resolve the private zone get the public address and \
+                          fail or fall back to the public endpoint, which weakens isolation but needs that \
+                          endpoint open to do harm (MCSB NS-2).",
         kind: RuleKind::Topology,
         se: &["SE:06"],
         mcsb: &["NS-2"],

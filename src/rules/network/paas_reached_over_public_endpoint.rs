@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "paas-reached-over-public-endpoint",
         title: "Workload reaches a PaaS dependency over its public endpoint",
         severity: Severity::High,
+        severity_reason: "High: the dependency's public endpoint stays open for the workload to \
+                           use, so the service is reachable from outside the network too (MCSB \
+                           NS-2).",
         kind: RuleKind::Topology,
         se: &["SE:06"],
         mcsb: &["NS-2"],

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "production-connected-to-non-production",
         title: "Production is connected directly to non-production",
         severity: Severity::High,
+        severity_reason: "High: a direct connection lets an attacker in the weaker non-production \
+                           environment reach production (MCSB NS-1, SE:04).",
         kind: RuleKind::Topology,
         se: &["SE:04", "SE:02"],
         mcsb: &["NS-1", "GS-2"],

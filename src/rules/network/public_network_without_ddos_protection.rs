@@ -12,6 +12,9 @@ pub static RULE: Rule = Rule {
         name: "public-network-without-ddos-protection",
         title: "Network with public entry points has no DDoS protection",
         severity: Severity::Medium,
+        severity_reason: "Medium: without DDoS Network Protection public endpoints rely on basic \
+                           platform protection; availability rather than confidentiality is at \
+                           stake (MCSB NS-5).",
         kind: RuleKind::Topology,
         se: &["SE:06"],
         mcsb: &["NS-5"],

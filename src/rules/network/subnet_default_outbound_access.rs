@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "subnet-default-outbound-access",
         title: "Subnet gives machines implicit internet access",
         severity: Severity::Medium,
+        severity_reason: "Medium: default outbound access gives machines an implicit internet path \
+                           that no control was set up for; it matters once a machine is \
+                           compromised (MCSB NS-3).",
         kind: RuleKind::Property,
         se: &["SE:06"],
         mcsb: &["NS-3"],

@@ -9,6 +9,9 @@ pub static RULE: Rule = Rule {
         name: "virtual-hub-not-secured",
         title: "Virtual WAN hub routes traffic without inspecting it",
         severity: Severity::High,
+        severity_reason: "High: a hub without a firewall or routing intent passes traffic between \
+                          branches, spokes and the internet uninspected, so one compromised network \
+                          reaches all the others (MCSB NS-3, NS-1).",
         kind: RuleKind::Topology,
         se: &["SE:06"],
         mcsb: &["NS-3", "NS-1"],

@@ -12,6 +12,11 @@ pub static RULE: Rule = Rule {
         name: "vm-admin-without-bastion",
         title: "Virtual machine administration does not go through Azure Bastion",
         severity: Severity::High,
+        severity_reason: "High: administrator access that does not go through Bastion needs \
+                           management ports reachable some other way, the path attackers use for \
+                           lateral movement and brute force (MCSB PA-6, NS-1). Medium for a \
+                           Bastion with shareable links: the link skips Entra ID and Conditional \
+                           Access, but the machine's own credentials are still needed.",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:05"],
         mcsb: &["PA-6", "NS-1"],
@@ -22,13 +27,14 @@ pub static RULE: Rule = Rule {
                  with it (the Developer SKU does not reach peers). Every RDP or SSH session drawn to a machine \
                  starts at Bastion or at a VPN gateway; sessions from the internet are left to NET-007. A \
                  session into a load balancer or firewall is judged at the machine behind it, named in the \
-                 finding.",
+                 finding. Bastion hosts have shareable links off.",
         rationale: "Bastion brokers RDP and SSH over TLS from the Azure portal or native clients, behind Entra ID \
                     sign-in and Conditional Access, so machines need no public IP and no management port open \
                     to wider networks. Jump boxes and direct sessions spread credentials and leave standing \
                     paths for lateral movement.",
         remediation: "Deploy Azure Bastion (Basic or higher) in the hub or the workload network, allow 22 and 3389 \
-                      on the machines only from the AzureBastionSubnet, and retire jump boxes and direct sessions.",
+                      on the machines only from the AzureBastionSubnet, and retire jump boxes and direct sessions. \
+                      Turn shareable links off, so every session starts with an Entra ID sign-in.",
         false_positives: "Machines managed only through configuration tooling over an authenticated channel, or \
                           through a privileged access solution the design does not show.",
         learn: "https://learn.microsoft.com/azure/bastion/bastion-overview",
@@ -77,6 +83,21 @@ fn check(ctx: &Context, report: &mut Report) {
         }
     }
 
+    for bastion in bastions {
+        if ctx.bool(bastion, "shareable_link") {
+            report.node_with_graded(
+                &bastion.id,
+                Vec::new(),
+                Severity::Medium,
+                format_args!(
+                    "Bastion `{}` hands out shareable links, which reach a machine's sign-in \
+                     without an Azure sign-in",
+                    ctx.label(bastion)
+                ),
+            );
+        }
+    }
+
     let sessions = management_sessions(ctx);
     if sessions.is_empty() {
         return;
@@ -113,7 +134,7 @@ fn check(ctx: &Context, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::model::Value;
+    use crate::model::{Severity, Value};
     use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet, run};
 
     fn spoke(builder: DesignBuilder) -> DesignBuilder {
@@ -182,5 +203,16 @@ mod tests {
             .connect("hub", "spoke", "peering")
             .build();
         assert_fires_on(&RULE, &design, &["vm"]);
+    }
+
+    #[test]
+    fn fires_medium_on_a_bastion_with_shareable_links() {
+        let design = hub(spoke(DesignBuilder::new()))
+            .set("bastion", "sku", "Standard")
+            .set("bastion", "shareable_link", true)
+            .connect("hub", "spoke", "peering")
+            .build();
+        assert_fires_on(&RULE, &design, &["bastion"]);
+        assert_eq!(run(&RULE, &design)[0].severity, Severity::Medium);
     }
 }

@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
         name: "vm-public-ip-attached",
         title: "Virtual machine has its own public IP address",
         severity: Severity::High,
+        severity_reason: "High: a public IP on a virtual machine puts its open ports on the \
+                           internet, without a gateway or firewall in front (MCSB NS-1).",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:08"],
         mcsb: &["NS-1"],

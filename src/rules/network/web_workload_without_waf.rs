@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "web-workload-without-waf",
         title: "Web workload is reachable from the internet without a web application firewall",
         severity: Severity::Critical,
+        severity_reason: "Critical: a web workload the internet reaches without a WAF takes common \
+                           web attacks directly from anyone; internet reachability plus no primary \
+                           control (MCSB NS-6).",
         kind: RuleKind::Topology,
         se: &["SE:06", "SE:08"],
         mcsb: &["NS-6", "NS-1"],

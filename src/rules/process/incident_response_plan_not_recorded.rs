@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "incident-response-plan-not-recorded",
         title: "No rehearsed incident response plan is recorded",
         severity: Severity::Info,
+        severity_reason: "Info: a process item to confirm; an unrehearsed plan (SE:12) slows \
+                           response to an incident but does not cause one.",
         kind: RuleKind::Attestation,
         se: &["SE:12"],
         mcsb: &["IR-1", "IR-7"],

@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
         name: "security-testing-not-recorded",
         title: "No security testing regime is recorded",
         severity: Severity::Info,
+        severity_reason: "Info: a process item to confirm; missing testing (SE:11) leaves \
+                           weaknesses undiscovered rather than opening one.",
         kind: RuleKind::Attestation,
         se: &["SE:11"],
         mcsb: &["PV-7", "DS-4", "DS-5"],

@@ -10,6 +10,9 @@ pub static RULE: Rule = Rule {
         name: "threat-model-not-recorded",
         title: "No threat model is recorded for the design",
         severity: Severity::Info,
+        severity_reason: "Info: a process item the design cannot show; nothing is exposed by the \
+                           missing record itself, but without a threat model (SE:02) the other \
+                           findings are not weighed against real threats.",
         kind: RuleKind::Attestation,
         se: &["SE:02"],
         mcsb: &["DS-1"],
