@@ -724,6 +724,92 @@ proptest! {
         let text = template(&format!(r#"[{{"type": "Microsoft.Storage/storageAccounts", "name": "[{}]"}}]"#, body.replace('"', "")));
         let _ = import(&text);
     }
+
+    #[test]
+    fn calls_of_real_functions_with_random_arguments_never_panic(expression in function_call(3)) {
+        let text = template(&format!(
+            r#"[{{"type": "Microsoft.Storage/storageAccounts", "name": "[{expression}]"}}]"#
+        ));
+        let _ = import(&text);
+    }
+}
+
+/// Functions the evaluator knows, so random calls reach their argument handling rather than
+/// stopping at an unknown name.
+const FUNCTIONS: &[&str] = &[
+    "substring",
+    "indexOf",
+    "lastIndexOf",
+    "padLeft",
+    "replace",
+    "base64",
+    "base64ToString",
+    "base64ToJson",
+    "dataUri",
+    "dataUriToString",
+    "string",
+    "int",
+    "bool",
+    "array",
+    "first",
+    "last",
+    "take",
+    "skip",
+    "union",
+    "intersection",
+    "coalesce",
+    "min",
+    "max",
+    "range",
+    "items",
+    "contains",
+    "length",
+    "split",
+    "join",
+    "format",
+    "concat",
+    "createArray",
+    "createObject",
+    "json",
+    "add",
+    "div",
+    "mod",
+    "tryGet",
+    "shallowMerge",
+    "pickZones",
+    "utcNow",
+    "lambdaVariables",
+    "filter",
+    "map",
+    "reduce",
+    "sort",
+    "toObject",
+    "empty",
+    "if",
+];
+
+/// A random call of a known function, with literals, lambdas and nested calls as arguments.
+fn function_call(depth: u32) -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        (-3i64..12).prop_map(|n| n.to_string()),
+        "[a-zA-Z0-9 ,.{}:=+/-]{0,8}".prop_map(|s| format!("'{s}'")),
+        Just("lambda('x', lambdaVariables('x'))".to_owned()),
+        Just("lambda('a', 'b', less(lambdaVariables('a'), lambdaVariables('b')))".to_owned()),
+        Just("parameters('unset')".to_owned()),
+        Just("createArray(1, 'b', createObject('k', 2))".to_owned()),
+    ];
+    atom.prop_recursive(depth, 24, 4, |inner| {
+        (
+            proptest::sample::select(FUNCTIONS),
+            proptest::collection::vec(inner, 0..4),
+        )
+            .prop_map(|(name, args)| format!("{name}({})", args.join(", ")))
+    })
+    .prop_map(|expression| match expression.split_once('(') {
+        Some(_) => expression,
+        None => format!("string({expression})"),
+    })
 }
 
 #[test]
