@@ -314,7 +314,10 @@ fn eval(expr: &Expr, env: &dyn Env, depth: usize) -> Result<Val, EvalError> {
             let target = eval(target, env, depth + 1)?;
             let index = eval(index, env, depth + 1)?;
             Ok(match (&target, &index) {
-                (Val::Unknown(_), _) => target,
+                (Val::Unknown(u), _) => Val::Unknown(Box::new(Unknown {
+                    reason: u.reason.clone(),
+                    placeholder: format!("{}[{}]", u.placeholder, index.to_text()),
+                })),
                 (_, Val::Unknown(_)) => index,
                 (Val::Array(items), Val::Int(i)) => usize::try_from(*i)
                     .ok()
