@@ -510,6 +510,16 @@ fn equal(a: &Val, b: &Val) -> bool {
     a == b
 }
 
+/// The resource a `reference` or `list*` call names: its id or name, or the placeholder of one
+/// built from an unknown value.
+fn target_text(value: &Val) -> Option<String> {
+    match value {
+        Val::Str(text) => Some(text.clone()),
+        Val::Unknown(unknown) => Some(unknown.placeholder.clone()),
+        _ => None,
+    }
+}
+
 fn as_int(value: &Val) -> Option<i64> {
     match value {
         Val::Int(i) => Some(*i),
@@ -949,8 +959,11 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
             );
             Val::Str(id)
         }
-        "reference" => match values.first() {
-            Some(Val::Str(target)) => {
+        // A target built from an unknown name is known by its placeholder, which names the
+        // resource the same way its declaration does (as for `resourceId`).
+        "reference" => match values.first().and_then(target_text) {
+            Some(target) => {
+                let target = target.as_str();
                 env.mention(target);
                 let declared = env.reference(target)?;
                 let full = values
@@ -962,7 +975,6 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                     declared
                 }
             }
-            Some(other) => other.clone(),
             None => Val::unknown("`reference` without a target", "reference()"),
         },
         "equals" => unknown_or("equals")
@@ -1011,15 +1023,19 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                 Val::Int,
             )
         }),
-        "tolower" => {
-            unknown_or("toLower").unwrap_or_else(|| Val::Str(text_arg(&values, 0).to_lowercase()))
-        }
-        "toupper" => {
-            unknown_or("toUpper").unwrap_or_else(|| Val::Str(text_arg(&values, 0).to_uppercase()))
-        }
-        "trim" => {
-            unknown_or("trim").unwrap_or_else(|| Val::Str(text_arg(&values, 0).trim().to_owned()))
-        }
+        // An unknown stays itself: a re-cased placeholder would no longer match the same name
+        // written elsewhere without `toLower`.
+        "tolower" | "toupper" | "trim" => match values.first() {
+            Some(unknown @ Val::Unknown(_)) => unknown.clone(),
+            _ => {
+                let text = text_arg(&values, 0);
+                Val::Str(match lower.as_str() {
+                    "tolower" => text.to_lowercase(),
+                    "toupper" => text.to_uppercase(),
+                    _ => text.trim().to_owned(),
+                })
+            }
+        },
         "substring" => unknown_or("substring").unwrap_or_else(|| substring(&values)),
         "indexof" | "lastindexof" => unknown_or(name).unwrap_or_else(|| match values.as_slice() {
             [Val::Array(items), needle] => {
@@ -1424,9 +1440,9 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
         }),
         other => {
             if other.starts_with("list")
-                && let Some(Val::Str(target)) = values.first()
+                && let Some(target) = values.first().and_then(target_text)
             {
-                env.mention(target);
+                env.mention(&target);
             }
             Val::unknown(
                 format!("function `{name}` is not evaluated"),
@@ -1809,6 +1825,26 @@ mod tests {
         let env = TestEnv::default();
         let _ = eval_string("[reference('sql').x]", &env);
         assert_eq!(env.mentions.borrow().as_slice(), ["sql"]);
+    }
+
+    #[test]
+    fn targets_built_from_unknown_names_are_noted_by_their_placeholder() {
+        let env = TestEnv::default();
+        let _ = eval_string(
+            "[listKeys(concat('Microsoft.Storage/storageAccounts/', toLower(parameters('app'))), '2023-01-01')]",
+            &env,
+        );
+        let _ = eval_string(
+            "[reference(concat('microsoft.insights/components/', parameters('app'))).x]",
+            &env,
+        );
+        assert_eq!(
+            env.mentions.borrow().as_slice(),
+            [
+                "Microsoft.Storage/storageAccounts/{app}",
+                "microsoft.insights/components/{app}"
+            ]
+        );
     }
 
     #[test]
