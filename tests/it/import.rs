@@ -812,6 +812,42 @@ fn language_version_2_resources_and_existing_resources_are_read() {
 }
 
 #[test]
+fn old_style_diagnostic_settings_and_subnets_of_a_given_network_are_read() {
+    let text = r#"{"parameters": {"vnetId": {"type": "string"}},
+      "resources": [
+        {"type": "Microsoft.OperationalInsights/workspaces", "name": "la"},
+        {"type": "Microsoft.KeyVault/vaults", "name": "kv", "resources": [
+            {"type": "providers/diagnosticSettings", "name": "Microsoft.Insights/default",
+             "properties": {"workspaceId": "[resourceId('Microsoft.OperationalInsights/workspaces', 'la')]"}}]},
+        {"type": "Microsoft.ContainerRegistry/registries", "name": "acr", "resources": [
+            {"type": "/providers/diagnosticSettings", "name": "/Microsoft.Insights/default",
+             "properties": {"workspaceId": "[resourceId('Microsoft.OperationalInsights/workspaces', 'la')]"}}]},
+        {"type": "Microsoft.Network/privateEndpoints", "name": "pe1",
+         "properties": {"subnet": {"id": "[concat(parameters('vnetId'), '/subnets/snet-endpoints')]"}}},
+        {"type": "Microsoft.Network/privateEndpoints", "name": "pe2",
+         "properties": {"subnet": {"id": "[concat(parameters('vnetId'), '/subnets/snet-endpoints')]"}}}
+      ]}"#;
+    let Imported { design, report } = imported(text);
+    assert!(report.unmapped.is_empty(), "{:?}", report.unmapped);
+    // Both settings are called `default`; each belongs to its own resource.
+    for kind in ["key_vault", "container_registry"] {
+        assert!(
+            connected(&design, "diagnostics", kind, "log_analytics_workspace"),
+            "{kind}"
+        );
+    }
+    let subnets = kinds_of(&design, "subnet");
+    assert_eq!(subnets, ["snet-endpoints (not in the template)"]);
+    for endpoint in design.nodes().filter(|n| n.kind == "private_endpoint") {
+        assert_eq!(
+            parent_name(&design, endpoint),
+            Some("snet-endpoints (not in the template)")
+        );
+    }
+    assert!(validate::problems(&design, crate::catalog()).is_empty());
+}
+
+#[test]
 fn nsg_rules_and_vm_network_interfaces_fold_into_their_components() {
     let text = template(
         r#"[
