@@ -39,12 +39,21 @@ pub trait Env {
     fn lambda_variable(&self, _name: &str) -> Option<Val> {
         None
     }
+    /// How many times the surrounding lambdas run their bodies in all: nested lambdas multiply.
+    fn lambda_runs(&self) -> usize {
+        1
+    }
 }
+
+/// More lambda runs than this (nested `map`s over long arrays, `sort` of a long one) are a
+/// limit like nesting: an error, rather than an import that never ends.
+pub const MAX_LAMBDA_RUNS: usize = 1_000_000;
 
 /// The surroundings inside a lambda: its variables, then everything of the outer scope.
 struct LambdaScope<'a> {
     outer: &'a dyn Env,
     bound: Vec<(String, Val)>,
+    runs: usize,
 }
 
 impl Env for LambdaScope<'_> {
@@ -69,6 +78,9 @@ impl Env for LambdaScope<'_> {
             .find(|(bound, _)| bound.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.clone())
             .or_else(|| self.outer.lambda_variable(name))
+    }
+    fn lambda_runs(&self) -> usize {
+        self.runs
     }
 }
 
@@ -97,9 +109,16 @@ impl<'e> Lambda<'e> {
         Some(Self { names, body })
     }
 
-    fn apply(&self, args: &[Val], env: &dyn Env, depth: usize) -> Result<Val, EvalError> {
+    fn apply(
+        &self,
+        args: &[Val],
+        runs: usize,
+        env: &dyn Env,
+        depth: usize,
+    ) -> Result<Val, EvalError> {
         let scope = LambdaScope {
             outer: env,
+            runs,
             bound: self
                 .names
                 .iter()
@@ -772,6 +791,15 @@ fn lambda_function(
             ));
         }
     };
+    let per_item = if lower == "sort" { items.len() } else { 1 };
+    let runs = env
+        .lambda_runs()
+        .saturating_mul(items.len().saturating_mul(per_item));
+    if runs > MAX_LAMBDA_RUNS {
+        return Err(EvalError(format!(
+            "`{name}` would run its lambda more than {MAX_LAMBDA_RUNS} times"
+        )));
+    }
     let unknown_because = |value: &Val, what: &str| {
         Val::Unknown(Box::new(Unknown {
             reason: value.as_unknown().map_or_else(
@@ -788,7 +816,7 @@ fn lambda_function(
         "filter" => {
             let mut kept = Vec::new();
             for (index, item) in items.iter().enumerate() {
-                let keep = lambda.apply(&[item.clone(), position(index)], env, depth)?;
+                let keep = lambda.apply(&[item.clone(), position(index)], runs, env, depth)?;
                 match truthy(&keep) {
                     Some(true) => kept.push(item.clone()),
                     Some(false) => {}
@@ -801,7 +829,9 @@ fn lambda_function(
             items
                 .iter()
                 .enumerate()
-                .map(|(index, item)| lambda.apply(&[item.clone(), position(index)], env, depth))
+                .map(|(index, item)| {
+                    lambda.apply(&[item.clone(), position(index)], runs, env, depth)
+                })
                 .collect::<Result<_, _>>()?,
         ),
         "reduce" => {
@@ -810,7 +840,8 @@ fn lambda_function(
                 None => Val::Null,
             };
             for (index, item) in items.iter().enumerate() {
-                current = lambda.apply(&[current, item.clone(), position(index)], env, depth)?;
+                current =
+                    lambda.apply(&[current, item.clone(), position(index)], runs, env, depth)?;
             }
             current
         }
@@ -821,7 +852,7 @@ fn lambda_function(
             for item in items {
                 let mut at = sorted.len();
                 for (position, placed) in sorted.iter().enumerate() {
-                    let before = lambda.apply(&[item.clone(), placed.clone()], env, depth)?;
+                    let before = lambda.apply(&[item.clone(), placed.clone()], runs, env, depth)?;
                     match truthy(&before) {
                         Some(true) => {
                             at = position;
@@ -840,13 +871,13 @@ fn lambda_function(
         _ => {
             let mut map = BTreeMap::new();
             for item in &items {
-                let key = lambda.apply(std::slice::from_ref(item), env, depth)?;
+                let key = lambda.apply(std::slice::from_ref(item), runs, env, depth)?;
                 if key.as_unknown().is_some() {
                     return Ok(unknown_because(&key, "an unknown key"));
                 }
                 let value = match lambdas.get(1) {
                     Some(value_lambda) => {
-                        value_lambda.apply(std::slice::from_ref(item), env, depth)?
+                        value_lambda.apply(std::slice::from_ref(item), runs, env, depth)?
                     }
                     None => item.clone(),
                 };
@@ -1720,6 +1751,17 @@ mod tests {
             ),
             numbers(&[1, 1, 2, 3])
         );
+        // Nested lambdas over long arrays are refused before they run, not left to run for hours.
+        let env = TestEnv::default();
+        for text in [
+            "[map(range(0, 800), lambda('x', map(range(0, 800), lambda('y', map(range(0, 800), lambda('z', 1))))))]",
+            "[map(range(0, 10), lambda('x', sort(range(0, 800), lambda('a', 'b', true()))))]",
+        ] {
+            let Err(error) = eval_string(text, &env) else {
+                panic!("{text} was evaluated")
+            };
+            assert!(error.0.contains("more than"), "{error}");
+        }
         // A comparison that is no ordering at all still sorts, without a panic.
         assert_eq!(
             run("[length(sort(range(0, 50), lambda('a', 'b', true())))]"),
