@@ -36,6 +36,9 @@ struct Draft {
     notes: Vec<String>,
     parent: Option<usize>,
     placement: Option<usize>,
+    /// The name of the subnet a reference placed it in when that subnet is not in the
+    /// template (`{vnetId}/subnets/snet-nodes` with the network given as a parameter).
+    undeclared_subnet: Option<String>,
     /// The item the node stands for (`None` for containers the importer adds).
     item: Option<usize>,
 }
@@ -66,6 +69,14 @@ pub struct Builder<'a, 't> {
 
 const SUBSCRIPTION: &str = "subscription";
 const RESOURCE_GROUP: &str = "resource-group";
+
+/// The subnet's name in an id or placeholder path ending in `/subnets/<name>`.
+fn subnet_name(target: &str) -> Option<String> {
+    let lower = target.to_ascii_lowercase();
+    let at = lower.rfind("/subnets/")?;
+    let name = &target[at + "/subnets/".len()..];
+    (!name.is_empty() && !name.contains('/')).then(|| name.to_owned())
+}
 
 fn lower_key(resource_type: &str, name: &str) -> (String, String) {
     (
@@ -221,7 +232,13 @@ impl<'a, 't> Builder<'a, 't> {
 
     fn push_item(&mut self, item: Item) {
         let key = lower_key(&item.resource_type, &item.name);
-        if self.keys.contains_key(&key) {
+        if let Some(&known) = self.keys.get(&key) {
+            // Extension resources are told apart by their scope: every resource of a template
+            // may have a diagnostic setting called `default`.
+            let scope = |i: &Item| i.scope_target.as_deref().map(str::to_ascii_lowercase);
+            if scope(&self.items[known]) != scope(&item) {
+                self.items.push(item);
+            }
             return;
         }
         self.keys.insert(key, self.items.len());
@@ -274,6 +291,7 @@ impl<'a, 't> Builder<'a, 't> {
             notes: Vec::new(),
             parent: None,
             placement: None,
+            undeclared_subnet: None,
             item,
         });
         self.drafts.len() - 1
@@ -656,6 +674,11 @@ impl<'a, 't> Builder<'a, 't> {
             return;
         };
         let Some(target_item) = self.find(&mention.target) else {
+            if matches!(rule.action, Action::PlaceIn)
+                && self.drafts[host].undeclared_subnet.is_none()
+            {
+                self.drafts[host].undeclared_subnet = subnet_name(&mention.target);
+            }
             return;
         };
         let Some(target) = self.host[target_item] else {
@@ -812,7 +835,8 @@ impl<'a, 't> Builder<'a, 't> {
     /// container a reference placed it in, else the resource group, the subscription, or a
     /// network the template does not declare (for kinds that only live in subnets).
     fn place(&mut self) {
-        let mut implicit_subnet = None;
+        let mut implicit_network = None;
+        let mut implicit_subnets: BTreeMap<Option<String>, usize> = BTreeMap::new();
         for draft in 0..self.drafts.len() {
             if draft == self.subscription || draft == self.resource_group {
                 continue;
@@ -837,7 +861,17 @@ impl<'a, 't> Builder<'a, 't> {
             let parent = match parent {
                 Some(p) => Some(p),
                 None if kind.parents.iter().any(|p| p == "subnet") => {
-                    let subnet = *implicit_subnet.get_or_insert_with(|| self.implicit_subnet());
+                    let name = self.drafts[draft].undeclared_subnet.clone();
+                    let subnet = match implicit_subnets.get(&name) {
+                        Some(&subnet) => subnet,
+                        None => {
+                            let network =
+                                *implicit_network.get_or_insert_with(|| self.implicit_network());
+                            let subnet = self.implicit_subnet(network, name.as_deref());
+                            implicit_subnets.insert(name, subnet);
+                            subnet
+                        }
+                    };
                     Some(subnet)
                 }
                 None => None,
@@ -846,7 +880,7 @@ impl<'a, 't> Builder<'a, 't> {
         }
     }
 
-    fn implicit_subnet(&mut self) -> usize {
+    fn implicit_network(&mut self) -> usize {
         let network = self.add_draft(
             "implicit-network".to_owned(),
             "virtual_network",
@@ -857,12 +891,22 @@ impl<'a, 't> Builder<'a, 't> {
         self.drafts[network]
             .notes
             .push("Added by the import: these resources need a subnet the template does not declare (a managed or existing network)".to_owned());
-        let subnet = self.add_draft(
-            "implicit-subnet".to_owned(),
-            "subnet",
-            "Subnet not in the template".to_owned(),
-            None,
-        );
+        network
+    }
+
+    /// A subnet the template refers to by name (or, unnamed, needs) but does not declare.
+    fn implicit_subnet(&mut self, network: usize, name: Option<&str>) -> usize {
+        let (id, label) = match name {
+            Some(name) => (
+                sanitize_id(&format!("implicit-subnet-{name}")),
+                format!("{name} (not in the template)"),
+            ),
+            None => (
+                "implicit-subnet".to_owned(),
+                "Subnet not in the template".to_owned(),
+            ),
+        };
+        let subnet = self.add_draft(id, "subnet", label, None);
         self.drafts[subnet].parent = Some(network);
         subnet
     }

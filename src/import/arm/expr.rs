@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
 use super::value::{Unknown, Val};
 
 /// Deeper expressions than this are refused: real templates nest a dozen levels at most.
@@ -32,6 +35,99 @@ pub trait Env {
     fn reference(&self, target: &str) -> Result<Val, EvalError>;
     /// Notes that the expression being evaluated refers to a resource (by id or name).
     fn mention(&self, target: &str);
+    /// `lambdaVariables(name)`: the value a surrounding lambda gives `name`.
+    fn lambda_variable(&self, _name: &str) -> Option<Val> {
+        None
+    }
+    /// How many times the surrounding lambdas run their bodies in all: nested lambdas multiply.
+    fn lambda_runs(&self) -> usize {
+        1
+    }
+}
+
+/// More lambda runs than this (nested `map`s over long arrays, `sort` of a long one) are a
+/// limit like nesting: an error, rather than an import that never ends.
+pub const MAX_LAMBDA_RUNS: usize = 1_000_000;
+
+/// The surroundings inside a lambda: its variables, then everything of the outer scope.
+struct LambdaScope<'a> {
+    outer: &'a dyn Env,
+    bound: Vec<(String, Val)>,
+    runs: usize,
+}
+
+impl Env for LambdaScope<'_> {
+    fn parameter(&self, name: &str) -> Result<Val, EvalError> {
+        self.outer.parameter(name)
+    }
+    fn variable(&self, name: &str) -> Result<Val, EvalError> {
+        self.outer.variable(name)
+    }
+    fn copy_index(&self, name: Option<&str>) -> Option<i64> {
+        self.outer.copy_index(name)
+    }
+    fn reference(&self, target: &str) -> Result<Val, EvalError> {
+        self.outer.reference(target)
+    }
+    fn mention(&self, target: &str) {
+        self.outer.mention(target);
+    }
+    fn lambda_variable(&self, name: &str) -> Option<Val> {
+        self.bound
+            .iter()
+            .find(|(bound, _)| bound.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.clone())
+            .or_else(|| self.outer.lambda_variable(name))
+    }
+    fn lambda_runs(&self) -> usize {
+        self.runs
+    }
+}
+
+/// `lambda('a', 'b', body)`: the variable names and the body, evaluated once per call.
+struct Lambda<'e> {
+    names: Vec<String>,
+    body: &'e Expr,
+}
+
+impl<'e> Lambda<'e> {
+    fn parse(expr: &'e Expr) -> Option<Self> {
+        let Expr::Call(name, args) = expr else {
+            return None;
+        };
+        let (body, names) = args.split_last()?;
+        if !name.eq_ignore_ascii_case("lambda") || names.is_empty() {
+            return None;
+        }
+        let names = names
+            .iter()
+            .map(|n| match n {
+                Expr::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { names, body })
+    }
+
+    fn apply(
+        &self,
+        args: &[Val],
+        runs: usize,
+        env: &dyn Env,
+        depth: usize,
+    ) -> Result<Val, EvalError> {
+        let scope = LambdaScope {
+            outer: env,
+            runs,
+            bound: self
+                .names
+                .iter()
+                .cloned()
+                .zip(args.iter().cloned())
+                .collect(),
+        };
+        eval(self.body, &scope, depth)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -237,7 +333,10 @@ fn eval(expr: &Expr, env: &dyn Env, depth: usize) -> Result<Val, EvalError> {
             let target = eval(target, env, depth + 1)?;
             let index = eval(index, env, depth + 1)?;
             Ok(match (&target, &index) {
-                (Val::Unknown(_), _) => target,
+                (Val::Unknown(u), _) => Val::Unknown(Box::new(Unknown {
+                    reason: u.reason.clone(),
+                    placeholder: format!("{}[{}]", u.placeholder, index.to_text()),
+                })),
                 (_, Val::Unknown(_)) => index,
                 (Val::Array(items), Val::Int(i)) => usize::try_from(*i)
                     .ok()
@@ -430,6 +529,175 @@ fn equal(a: &Val, b: &Val) -> bool {
     a == b
 }
 
+/// The resource a `reference` or `list*` call names: its id or name, or the placeholder of one
+/// built from an unknown value.
+fn target_text(value: &Val) -> Option<String> {
+    match value {
+        Val::Str(text) => Some(text.clone()),
+        Val::Unknown(unknown) => Some(unknown.placeholder.clone()),
+        _ => None,
+    }
+}
+
+fn as_int(value: &Val) -> Option<i64> {
+    match value {
+        Val::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// `substring(text, start, length)`. Azure refuses a deployment whose substring reaches
+/// outside the text; here that value is unknown, with the reason.
+fn substring(values: &[Val]) -> Val {
+    let text: Vec<char> = text_arg(values, 0).chars().collect();
+    let total = i64::try_from(text.len()).unwrap_or(i64::MAX);
+    let start = values.get(1).map_or(Some(0), as_int);
+    let start_at = start.unwrap_or(0);
+    let count = values
+        .get(2)
+        .map_or(Some(total.saturating_sub(start_at)), as_int);
+    match (start, count) {
+        (Some(start), Some(count))
+            if start >= 0
+                && count >= 0
+                && start.checked_add(count).is_some_and(|end| end <= total) =>
+        {
+            let (start, count) = (
+                usize::try_from(start).unwrap_or(0),
+                usize::try_from(count).unwrap_or(0),
+            );
+            Val::Str(text[start..start + count].iter().collect())
+        }
+        (Some(start), Some(count)) => Val::unknown(
+            format!(
+                "`substring` from {start} for {count} characters reaches outside a text of {total} (Azure refuses this deployment)"
+            ),
+            "substring(?)",
+        ),
+        _ => Val::unknown(
+            "`substring` with a start or length that is not a whole number",
+            "substring(?)",
+        ),
+    }
+}
+
+/// The character position of `needle` in `text` ignoring case, or -1, as `indexOf` and
+/// `lastIndexOf` give it.
+fn index_of(text: &str, needle: &str, last: bool) -> i64 {
+    let fold = |s: &str| -> Vec<char> {
+        s.chars()
+            .map(|c| c.to_lowercase().next().unwrap_or(c))
+            .collect()
+    };
+    let (text, needle) = (fold(text), fold(needle));
+    let position = if needle.is_empty() {
+        Some(if last { text.len() } else { 0 })
+    } else if needle.len() > text.len() {
+        None
+    } else {
+        let mut starts =
+            (0..=text.len() - needle.len()).filter(|&at| text[at..at + needle.len()] == needle[..]);
+        if last {
+            starts.next_back()
+        } else {
+            starts.next()
+        }
+    };
+    position.map_or(-1, |p| i64::try_from(p).unwrap_or(-1))
+}
+
+/// Longer padding than this is not a name or a setting; `padLeft` gives an unknown instead of
+/// building it.
+const MAX_PADDED_LENGTH: i64 = 4096;
+
+/// `padLeft(value, totalLength, character)`: a space unless another single character is given.
+fn pad_left(values: &[Val]) -> Val {
+    let text = text_arg(values, 0);
+    let padding = match values.get(2) {
+        None => Some(' '),
+        Some(v) => {
+            let t = v.to_text();
+            let mut chars = t.chars();
+            chars.next().filter(|_| chars.next().is_none())
+        }
+    };
+    match (values.get(1).and_then(as_int), padding) {
+        (Some(total), Some(padding)) if total <= MAX_PADDED_LENGTH => {
+            let missing = usize::try_from(total)
+                .unwrap_or(0)
+                .saturating_sub(text.chars().count());
+            Val::Str(
+                std::iter::repeat_n(padding, missing)
+                    .chain(text.chars())
+                    .collect(),
+            )
+        }
+        (Some(total), Some(_)) => Val::unknown(
+            format!("`padLeft` to {total} characters, more than {MAX_PADDED_LENGTH}"),
+            "padLeft(?)",
+        ),
+        (None, _) => Val::unknown(
+            "`padLeft` to a length that is not a whole number",
+            "padLeft(?)",
+        ),
+        (_, None) => Val::unknown(
+            "`padLeft` with padding that is not one character",
+            "padLeft(?)",
+        ),
+    }
+}
+
+/// The result of a decoding function: the text (or its JSON), or an unknown naming the function.
+fn decoded_text(decoded: Option<String>, as_json: bool, name: &str) -> Val {
+    match decoded {
+        Some(text) if as_json => serde_json::from_str::<serde_json::Value>(&text).map_or_else(
+            |_| {
+                Val::unknown(
+                    format!("`{name}` of text that is not JSON"),
+                    format!("{name}(?)"),
+                )
+            },
+            |j| Val::from_json(&j),
+        ),
+        Some(text) => Val::Str(text),
+        None => Val::unknown(
+            format!("`{name}` of text that does not decode"),
+            format!("{name}(?)"),
+        ),
+    }
+}
+
+/// `intersection`: the items (or members with equal values) every argument has.
+fn intersection(values: &[Val]) -> Val {
+    match values.first() {
+        Some(Val::Array(first)) if values.iter().all(|v| matches!(v, Val::Array(_))) => {
+            let mut common: Vec<Val> = Vec::new();
+            for item in first {
+                let everywhere = values[1..]
+                    .iter()
+                    .all(|v| matches!(v, Val::Array(a) if a.contains(item)));
+                if everywhere && !common.contains(item) {
+                    common.push(item.clone());
+                }
+            }
+            Val::Array(common)
+        }
+        Some(Val::Object(first)) if values.iter().all(|v| matches!(v, Val::Object(_))) => {
+            Val::Object(
+                first
+                    .iter()
+                    .filter(|(k, v)| values[1..].iter().all(|o| o.get(k) == Some(v)))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            )
+        }
+        _ => Val::unknown(
+            "`intersection` of values that are not all arrays or all objects",
+            "intersection(?)",
+        ),
+    }
+}
+
 fn length(value: &Val) -> Option<i64> {
     let n = match value {
         Val::Str(s) => s.chars().count(),
@@ -438,6 +706,186 @@ fn length(value: &Val) -> Option<i64> {
         _ => return None,
     };
     i64::try_from(n).ok()
+}
+
+/// The functions that take lambdas (`filter`, `map`, `reduce`, `sort`, `toObject`), and
+/// `lambdaVariables`; `None` for every other function. A lambda's body is evaluated per item,
+/// so it cannot be evaluated up front like other arguments.
+fn lambda_call(
+    lower: &str,
+    name: &str,
+    args: &[Expr],
+    env: &dyn Env,
+    depth: usize,
+) -> Option<Result<Val, EvalError>> {
+    let lambda_at = match lower {
+        "filter" | "map" | "sort" | "toobject" => 1,
+        "reduce" => 2,
+        "lambdavariables" => {
+            return Some(lambda_variable(args, env, depth));
+        }
+        "lambda" => {
+            return Some(Ok(Val::unknown(
+                "`lambda` outside filter, map, reduce, sort or toObject",
+                "{lambda}",
+            )));
+        }
+        _ => return None,
+    };
+    Some(lambda_function(lower, name, args, lambda_at, env, depth))
+}
+
+fn lambda_variable(args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, EvalError> {
+    let [arg] = args else {
+        return Ok(Val::unknown(
+            "`lambdaVariables` needs one name",
+            "{lambdaVariables}",
+        ));
+    };
+    let name = eval(arg, env, depth)?.to_text();
+    Ok(env.lambda_variable(&name).unwrap_or_else(|| {
+        Val::unknown(
+            format!("`lambdaVariables('{name}')` outside a lambda that names it"),
+            format!("{{{name}}}"),
+        )
+    }))
+}
+
+fn lambda_function(
+    lower: &str,
+    name: &str,
+    args: &[Expr],
+    lambda_at: usize,
+    env: &dyn Env,
+    depth: usize,
+) -> Result<Val, EvalError> {
+    let placeholder = format!("{{{name}}}");
+    let lambdas = args.get(lambda_at..).unwrap_or_default();
+    let Some(lambdas) = lambdas
+        .iter()
+        .map(Lambda::parse)
+        .collect::<Option<Vec<_>>>()
+        .filter(|l| !l.is_empty())
+    else {
+        return Ok(Val::unknown(
+            format!("`{name}` needs a `lambda(...)` argument"),
+            placeholder,
+        ));
+    };
+    let input = match args.first() {
+        Some(first) => eval(first, env, depth)?,
+        None => Val::Null,
+    };
+    let items = match input {
+        Val::Array(items) => items,
+        Val::Unknown(u) => {
+            return Ok(Val::Unknown(Box::new(Unknown {
+                reason: u.reason,
+                placeholder,
+            })));
+        }
+        _ => {
+            return Ok(Val::unknown(
+                format!("`{name}` of a value that is not an array"),
+                placeholder,
+            ));
+        }
+    };
+    let per_item = if lower == "sort" { items.len() } else { 1 };
+    let runs = env
+        .lambda_runs()
+        .saturating_mul(items.len().saturating_mul(per_item));
+    if runs > MAX_LAMBDA_RUNS {
+        return Err(EvalError(format!(
+            "`{name}` would run its lambda more than {MAX_LAMBDA_RUNS} times"
+        )));
+    }
+    let unknown_because = |value: &Val, what: &str| {
+        Val::Unknown(Box::new(Unknown {
+            reason: value.as_unknown().map_or_else(
+                || format!("`{name}`: the lambda gives {what}"),
+                |u| u.reason.clone(),
+            ),
+            placeholder: placeholder.clone(),
+        }))
+    };
+    let lambda = &lambdas[0];
+    // A second lambda variable is the item's index, as in Bicep's `(item, i) => ...`.
+    let position = |index: usize| Val::Int(i64::try_from(index).unwrap_or(i64::MAX));
+    Ok(match lower {
+        "filter" => {
+            let mut kept = Vec::new();
+            for (index, item) in items.iter().enumerate() {
+                let keep = lambda.apply(&[item.clone(), position(index)], runs, env, depth)?;
+                match truthy(&keep) {
+                    Some(true) => kept.push(item.clone()),
+                    Some(false) => {}
+                    None => return Ok(unknown_because(&keep, "a value that is not a boolean")),
+                }
+            }
+            Val::Array(kept)
+        }
+        "map" => Val::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    lambda.apply(&[item.clone(), position(index)], runs, env, depth)
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        "reduce" => {
+            let mut current = match args.get(1) {
+                Some(initial) => eval(initial, env, depth)?,
+                None => Val::Null,
+            };
+            for (index, item) in items.iter().enumerate() {
+                current =
+                    lambda.apply(&[current, item.clone(), position(index)], runs, env, depth)?;
+            }
+            current
+        }
+        "sort" => {
+            // Insertion sort: the lambda need not be a consistent ordering, and a stable,
+            // comparison-by-comparison sort never trips over one that is not.
+            let mut sorted: Vec<Val> = Vec::with_capacity(items.len());
+            for item in items {
+                let mut at = sorted.len();
+                for (position, placed) in sorted.iter().enumerate() {
+                    let before = lambda.apply(&[item.clone(), placed.clone()], runs, env, depth)?;
+                    match truthy(&before) {
+                        Some(true) => {
+                            at = position;
+                            break;
+                        }
+                        Some(false) => {}
+                        None => {
+                            return Ok(unknown_because(&before, "a value that is not a boolean"));
+                        }
+                    }
+                }
+                sorted.insert(at, item);
+            }
+            Val::Array(sorted)
+        }
+        _ => {
+            let mut map = BTreeMap::new();
+            for item in &items {
+                let key = lambda.apply(std::slice::from_ref(item), runs, env, depth)?;
+                if key.as_unknown().is_some() {
+                    return Ok(unknown_because(&key, "an unknown key"));
+                }
+                let value = match lambdas.get(1) {
+                    Some(value_lambda) => {
+                        value_lambda.apply(std::slice::from_ref(item), runs, env, depth)?
+                    }
+                    None => item.clone(),
+                };
+                map.insert(key.to_text(), value);
+            }
+            Val::Object(map)
+        }
+    })
 }
 
 #[allow(clippy::too_many_lines)] // One arm per function reads best as one table.
@@ -459,6 +907,9 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                     }),
             ),
         };
+    }
+    if let Some(result) = lambda_call(&lower, name, args, env, depth) {
+        return result;
     }
     let values = args
         .iter()
@@ -539,8 +990,11 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
             );
             Val::Str(id)
         }
-        "reference" => match values.first() {
-            Some(Val::Str(target)) => {
+        // A target built from an unknown name is known by its placeholder, which names the
+        // resource the same way its declaration does (as for `resourceId`).
+        "reference" => match values.first().and_then(target_text) {
+            Some(target) => {
+                let target = target.as_str();
                 env.mention(target);
                 let declared = env.reference(target)?;
                 let full = values
@@ -552,7 +1006,6 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                     declared
                 }
             }
-            Some(other) => other.clone(),
             None => Val::unknown("`reference` without a target", "reference()"),
         },
         "equals" => unknown_or("equals")
@@ -588,9 +1041,8 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
         "contains" => unknown_or("contains").unwrap_or_else(|| {
             let needle = values.get(1).cloned().unwrap_or(Val::Null);
             Val::Bool(match values.first() {
-                Some(Val::Str(s)) => s
-                    .to_ascii_lowercase()
-                    .contains(&needle.to_text().to_ascii_lowercase()),
+                // Text compares case-sensitively, object keys ignore case (the ARM reference).
+                Some(Val::Str(s)) => s.contains(&needle.to_text()),
                 Some(Val::Array(items)) => items.iter().any(|i| equal(i, &needle)),
                 Some(obj @ Val::Object(_)) => obj.get(&needle.to_text()).is_some(),
                 _ => false,
@@ -602,15 +1054,80 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                 Val::Int,
             )
         }),
-        "tolower" => {
-            unknown_or("toLower").unwrap_or_else(|| Val::Str(text_arg(&values, 0).to_lowercase()))
-        }
-        "toupper" => {
-            unknown_or("toUpper").unwrap_or_else(|| Val::Str(text_arg(&values, 0).to_uppercase()))
-        }
-        "trim" => {
-            unknown_or("trim").unwrap_or_else(|| Val::Str(text_arg(&values, 0).trim().to_owned()))
-        }
+        // An unknown stays itself: a re-cased placeholder would no longer match the same name
+        // written elsewhere without `toLower`.
+        "tolower" | "toupper" | "trim" => match values.first() {
+            Some(unknown @ Val::Unknown(_)) => unknown.clone(),
+            _ => {
+                let text = text_arg(&values, 0);
+                Val::Str(match lower.as_str() {
+                    "tolower" => text.to_lowercase(),
+                    "toupper" => text.to_uppercase(),
+                    _ => text.trim().to_owned(),
+                })
+            }
+        },
+        "substring" => unknown_or("substring").unwrap_or_else(|| substring(&values)),
+        "indexof" | "lastindexof" => unknown_or(name).unwrap_or_else(|| match values.as_slice() {
+            [Val::Array(items), needle] => {
+                let mut positions = items.iter().enumerate().filter(|(_, i)| equal(i, needle));
+                let found = if lower == "indexof" {
+                    positions.next()
+                } else {
+                    positions.next_back()
+                };
+                Val::Int(found.map_or(-1, |(i, _)| i64::try_from(i).unwrap_or(-1)))
+            }
+            [text, needle] => Val::Int(index_of(
+                &text.to_text(),
+                &needle.to_text(),
+                lower == "lastindexof",
+            )),
+            _ => Val::unknown(
+                format!("`{name}` needs two arguments"),
+                format!("{name}(?)"),
+            ),
+        }),
+        "padleft" => unknown_or("padLeft").unwrap_or_else(|| pad_left(&values)),
+        "join" => unknown_or("join").unwrap_or_else(|| match values.first() {
+            Some(Val::Array(items)) => Val::Str(
+                items
+                    .iter()
+                    .map(Val::to_text)
+                    .collect::<Vec<_>>()
+                    .join(&text_arg(&values, 1)),
+            ),
+            _ => Val::unknown("`join` of a value that is not an array", "join(?)"),
+        }),
+        "base64" => unknown_or("base64")
+            .unwrap_or_else(|| Val::Str(BASE64.encode(text_arg(&values, 0).as_bytes()))),
+        "base64tostring" | "base64tojson" => unknown_or(name).unwrap_or_else(|| {
+            let decoded = BASE64
+                .decode(text_arg(&values, 0).trim())
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            decoded_text(decoded, lower == "base64tojson", name)
+        }),
+        "datauri" => unknown_or("dataUri").unwrap_or_else(|| {
+            Val::Str(format!(
+                "data:text/plain;charset=utf8;base64,{}",
+                BASE64.encode(text_arg(&values, 0).as_bytes())
+            ))
+        }),
+        "datauritostring" => unknown_or("dataUriToString").unwrap_or_else(|| {
+            let text = text_arg(&values, 0);
+            let decoded = text.split_once(',').and_then(|(header, data)| {
+                if header.ends_with(";base64") {
+                    BASE64
+                        .decode(data)
+                        .ok()
+                        .and_then(|bytes| String::from_utf8(bytes).ok())
+                } else {
+                    Some(data.to_owned())
+                }
+            });
+            decoded_text(decoded.filter(|_| text.starts_with("data:")), false, name)
+        }),
         "string" => match values.first() {
             Some(Val::Unknown(u)) => Val::Unknown(u.clone()),
             Some(v) => Val::Str(v.to_text()),
@@ -771,11 +1288,77 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
                 )
             }),
         },
+        // An unknown before the first known non-null value may itself be that value.
         "coalesce" => values
             .iter()
             .find(|v| !matches!(v, Val::Null))
             .cloned()
-            .unwrap_or(Val::Null),
+            .map_or(Val::Null, |v| match v {
+                Val::Unknown(u) => Val::Unknown(Box::new(Unknown {
+                    reason: u.reason,
+                    placeholder: "coalesce(?)".to_owned(),
+                })),
+                known => known,
+            }),
+        "intersection" => unknown_or("intersection").unwrap_or_else(|| intersection(&values)),
+        "min" | "max" => unknown_or(&lower).unwrap_or_else(|| {
+            let numbers: Option<Vec<i64>> = match values.as_slice() {
+                [Val::Array(items)] => items.iter().map(as_int).collect(),
+                many => many.iter().map(as_int).collect(),
+            };
+            let extreme = numbers.and_then(|n| {
+                if lower == "min" {
+                    n.into_iter().min()
+                } else {
+                    n.into_iter().max()
+                }
+            });
+            extreme.map_or_else(
+                || {
+                    Val::unknown(
+                        format!("`{lower}` needs whole numbers, or one array of them"),
+                        format!("{lower}(?)"),
+                    )
+                },
+                Val::Int,
+            )
+        }),
+        "items" => unknown_or("items").unwrap_or_else(|| match values.first() {
+            // Sorted by key, as Azure returns them.
+            Some(Val::Object(map)) => Val::Array(
+                map.iter()
+                    .map(|(k, v)| object([("key", Val::Str(k.clone())), ("value", v.clone())]))
+                    .collect(),
+            ),
+            _ => Val::unknown("`items` of a value that is not an object", "items(?)"),
+        }),
+        "shallowmerge" => unknown_or("shallowMerge").unwrap_or_else(|| match values.first() {
+            Some(Val::Array(objects)) if objects.iter().all(|o| matches!(o, Val::Object(_))) => {
+                let mut map = BTreeMap::new();
+                for o in objects {
+                    if let Val::Object(m) = o {
+                        map.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                }
+                Val::Object(map)
+            }
+            _ => Val::unknown(
+                "`shallowMerge` of a value that is not an array of objects",
+                "shallowMerge(?)",
+            ),
+        }),
+        "tryget" => match values.as_slice() {
+            [target @ Val::Object(_), key, ..] if key.as_unknown().is_none() => {
+                target.get(&key.to_text()).cloned().unwrap_or(Val::Null)
+            }
+            [Val::Array(items), Val::Int(i), ..] => usize::try_from(*i)
+                .ok()
+                .and_then(|i| items.get(i).cloned())
+                .unwrap_or(Val::Null),
+            _ => unknown_or("tryGet").unwrap_or_else(|| {
+                Val::unknown("`tryGet` of a value that has no members", "tryGet(?)")
+            }),
+        },
         "json" => unknown_or("json").unwrap_or_else(|| {
             serde_json::from_str::<serde_json::Value>(&text_arg(&values, 0)).map_or_else(
                 |_| Val::unknown("`json` of text that is not JSON", "json(?)"),
@@ -786,7 +1369,13 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
             (Some(Val::Int(start)), Some(Val::Int(count)))
                 if (0..=super::template::MAX_COPY_COUNT).contains(count) =>
             {
-                Val::Array((0..*count).map(|i| Val::Int(start + i)).collect())
+                (0..*count)
+                    .map(|i| start.checked_add(i).map(Val::Int))
+                    .collect::<Option<Vec<_>>>()
+                    .map_or_else(
+                        || Val::unknown("`range` runs past the largest whole number", "range(?)"),
+                        Val::Array,
+                    )
             }
             _ => unknown_or("range").unwrap_or_else(|| {
                 Val::unknown(
@@ -867,12 +1456,24 @@ fn call(name: &str, args: &[Expr], env: &dyn Env, depth: usize) -> Result<Val, E
             ("name", Val::Str("imported".to_owned())),
             ("properties", object([])),
         ]),
-        "utcnow" => Val::unknown("`utcNow` is the time of deployment", "{utcNow}"),
+        "utcnow" | "datetimeadd" | "datetimefromepoch" | "datetimetoepoch" => {
+            Val::unknown("depends on the deployment time", format!("{{{name}}}"))
+        }
+        // A fixed stand-in like `resourceGroup()`: the mock region offers zones 1 to 3.
+        "pickzones" => unknown_or("pickZones").unwrap_or_else(|| {
+            let count = values.get(3).and_then(as_int).unwrap_or(1).clamp(0, 3);
+            let offset = values.get(4).and_then(as_int).unwrap_or(0).clamp(0, 3);
+            Val::Array(
+                (offset + 1..=(offset + count).min(3))
+                    .map(|zone| Val::Str(zone.to_string()))
+                    .collect(),
+            )
+        }),
         other => {
             if other.starts_with("list")
-                && let Some(Val::Str(target)) = values.first()
+                && let Some(target) = values.first().and_then(target_text)
             {
-                env.mention(target);
+                env.mention(&target);
             }
             Val::unknown(
                 format!("function `{name}` is not evaluated"),
@@ -1008,6 +1609,212 @@ mod tests {
         );
     }
 
+    fn text(value: &str) -> Val {
+        Val::Str(value.to_owned())
+    }
+
+    fn reason(text: &str) -> String {
+        let value = run(text);
+        value
+            .as_unknown()
+            .unwrap_or_else(|| panic!("{text} gave {value:?}"))
+            .reason
+            .clone()
+    }
+
+    #[test]
+    fn string_functions_follow_the_arm_reference() {
+        assert_eq!(
+            run("[substring('Contoso.com web app', 12, 3)]"),
+            text("web")
+        );
+        assert_eq!(run("[substring('abcdef', 2)]"), text("cdef"));
+        assert_eq!(run("[substring('abc', 3, 0)]"), text(""));
+        assert!(reason("[substring('1234567890', 0, 11)]").contains("Azure refuses"));
+        assert!(reason("[substring('abc', -1, 1)]").contains("outside"));
+        assert!(reason("[substring('abc', 'x')]").contains("whole number"));
+        assert_eq!(run("[indexOf('test', 't')]"), Val::Int(0));
+        assert_eq!(run("[lastIndexOf('test', 't')]"), Val::Int(3));
+        assert_eq!(run("[indexOf('abcdef', 'CD')]"), Val::Int(2));
+        assert_eq!(run("[lastIndexOf('abcdef', 'AB')]"), Val::Int(0));
+        assert_eq!(run("[indexOf('abcdef', 'z')]"), Val::Int(-1));
+        assert_eq!(run("[indexOf('ab', 'abc')]"), Val::Int(-1));
+        assert_eq!(run("[indexOf(variables('list'), 'b')]"), Val::Int(1));
+        assert_eq!(run("[padLeft('123', 10, '0')]"), text("0000000123"));
+        assert_eq!(run("[padLeft(7, 3)]"), text("  7"));
+        assert_eq!(run("[padLeft('toolong', 3, '0')]"), text("toolong"));
+        assert!(reason("[padLeft('1', 3, '00')]").contains("one character"));
+        assert!(reason("[padLeft('1', 100000000, '0')]").contains("more than"));
+        assert_eq!(run("[startsWith('abcdef', 'A')]"), Val::Bool(true));
+        assert_eq!(run("[endsWith('abcdef', 'F')]"), Val::Bool(true));
+        assert_eq!(run("[replace('123-123', '-', '')]"), text("123123"));
+        assert_eq!(run("[toUpper(trim('  ab '))]"), text("AB"));
+        assert_eq!(run("[join(variables('list'), '+')]"), text("a+b"));
+        // Text is searched case-sensitively, object keys are not.
+        assert_eq!(run("[contains('OneTwo', 'one')]"), Val::Bool(false));
+        assert_eq!(
+            run("[contains(createObject('One', 1), 'one')]"),
+            Val::Bool(true)
+        );
+    }
+
+    #[test]
+    fn base64_and_data_uris_round_trip() {
+        assert_eq!(
+            run("[base64('one, two, three')]"),
+            text("b25lLCB0d28sIHRocmVl")
+        );
+        assert_eq!(
+            run("[base64ToString('b25lLCB0d28sIHRocmVl')]"),
+            text("one, two, three")
+        );
+        assert_eq!(run("[base64ToJson(base64('{\"a\": 1}')).a]"), Val::Int(1));
+        assert_eq!(
+            run("[dataUri('Hello')]"),
+            text("data:text/plain;charset=utf8;base64,SGVsbG8=")
+        );
+        assert_eq!(run("[dataUriToString(dataUri('Hello'))]"), text("Hello"));
+        assert!(reason("[base64ToString('***')]").contains("does not decode"));
+        assert!(reason("[dataUriToString('plain')]").contains("does not decode"));
+    }
+
+    #[test]
+    fn conversions_arrays_and_objects() {
+        assert_eq!(run("[string(3)]"), text("3"));
+        assert_eq!(run("[int('42')]"), Val::Int(42));
+        assert!(reason("[int('forty')]").contains("not a number"));
+        assert_eq!(run("[bool('TRUE')]"), Val::Bool(true));
+        assert_eq!(run("[array('a')]"), Val::Array(vec![text("a")]));
+        assert_eq!(run("[first(variables('list'))]"), text("a"));
+        assert_eq!(run("[last('xyz')]"), text("z"));
+        assert_eq!(
+            run("[skip(variables('list'), 1)]"),
+            Val::Array(vec![text("b")])
+        );
+        assert_eq!(
+            run("[union(createArray(1, 2), createArray(2, 3))]"),
+            Val::Array(vec![Val::Int(1), Val::Int(2), Val::Int(3)])
+        );
+        assert_eq!(
+            run("[intersection(createArray(1, 2, 3), createArray(3, 2))]"),
+            Val::Array(vec![Val::Int(2), Val::Int(3)])
+        );
+        assert_eq!(
+            run("[intersection(createObject('a', 1, 'b', 2), createObject('a', 1, 'b', 3))]"),
+            object([("a", Val::Int(1))])
+        );
+        assert!(reason("[intersection(createArray(1), 'x')]").contains("not all arrays"));
+        assert_eq!(run("[coalesce(null(), null(), 'x')]"), text("x"));
+        assert!(reason("[coalesce(null(), parameters('unset'), 'x')]").contains("unset"));
+        assert_eq!(run("[min(3, 1, 2)]"), Val::Int(1));
+        assert_eq!(run("[max(createArray(3, 1, 2))]"), Val::Int(3));
+        assert!(reason("[min(createArray())]").contains("whole numbers"));
+        assert_eq!(
+            run("[range(5, 3)]"),
+            Val::Array(vec![Val::Int(5), Val::Int(6), Val::Int(7)])
+        );
+        assert!(reason("[range(9223372036854775807, 2)]").contains("largest"));
+        assert!(reason("[range(0, 100000)]").contains("more than"));
+        assert_eq!(
+            run("[items(createObject('b', 2, 'a', 1))[0]]"),
+            object([("key", text("a")), ("value", Val::Int(1))])
+        );
+        assert_eq!(
+            run("[shallowMerge(createArray(createObject('a', 1), createObject('a', 2, 'b', 3)))]"),
+            object([("a", Val::Int(2)), ("b", Val::Int(3))])
+        );
+        assert_eq!(run("[tryGet(createObject('a', 1), 'b')]"), Val::Null);
+    }
+
+    #[test]
+    fn lambdas_bind_their_variables() {
+        let numbers = |n: &[i64]| Val::Array(n.iter().copied().map(Val::Int).collect());
+        assert_eq!(
+            run("[filter(range(0, 10), lambda('i', equals(0, mod(lambdaVariables('i'), 2))))]"),
+            numbers(&[0, 2, 4, 6, 8])
+        );
+        assert_eq!(
+            run(
+                "[map(variables('list'), lambda('x', 'i', concat(lambdaVariables('x'), string(lambdaVariables('i')))))]"
+            ),
+            Val::Array(vec![text("a0"), text("b1")])
+        );
+        assert_eq!(
+            run(
+                "[reduce(createArray(5, 3, 2), 1, lambda('cur', 'next', add(lambdaVariables('cur'), lambdaVariables('next'))))]"
+            ),
+            Val::Int(11)
+        );
+        assert_eq!(
+            run(
+                "[sort(createArray(3, 1, 2, 1), lambda('a', 'b', less(lambdaVariables('a'), lambdaVariables('b'))))]"
+            ),
+            numbers(&[1, 1, 2, 3])
+        );
+        // Nested lambdas over long arrays are refused before they run, not left to run for hours.
+        let env = TestEnv::default();
+        for text in [
+            "[map(range(0, 800), lambda('x', map(range(0, 800), lambda('y', map(range(0, 800), lambda('z', 1))))))]",
+            "[map(range(0, 10), lambda('x', sort(range(0, 800), lambda('a', 'b', true()))))]",
+        ] {
+            let Err(error) = eval_string(text, &env) else {
+                panic!("{text} was evaluated")
+            };
+            assert!(error.0.contains("more than"), "{error}");
+        }
+        // A comparison that is no ordering at all still sorts, without a panic.
+        assert_eq!(
+            run("[length(sort(range(0, 50), lambda('a', 'b', true())))]"),
+            Val::Int(50)
+        );
+        assert_eq!(
+            run("[toObject(variables('list'), lambda('e', toUpper(lambdaVariables('e'))))]"),
+            object([("A", text("a")), ("B", text("b"))])
+        );
+        assert_eq!(
+            run("[toObject(variables('list'), lambda('e', lambdaVariables('e')), lambda('e', 1))]"),
+            object([("a", Val::Int(1)), ("b", Val::Int(1))])
+        );
+        // Nested lambdas see the outer variable.
+        assert_eq!(
+            run(
+                "[map(createArray(1), lambda('x', map(createArray(10), lambda('y', add(lambdaVariables('x'), lambdaVariables('y'))))))]"
+            ),
+            Val::Array(vec![numbers(&[11])])
+        );
+    }
+
+    #[test]
+    fn lambdas_that_cannot_be_evaluated_say_why() {
+        assert!(reason("[lambdaVariables('x')]").contains("outside a lambda"));
+        assert!(reason("[lambda('x', 1)]").contains("outside filter"));
+        assert!(reason("[map(variables('list'), 'x')]").contains("lambda"));
+        assert!(reason("[map('text', lambda('x', 1))]").contains("not an array"));
+        assert!(reason("[map(parameters('unset'), lambda('x', 1))]").contains("unset"));
+        assert!(reason("[filter(variables('list'), lambda('x', 'maybe'))]").contains("boolean"));
+        assert!(
+            reason("[toObject(variables('list'), lambda('x', parameters('unset')))]")
+                .contains("unset")
+        );
+    }
+
+    #[test]
+    fn time_and_zones_are_mocked_or_unknown() {
+        assert_eq!(reason("[utcNow()]"), "depends on the deployment time");
+        assert_eq!(
+            reason("[dateTimeAdd(utcNow(), 'PT1H')]"),
+            "depends on the deployment time"
+        );
+        assert_eq!(
+            run("[pickZones('Microsoft.Compute', 'virtualMachines', 'westeurope')]"),
+            Val::Array(vec![text("1")])
+        );
+        assert_eq!(
+            run("[pickZones('Microsoft.Network', 'publicIPAddresses', 'westeurope', 3)]"),
+            Val::Array(vec![text("1"), text("2"), text("3")])
+        );
+    }
+
     #[test]
     fn resource_ids_have_the_azure_shape() {
         assert_eq!(
@@ -1060,6 +1867,26 @@ mod tests {
         let env = TestEnv::default();
         let _ = eval_string("[reference('sql').x]", &env);
         assert_eq!(env.mentions.borrow().as_slice(), ["sql"]);
+    }
+
+    #[test]
+    fn targets_built_from_unknown_names_are_noted_by_their_placeholder() {
+        let env = TestEnv::default();
+        let _ = eval_string(
+            "[listKeys(concat('Microsoft.Storage/storageAccounts/', toLower(parameters('app'))), '2023-01-01')]",
+            &env,
+        );
+        let _ = eval_string(
+            "[reference(concat('microsoft.insights/components/', parameters('app'))).x]",
+            &env,
+        );
+        assert_eq!(
+            env.mentions.borrow().as_slice(),
+            [
+                "Microsoft.Storage/storageAccounts/{app}",
+                "microsoft.insights/components/{app}"
+            ]
+        );
     }
 
     #[test]

@@ -574,9 +574,13 @@ fn derive(derivation: Derivation, value: &Val) -> Converted {
                 return Converted::Nothing;
             }
             if derivation == Derivation::DefaultRouteNextHopIp {
+                // An address known only after deployment (the hub firewall's, read with
+                // `reference()`) stays unset and is reported as unknown, not kept as its placeholder.
                 return match field(route, "nextHopIpAddress") {
-                    Some(ip) => Converted::Value(Value::Text(ip.to_text())),
-                    None => Converted::Nothing,
+                    Some(ip) if ip.as_unknown().is_none() => {
+                        Converted::Value(Value::Text(ip.to_text()))
+                    }
+                    _ => Converted::Nothing,
                 };
             }
             let hop = field_text(route, "nextHopType");

@@ -261,8 +261,13 @@ impl<'t> Expansion<'t> {
             )));
         }
         if let Some((parent_type, parent_name)) = parent {
-            if !resource_type.contains('/') {
-                resource_type = format!("{parent_type}/{resource_type}");
+            // A child's type is relative unless it starts with a namespace (`Microsoft.Web`):
+            // `providers/diagnosticSettings` is relative too. A leading `/` on the type or
+            // name (`/Microsoft.Insights/default`) is accepted by Azure and means nothing.
+            let relative = resource_type.trim_start_matches('/');
+            if !relative.split('/').next().unwrap_or_default().contains('.') {
+                resource_type = format!("{parent_type}/{relative}");
+                name = name.trim_start_matches('/').to_owned();
             }
             if name.matches('/').count() < resource_type.matches('/').count().saturating_sub(1) {
                 name = format!("{parent_name}/{name}");
@@ -821,14 +826,24 @@ fn property_copy(
 }
 
 fn note_ids(value: &Val, path: &str, mentions: &mut Vec<Mention>) {
-    if let Val::Str(text) = value
-        && parse_resource_id(text).is_some()
-    {
-        mentions.push(Mention {
-            path: path.to_owned(),
-            target: text.clone(),
-        });
-    }
+    let target = match value {
+        Val::Str(text) if parse_resource_id(text).is_some() => text,
+        // A subnet of a network the template is given (`{vnetId}/subnets/snet-nodes`): its
+        // name still tells which subnet the resource sits in.
+        Val::Unknown(unknown)
+            if unknown
+                .placeholder
+                .to_ascii_lowercase()
+                .contains("/subnets/") =>
+        {
+            &unknown.placeholder
+        }
+        _ => return,
+    };
+    mentions.push(Mention {
+        path: path.to_owned(),
+        target: target.clone(),
+    });
 }
 
 /// The full type and name in a resource id (`…/providers/NS/t1/n1/t2/n2`), or in the relative
