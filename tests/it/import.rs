@@ -559,18 +559,23 @@ fn the_aks_baseline_cluster_stamp_puts_the_cluster_and_its_gateway_in_the_spoke_
     // is open to any address unless authorised ranges are passed (05-aks-cluster.md), local
     // accounts stay on, the vault's firewall allows all networks (it is also reached through
     // its private endpoint) and has no purge protection, so the cleanup step can purge it.
+    // IAM-016 is half right here: the stamp predates workload identity and uses AAD Pod
+    // Identity (deprecated since 2022), and it installs the Secrets Store CSI driver through
+    // Flux, not as the add-on the rule looks for, so "secrets live in Kubernetes objects"
+    // overstates it.
     assert_eq!(
         rules_on(&design, "aks_cluster"),
-        ["CMP-005", "CMP-006", "IAM-008"]
+        ["CMP-005", "CMP-006", "IAM-008", "IAM-016"]
     );
     assert_eq!(
         rules_on(&design, "key_vault"),
         ["KV-002", "KV-003", "KV-004"]
     );
-    // The registry refuses public network access and has no admin user.
+    // The registry refuses public network access and has no admin user, but leaves its export
+    // policy at the default, so images can still be copied out (CMP-015).
     assert_eq!(
         rules_on(&design, "container_registry"),
-        ["CMP-010", "DATA-008"]
+        ["CMP-010", "CMP-015", "DATA-008"]
     );
 }
 
@@ -618,20 +623,25 @@ fn the_serverless_back_end_has_each_function_app_talking_to_its_stores() {
     );
     // Every store is public and reached with keys from app settings, as a reviewer expects of
     // this template: it uses neither private endpoints nor managed identities.
-    for kind in ["cosmos_db", "event_hubs", "storage_account"] {
-        assert_eq!(
-            rules_on(&design, kind),
-            ["DATA-008", "IAM-003", "NET-002"],
-            "{kind}"
-        );
+    // The storage accounts also leave blob soft delete off (DATA-009).
+    for (kind, expected) in [
+        ("cosmos_db", &["DATA-008", "IAM-003", "NET-002"][..]),
+        ("event_hubs", &["DATA-008", "IAM-003", "NET-002"][..]),
+        (
+            "storage_account",
+            &["DATA-008", "DATA-009", "IAM-003", "NET-002"][..],
+        ),
+    ] {
+        assert_eq!(rules_on(&design, kind), expected, "{kind}");
     }
     // Where we differ from the reference implementation's intent: API Management fronts the
     // status API and Entra ID sign-in is added to the function apps with the Azure CLI after
     // deployment (src/readme.md); neither is in this template, so NET-001 sees the function
-    // apps' public endpoints unguarded. HTTPS Only is indeed not set.
+    // apps' public endpoints unguarded. HTTPS Only is indeed not set, and each app reaches its
+    // host storage with the account key in AzureWebJobsStorage (IAM-002).
     assert_eq!(
         rules_on(&design, "function_app"),
-        ["CMP-001", "CMP-002", "NET-001"]
+        ["CMP-001", "CMP-002", "IAM-002", "NET-001"]
     );
 }
 
