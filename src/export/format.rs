@@ -21,6 +21,8 @@ pub enum ExportError {
     Scale(f32),
     #[error("PNG encoding failed: {0}")]
     Encode(String),
+    #[error("PDF conversion failed: {0}")]
+    Pdf(String),
 }
 
 /// An export format.
@@ -32,6 +34,8 @@ pub enum Format {
     Png,
     /// A self-contained HTML report with the diagram.
     Html,
+    /// A PDF report: the diagram as vector, the coverage and every finding with its fix.
+    Pdf,
     /// A Markdown report for pull-request comments and wikis.
     Md,
     /// The JSON findings report (`palisade-findings/1`).
@@ -47,10 +51,11 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Svg,
         Self::Png,
         Self::Drawio,
+        Self::Pdf,
         Self::Html,
         Self::Md,
         Self::Json,
@@ -71,6 +76,7 @@ impl Format {
             Self::Sarif => "sarif",
             Self::AttackLayer => "layer.json",
             Self::Drawio => "drawio",
+            Self::Pdf => "pdf",
         }
     }
 
@@ -107,6 +113,7 @@ impl Format {
             Self::Sarif => "SARIF log",
             Self::AttackLayer => "ATT&CK Navigator layer",
             Self::Drawio => "draw.io diagram",
+            Self::Pdf => "PDF report",
         }
     }
 
@@ -121,12 +128,13 @@ impl Format {
             Self::Sarif => "application/sarif+json",
             Self::AttackLayer => "application/json",
             Self::Drawio => "application/vnd.jgraph.mxfile",
+            Self::Pdf => "application/pdf",
         }
     }
 
     /// Whether the output is text (UTF-8) rather than binary.
     pub fn is_text(self) -> bool {
-        self != Self::Png
+        !matches!(self, Self::Png | Self::Pdf)
     }
 
     /// `design.ron` → `design.svg`: the default output path for an input file.
@@ -195,6 +203,7 @@ pub fn export(
             super::threats::attack_layer(out, design, &model)?;
         }
         Format::Drawio => super::drawio::write(design, catalog, findings, &as_of, out)?,
+        Format::Pdf => super::pdf::write(design, catalog, findings, options, out)?,
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod fit;
 pub mod format;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod png;
 pub mod report;
 pub mod sink;

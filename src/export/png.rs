@@ -48,13 +48,17 @@ fn options() -> usvg::Options<'static> {
     options
 }
 
+/// Parses one of our SVG documents with the bundled fonts (for PNG and PDF).
+pub(super) fn parse(svg: &str) -> Result<usvg::Tree, ExportError> {
+    usvg::Tree::from_str(svg, &options()).map_err(|e| ExportError::Svg(e.to_string()))
+}
+
 /// Rasterises an SVG document at `scale` (1.0 = one pixel per SVG unit) to PNG bytes.
 pub fn render(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
     if !(scale.is_finite() && (0.1..=8.0).contains(&scale)) {
         return Err(ExportError::Scale(scale));
     }
-    let tree =
-        usvg::Tree::from_str(svg, &options()).map_err(|e| ExportError::Svg(e.to_string()))?;
+    let tree = parse(svg)?;
     let size = tree.size();
     let width = (size.width() * scale).ceil().max(1.0) as u32;
     let height = (size.height() * scale).ceil().max(1.0) as u32;
