@@ -2,7 +2,7 @@
 //!
 //! Schema `palisade-findings/1`: `{ schema, designs: [ { file, name, score, coverage: [...],
 //! counts: {critical, high, medium, low, info}, findings: [ { fingerprint, rule, title,
-//! severity, se, mcsb, stride, subject: {type, id, name}, related, message, remediation,
+//! severity, se, mcsb, stride, subject: {type, id, name, source?}, related, message, remediation,
 //! learn, triage? } ], rule_settings?, stale_triage?, triaged? } ] }`; `triage` is `{ status, justification, by,
 //! date, expires?, state }` where a decision exists. Fields are only ever added within a schema
 //! version; keys are written in
@@ -58,6 +58,16 @@ pub fn subject_name(design: &Design, subject: &Subject) -> String {
                 format!("{} → {}", name(&c.from), name(&c.to))
             },
         ),
+    }
+}
+
+/// Where an imported subject came from (template and resource), if it was imported.
+pub fn subject_source<'a>(design: &'a Design, subject: &Subject) -> Option<&'a str> {
+    match subject {
+        Subject::Node(id) => design
+            .node(id)
+            .and_then(|n| crate::import::arm::provenance(&n.notes)),
+        _ => None,
     }
 }
 
@@ -263,6 +273,9 @@ struct FindingJson<'a> {
 struct SubjectJson<'a> {
     id: &'a str,
     name: String,
+    /// The template resource an imported subject came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
     #[serde(rename = "type")]
     kind: &'static str,
 }
@@ -284,6 +297,7 @@ impl<'a> FindingJson<'a> {
             subject: SubjectJson {
                 id: f.subject.key(),
                 name: subject_name(design, &f.subject),
+                source: subject_source(design, &f.subject),
                 kind: subject_type(&f.subject),
             },
             title: f.rule.title,

@@ -159,6 +159,9 @@ fn result(uri: &str, design: &Design, f: &Finding, state: State<'_>) -> Json {
     if state.decision().is_some() {
         result["properties"]["triage"] = json!(state.as_str());
     }
+    if let Some(source) = super::json::subject_source(design, &f.subject) {
+        result["properties"]["source"] = json!(source);
+    }
     if let State::Triaged(t) = state {
         // Decisions live in the design file that was analysed: in source, and accepted.
         result["suppressions"] = json!([{

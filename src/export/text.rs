@@ -79,6 +79,9 @@ fn finding(
         "  --> {shown_file} @ {}",
         inert(&super::json::subject_name(design, &f.subject))
     )?;
+    if let Some(source) = super::json::subject_source(design, &f.subject) {
+        writeln!(out, "   = {}", inert(source))?;
+    }
     match state {
         State::Open => {}
         State::Triaged(t) => writeln!(out, "   = triaged: {}", decision(t))?,

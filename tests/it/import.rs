@@ -708,6 +708,23 @@ fn check_accepts_a_template_directly() {
     let (code, out, err) = palisade(&["check", path.to_str().unwrap_or_default()]);
     assert_eq!(code, ExitCode::from(1), "{err}");
     assert!(out.contains("DATA-006"), "{out}");
+    // Each finding says which template resource it is about.
+    assert!(
+        out.contains("   = Imported from web-app-sql-database.json: Microsoft.Sql/servers `"),
+        "{out}"
+    );
+    let (_, json, _) = palisade(&[
+        "check",
+        path.to_str().unwrap_or_default(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        json.contains(
+            "\"source\": \"Imported from web-app-sql-database.json: Microsoft.Web/sites `"
+        ),
+        "{json}"
+    );
 }
 
 #[test]

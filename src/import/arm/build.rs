@@ -517,13 +517,19 @@ impl<'a, 't> Builder<'a, 't> {
             let data = &self.items[item];
             let provenance = if data.existing {
                 format!(
-                    "Refers to existing {} `{}` (not deployed by {})",
-                    data.resource_type, data.name, self.source
+                    "{}{} `{}` (not deployed by {})",
+                    super::REFERS_TO,
+                    data.resource_type,
+                    data.name,
+                    self.source
                 )
             } else {
                 format!(
-                    "Imported from {}: {} `{}`",
-                    self.source, data.resource_type, data.name
+                    "{}{}: {} `{}`",
+                    super::IMPORTED_FROM,
+                    self.source,
+                    data.resource_type,
+                    data.name
                 )
             };
             let extra: Vec<String> = data.notes.iter().map(|n| format!("Note: {n}")).collect();

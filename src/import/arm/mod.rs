@@ -20,6 +20,18 @@ use std::path::{Path, PathBuf};
 
 pub use report::Report;
 
+/// How an imported component's notes begin: where it came from, or the existing resource it
+/// stands for. [`provenance`] reads it back for the reports.
+const IMPORTED_FROM: &str = "Imported from ";
+const REFERS_TO: &str = "Refers to existing ";
+
+/// The template and resource an imported component came from (`Imported from t.json:
+/// Microsoft.Sql/servers `sql1``), as the importer wrote it at the start of its notes.
+pub fn provenance(notes: &str) -> Option<&str> {
+    let first = notes.lines().next()?;
+    (first.starts_with(IMPORTED_FROM) || first.starts_with(REFERS_TO)).then_some(first)
+}
+
 use crate::model::{Catalog, Design};
 
 /// Why a template could not be imported.
