@@ -500,6 +500,8 @@ fn derive(derivation: Derivation, value: &Val) -> Converted {
         }
         Derivation::AppGatewayRuleSet => match rule_set_version(value) {
             (t, v) if t == "owasp" && v == "3.2" => text("OWASP_3_2"),
+            (t, v) if t == "owasp" && v == "3.1" => text("OWASP_3_1"),
+            (t, v) if t == "owasp" && v == "3.0" => text("OWASP_3_0"),
             (t, v) if t == "microsoft_defaultruleset" && v == "2.1" => text("DRS_2_1"),
             (t, _) if t == "microsoft_botmanagerruleset" => Converted::Nothing,
             (t, v) => Converted::Unmapped(format!("{t} {v}")),

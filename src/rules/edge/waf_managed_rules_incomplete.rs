@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         stride: Stride::Tampering,
         scope: &["waf_capable"],
         checks: "Every active web application firewall runs a Microsoft-managed rule set (on Front Door this \
-                 needs the Premium tier), has the bot manager rule set on, has no managed rule groups \
+                 needs the Premium tier) newer than OWASP CRS 3.1, has the bot manager rule set on, has no managed rule groups \
                  disabled, and has at most ten rule exclusions; Front Door's WAF also has rate-limit rules.",
         rationale: "The managed rule sets carry the protections against injection, cross-site scripting and \
                     known exploits, kept current by Microsoft; without them a WAF only runs the custom rules \
@@ -54,9 +54,14 @@ fn gaps(ctx: &Context, gateway: &Node) -> Vec<String> {
     if standard_front_door {
         gaps.push("the Standard tier runs no managed rule sets or bot protection".to_owned());
     } else {
-        if ctx.text(gateway, "managed_rule_set") == "None" {
-            gaps.push("no managed rule set".to_owned());
-        }
+        let older = match ctx.text(gateway, "managed_rule_set") {
+            "None" => Some("no managed rule set"),
+            // CRS 3.0 and 3.1 predate the Default Rule Set and no longer get rule updates.
+            "OWASP_3_0" => Some("it runs the older OWASP CRS 3.0 rule set"),
+            "OWASP_3_1" => Some("it runs the older OWASP CRS 3.1 rule set"),
+            _ => None,
+        };
+        gaps.extend(older.map(str::to_owned));
         if !ctx.bool(gateway, "bot_manager") {
             gaps.push("bot protection is off".to_owned());
         }
@@ -109,6 +114,19 @@ mod tests {
             .set("agw", "waf_enabled", true)
             .node("fd", "front_door")
             .set("fd", "waf_policy_attached", true)
+    }
+
+    #[test]
+    fn fires_on_an_older_owasp_rule_set() {
+        let design = DesignBuilder::new()
+            .node("agw", "application_gateway")
+            .set("agw", "sku", "WAF_v2")
+            .set("agw", "waf_enabled", true)
+            .set("agw", "waf_mode", "Prevention")
+            .set("agw", "bot_manager", true)
+            .set("agw", "managed_rule_set", "OWASP_3_0")
+            .build();
+        assert_fires_on(&RULE, &design, &["agw"]);
     }
 
     #[test]
