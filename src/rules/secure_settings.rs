@@ -197,12 +197,23 @@ fn surroundings(kind: &str, builder: DesignBuilder) -> DesignBuilder {
             .child("bastion", "bastion", "bastion-snet")
             .connect(PROBE, "vnet", "protects"),
         // KV-001: the app uses a connection string, from Key Vault or its own settings.
-        "app_service" | "function_app" => builder
+        "app_service" => builder
             .node("kv", "key_vault")
             .node("st", "storage_account")
             .connect_with(
                 PROBE,
                 "st",
+                "traffic",
+                &[("auth", Value::from("ConnectionString"))],
+            ),
+        // A function app's keyed flow to storage would stand for its host storage setting
+        // (IAM-002 reports it once), so its connection string goes to a database.
+        "function_app" => builder
+            .node("kv", "key_vault")
+            .node("sql", "sql_database")
+            .connect_with(
+                PROBE,
+                "sql",
                 "traffic",
                 &[("auth", Value::from("ConnectionString"))],
             ),

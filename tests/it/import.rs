@@ -187,6 +187,21 @@ fn the_public_web_app_and_sql_quickstart_gets_the_findings_a_reviewer_expects() 
         "the firewall does not admit any network"
     );
     assert!(has_finding(&design, "NET-001", "app_service"), "no WAF");
+    // The connection string signs in with the SQL administrator's password.
+    let flow = design
+        .connections()
+        .find(|c| c.kind == "traffic" && c.to.as_str().starts_with("servers-"))
+        .unwrap_or_else(|| panic!("no flow to SQL"));
+    assert_eq!(
+        flow.properties.get("auth"),
+        Some(&palisade::model::Value::Text("Password".to_owned()))
+    );
+    assert!(
+        finding_rules(&design)
+            .iter()
+            .any(|(rule, subject)| rule == "IAM-002" && *subject == flow.id.to_string()),
+        "password sign-in"
+    );
     assert!(
         has_finding(&design, "CMP-001", "app_service"),
         "HTTPS only off"
@@ -644,12 +659,27 @@ fn the_serverless_back_end_has_each_function_app_talking_to_its_stores() {
     // Where we differ from the reference implementation's intent: API Management fronts the
     // status API and Entra ID sign-in is added to the function apps with the Azure CLI after
     // deployment (src/readme.md); neither is in this template, so NET-001 sees the function
-    // apps' public endpoints unguarded. HTTPS Only is indeed not set, and each app reaches its
-    // host storage with the account key in AzureWebJobsStorage (IAM-002).
+    // apps' public endpoints unguarded. HTTPS Only is indeed not set, and the apps keep the
+    // stores' keys in their settings (KV-001).
     assert_eq!(
         rules_on(&design, "function_app"),
-        ["CMP-001", "CMP-002", "IAM-002", "NET-001"]
+        ["CMP-001", "CMP-002", "KV-001", "NET-001"]
     );
+    // Each keyed connection string is a flow signed in with a key: IAM-002 on the flows (the
+    // host storage among them).
+    let keyed: Vec<String> = design
+        .connections()
+        .filter(|c| {
+            c.properties.get("auth") == Some(&palisade::model::Value::Text("AccessKey".to_owned()))
+        })
+        .map(|c| c.to.to_string())
+        .collect();
+    assert_eq!(keyed.len(), 6, "{keyed:?}");
+    let flagged = finding_rules(&design)
+        .iter()
+        .filter(|(rule, _)| rule == "IAM-002")
+        .count();
+    assert_eq!(flagged, 6);
 }
 
 #[test]

@@ -126,6 +126,7 @@ fn collect_ids(value: &Val, path: &str, out: &mut Vec<Mention>) {
         Val::Str(text) if parse_resource_id(text).is_some() => out.push(Mention {
             path: path.to_owned(),
             target: text.clone(),
+            credential: None,
         }),
         Val::Array(items) => {
             for item in items {
@@ -717,14 +718,14 @@ impl<'a, 't> Builder<'a, 't> {
                     self.set_property(item, to, "public_ip", Value::Bool(true), false);
                 }
             }
-            Action::Flow => self.flow(item, host, target),
+            Action::Flow => self.flow(item, host, target, mention.credential),
             Action::Set { property, value } => {
                 self.set_property(item, host, property, value.clone(), false);
             }
         }
     }
 
-    fn flow(&mut self, item: usize, from: usize, to: usize) {
+    fn flow(&mut self, item: usize, from: usize, to: usize, credential: Option<&'static str>) {
         if self
             .catalog
             .kind(&self.drafts[to].kind)
@@ -747,6 +748,14 @@ impl<'a, 't> Builder<'a, 't> {
             if let Some(p) = &d.purpose {
                 properties.insert("purpose".to_owned(), Value::Text(p.clone()));
             }
+        }
+        // Telemetry keys (an instrumentation key, a workspace key) are not the caller's sign-in.
+        let telemetry = properties.get("purpose") == Some(&Value::Text("Telemetry".to_owned()));
+        if kind == "traffic"
+            && !telemetry
+            && let Some(auth) = credential
+        {
+            properties.insert("auth".to_owned(), Value::Text(auth.to_owned()));
         }
         if kind == "secret_reference" {
             let source = self.drafts[from].kind.clone();

@@ -69,6 +69,38 @@ pub struct Mention {
     pub path: String,
     /// A resource id, name or symbolic name, as the template wrote it.
     pub target: String,
+    /// How the value that mentions it authenticates, when it says (a connection string with a
+    /// password or account key, keys from `listKeys()`): a traffic `auth` choice.
+    pub credential: Option<&'static str>,
+}
+
+/// What a setting's text says about how its caller signs in: the catalog's traffic `auth`
+/// choice for a connection string with a password, an account or shared access key, or keys
+/// read with `list*()`; a managed identity when the string asks for one.
+fn credential_in(expression: &str, value: &Val) -> Option<&'static str> {
+    let evaluated = match value {
+        Val::Str(text) => text.as_str(),
+        Val::Unknown(unknown) => unknown.placeholder.as_str(),
+        _ => "",
+    };
+    let has = |needle: &str| {
+        let needle = needle.to_ascii_lowercase();
+        expression.to_ascii_lowercase().contains(&needle)
+            || evaluated.to_ascii_lowercase().contains(&needle)
+    };
+    if has("Authentication=Active Directory Managed Identity")
+        || has("Authentication=Active Directory Default")
+    {
+        Some("ManagedIdentity")
+    } else if has("Password=") || has("Pwd=") {
+        Some("Password")
+    } else if has("AccountKey=") || has("listKeys(") {
+        Some("AccessKey")
+    } else if has("SharedAccessKey=") || has("listConnectionStrings(") {
+        Some("ConnectionString")
+    } else {
+        None
+    }
 }
 
 /// A resource's evaluated `properties`, `sku`, `kind` and `identity`, and what they refer to.
@@ -423,6 +455,7 @@ impl<'t> Expansion<'t> {
             mentions.push(Mention {
                 path: "scope".to_owned(),
                 target: target.clone(),
+                credential: None,
             });
         }
         mentions.sort();
@@ -721,10 +754,12 @@ fn eval_tree(
     Ok(match json {
         serde_json::Value::String(text) => {
             let value = expr::eval_string(text, env)?;
+            let credential = credential_in(text, &value);
             for target in env.mentions.borrow_mut().drain(..) {
                 mentions.push(Mention {
                     path: path.to_owned(),
                     target,
+                    credential,
                 });
             }
             note_ids(&value, path, mentions);
@@ -843,6 +878,7 @@ fn note_ids(value: &Val, path: &str, mentions: &mut Vec<Mention>) {
     mentions.push(Mention {
         path: path.to_owned(),
         target: target.clone(),
+        credential: None,
     });
 }
 
@@ -871,6 +907,43 @@ pub fn parse_resource_id(text: &str) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn connection_strings_say_how_their_caller_signs_in() {
+        let text = |t: &str| Val::Str(t.to_owned());
+        let sql = "Server=tcp:x,1433;User Id=admin;Password=secret;";
+        assert_eq!(
+            super::credential_in("[concat(...)]", &text(sql)),
+            Some("Password")
+        );
+        assert_eq!(
+            super::credential_in(
+                "[concat('DefaultEndpointsProtocol=https;AccountKey=', listKeys(variables('st'), '2022-09-01').keys[0].value)]",
+                &Val::Null
+            ),
+            Some("AccessKey")
+        );
+        assert_eq!(
+            super::credential_in(
+                "",
+                &text(
+                    "Endpoint=sb://n.servicebus.windows.net/;SharedAccessKeyName=a;SharedAccessKey=b"
+                )
+            ),
+            Some("ConnectionString")
+        );
+        assert_eq!(
+            super::credential_in(
+                "",
+                &text("Server=tcp:x;Authentication=Active Directory Managed Identity;")
+            ),
+            Some("ManagedIdentity")
+        );
+        assert_eq!(
+            super::credential_in("[parameters('name')]", &text("plain")),
+            None
+        );
+    }
+
     use super::*;
 
     #[test]

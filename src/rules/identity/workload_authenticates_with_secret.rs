@@ -44,6 +44,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, report: &mut Report) {
+    // Apps whose keyed flow to a storage account is drawn (as an import draws the host storage
+    // setting): that finding says it, the setting's would repeat it.
+    let mut keyed_to_storage = std::collections::BTreeSet::new();
     for traffic in ctx.connections_of_kind("traffic") {
         let from = ctx.source_of(traffic);
         if is_outside_actor(ctx, from) || ctx.has_trait(from, "pass_through") {
@@ -55,6 +58,9 @@ fn check(ctx: &Context, report: &mut Report) {
         let Some(store) = ctx.data_store_reached_by(traffic) else {
             continue;
         };
+        if store.service.kind == "storage_account" {
+            keyed_to_storage.insert(&from.id);
+        }
         let through = ctx.describe_through(store.through);
         report.connection(
             &traffic.id,
@@ -69,7 +75,7 @@ fn check(ctx: &Context, report: &mut Report) {
     // The host storage connection is a setting, seldom drawn: Functions keeps its triggers,
     // keys and often its code package there.
     for app in ctx.nodes_of_kind("function_app") {
-        if !ctx.bool(app, "storage_identity_based") {
+        if !ctx.bool(app, "storage_identity_based") && !keyed_to_storage.contains(&app.id) {
             report.node(
                 &app.id,
                 format_args!(
