@@ -80,6 +80,7 @@ td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .refs b { color: var(--text); font-weight: 600; }
 .none { color: var(--muted); font-style: italic; }
 .triage { display: block; font-size: 13px; color: var(--muted); }
+.source { display: block; font-size: 12px; color: var(--muted); }
 .triage::before { content: "Triaged: "; font-weight: 700; }
 .triage.expired { color: #9a6700; }
 .triage.expired::before { content: ""; }
@@ -376,9 +377,13 @@ fn rule_findings(
                 xml(&super::text::decision(t))
             ),
         };
+        let source = super::json::subject_source(design, &f.subject)
+            .map_or_else(String::new, |s| {
+                format!(r#" <span class="source">{}</span>"#, xml(s))
+            });
         let _ = writeln!(
             out,
-            r#"<li id="{}"><b>{subject_kind}: {}</b>. {}{triage}</li>"#,
+            r#"<li id="{}"><b>{subject_kind}: {}</b>. {}{triage}{source}</li>"#,
             report::anchor(index),
             xml(&subject_name(design, &f.subject)),
             rich(&f.message)
@@ -387,9 +392,10 @@ fn rule_findings(
     let _ = write!(
         out,
         r#"</ul>
-<dl><dt>Why it matters</dt><dd>{}</dd><dt>Fix</dt><dd>{}</dd></dl>
+<dl><dt>Why it matters</dt><dd>{}</dd><dt>Why this severity</dt><dd>{}</dd><dt>Fix</dt><dd>{}</dd></dl>
 <p class="refs"><b>Well-Architected</b> {} · <b>MCSB</b> {} · <b>STRIDE</b> {}"#,
         rich(m.rationale),
+        rich(m.severity_reason),
         rich(m.remediation),
         xml(&m.se.join(", ")),
         xml(&m.mcsb.join(", ")),

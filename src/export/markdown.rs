@@ -97,14 +97,17 @@ pub fn report(
                         md(&super::text::decision(t))
                     ),
                 };
+                let source = super::json::subject_source(design, &f.subject)
+                    .map_or_else(String::new, |s| format!(" ({})", md(s)));
                 let _ = writeln!(
                     out,
-                    "- **{}**: {}{triage}",
+                    "- **{}**: {}{triage}{source}",
                     md(&subject_name(design, &f.subject)),
                     md(&f.message)
                 );
             }
             let _ = writeln!(out, "\n**Why it matters:** {}\n", m.rationale);
+            let _ = writeln!(out, "**Why this severity:** {}\n", m.severity_reason);
             let _ = writeln!(out, "**Fix:** {}\n", m.remediation);
             let _ = write!(
                 out,
