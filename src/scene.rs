@@ -202,15 +202,23 @@ fn overlap_area(a: Rect, b: Rect) -> f32 {
 /// result is deterministic; where none is free, the first choice stands.
 fn place_edge_marks(scene: &mut Scene) {
     const LABEL_PLACES: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8];
-    let cards: Vec<Rect> = scene.cards.iter().map(|c| c.rect).collect();
-    // Card badges sit on the top-right corner (see the SVG card layout).
-    let card_badges: Vec<Point> = scene
-        .cards
-        .iter()
-        .filter(|c| c.badge.is_some())
-        .map(|c| Point::new(c.rect.x + c.rect.w - 2.0, c.rect.y + 2.0))
-        .collect();
-    let mut labels: Vec<Rect> = Vec::new();
+    let radius = metrics::BADGE_RADIUS;
+    let mut cards = RectGrid::default();
+    // Card badges sit on the top-right corner (see the SVG card layout), kept as their boxes.
+    let mut card_badges = RectGrid::default();
+    for card in &scene.cards {
+        cards.insert(card.rect);
+        if card.badge.is_some() {
+            let (x, y) = (card.rect.x + card.rect.w - 2.0, card.rect.y + 2.0);
+            card_badges.insert(Rect::new(
+                x - radius,
+                y - radius,
+                2.0 * radius,
+                2.0 * radius,
+            ));
+        }
+    }
+    let mut labels = RectGrid::default();
     for edge in &mut scene.edges {
         let length = (edge.end.x - edge.start.x).hypot(edge.end.y - edge.start.y);
         if !edge.label.trim().is_empty() {
@@ -219,8 +227,8 @@ fn place_edge_marks(scene: &mut Scene) {
             let covered = |along: f32| {
                 let at = EdgeShape::point_along(edge.start, edge.end, along);
                 let rect = edge_label_rect(&edge.label, at);
-                let labels_hidden: f32 = labels.iter().map(|l| overlap_area(rect, *l)).sum();
-                let cards_hidden: f32 = cards.iter().map(|c| overlap_area(rect, *c)).sum();
+                let labels_hidden: f32 = labels.near(rect).map(|l| overlap_area(rect, l)).sum();
+                let cards_hidden: f32 = cards.near(rect).map(|c| overlap_area(rect, c)).sum();
                 2.0 * labels_hidden + cards_hidden
             };
             let mut best = (LABEL_PLACES[0], covered(LABEL_PLACES[0]));
@@ -234,12 +242,11 @@ fn place_edge_marks(scene: &mut Scene) {
                 }
             }
             edge.label_along = best.0;
-            labels.push(edge_label_rect(&edge.label, edge.label_center()));
+            labels.insert(edge_label_rect(&edge.label, edge.label_center()));
         }
         if edge.badge.is_none() || length <= f32::EPSILON {
             continue;
         }
-        let radius = metrics::BADGE_RADIUS;
         // From just after the start, a third of the way at most.
         let nearest = ((radius + 8.0) / length).min(1.0 / 3.0);
         // Then past the middle, short of the arrowhead, when the first third is crowded.
@@ -252,16 +259,21 @@ fn place_edge_marks(scene: &mut Scene) {
             0.65_f32.min(last),
             last,
         ];
-        let clear_of_badges = |along: f32| {
+        let circle_at = |along: f32| {
             let at = EdgeShape::point_along(edge.start, edge.end, along);
-            !card_badges
-                .iter()
-                .any(|b| (b.x - at.x).hypot(b.y - at.y) < 2.0 * radius + 2.0)
+            Rect::new(at.x - radius, at.y - radius, 2.0 * radius, 2.0 * radius)
+        };
+        let clear_of_badges = |along: f32| {
+            let circle = circle_at(along);
+            let center = circle.center();
+            !card_badges.near(circle.expand(radius + 2.0)).any(|b| {
+                let c = b.center();
+                (c.x - center.x).hypot(c.y - center.y) < 2.0 * radius + 2.0
+            })
         };
         let clear_of_labels = |along: f32| {
-            let at = EdgeShape::point_along(edge.start, edge.end, along);
-            let circle = Rect::new(at.x - radius, at.y - radius, 2.0 * radius, 2.0 * radius);
-            !labels.iter().any(|l| overlaps(circle, *l))
+            let circle = circle_at(along);
+            !labels.near(circle).any(|l| overlaps(circle, l))
         };
         // A card's own count matters more than a label's text: keep clear of it first.
         edge.badge_along = places
@@ -269,6 +281,65 @@ fn place_edge_marks(scene: &mut Scene) {
             .find(|a| clear_of_badges(*a) && clear_of_labels(*a))
             .or_else(|| places.into_iter().find(|a| clear_of_badges(*a)))
             .unwrap_or(nearest);
+    }
+}
+
+/// Rectangles bucketed by a coarse grid, so that a query only looks at its neighbourhood and
+/// placing the marks of every edge stays linear in the design.
+#[derive(Default)]
+struct RectGrid {
+    rects: Vec<Rect>,
+    cells: std::collections::HashMap<(i32, i32), Vec<usize>>,
+    /// Rectangles too large to bucket (a card stretched across the canvas): checked always.
+    large: Vec<usize>,
+}
+
+impl RectGrid {
+    const CELL: f32 = 256.0;
+    /// Beyond this many cells across, a rectangle goes to `large`.
+    const MAX_SPAN: f32 = 32.0 * Self::CELL;
+
+    fn bucketed(r: Rect) -> bool {
+        r.is_finite() && r.w <= Self::MAX_SPAN && r.h <= Self::MAX_SPAN
+    }
+
+    fn cells_of(r: Rect) -> impl Iterator<Item = (i32, i32)> {
+        let cell = |v: f32| (v / Self::CELL).floor() as i32;
+        let (x0, x1) = (cell(r.x), cell(r.x + r.w));
+        let (y0, y1) = (cell(r.y), cell(r.y + r.h));
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn insert(&mut self, r: Rect) {
+        if !r.is_finite() {
+            return;
+        }
+        let index = self.rects.len();
+        self.rects.push(r);
+        if !Self::bucketed(r) {
+            self.large.push(index);
+            return;
+        }
+        for cell in Self::cells_of(r) {
+            self.cells.entry(cell).or_default().push(index);
+        }
+    }
+
+    /// The rectangles in the cells `r` touches, each once, in insertion order.
+    fn near(&self, r: Rect) -> impl Iterator<Item = Rect> + '_ {
+        let mut found: Vec<usize> = if Self::bucketed(r) {
+            Self::cells_of(r)
+                .filter_map(|cell| self.cells.get(&cell))
+                .flatten()
+                .copied()
+                .collect()
+        } else {
+            (0..self.rects.len()).collect()
+        };
+        found.extend(&self.large);
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| self.rects[i])
     }
 }
 
@@ -452,6 +523,19 @@ mod tests {
         }
         // Placement is deterministic.
         assert_eq!(build(&design, catalog, None), scene);
+    }
+
+    #[test]
+    fn the_grid_finds_neighbours_across_cells_and_keeps_huge_rectangles_apart() {
+        let mut grid = RectGrid::default();
+        grid.insert(Rect::new(250.0, 250.0, 20.0, 20.0));
+        grid.insert(Rect::new(5000.0, 5000.0, 10.0, 10.0));
+        // A card stretched over a hostile extent is not bucketed cell by cell.
+        grid.insert(Rect::new(0.0, 0.0, 1.0e9, 1.0e9));
+        let near: Vec<Rect> = grid.near(Rect::new(240.0, 240.0, 30.0, 30.0)).collect();
+        assert_eq!(near.len(), 2, "{near:?}");
+        assert_eq!(near[0], Rect::new(250.0, 250.0, 20.0, 20.0));
+        assert_eq!(grid.near(Rect::new(f32::NAN, 0.0, 1.0, 1.0)).count(), 3);
     }
 
     #[test]
