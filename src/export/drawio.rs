@@ -1,7 +1,7 @@
 //! The diagram as a draw.io file (`.drawio`), so a design can go on in draw.io, Confluence or
 //! Visio: containers become draw.io containers holding their contents, components labelled
-//! cards with our icon embedded, connections orthogonal edges with their labels. Built from the
-//! same scene as the canvas and the SVG export.
+//! cards with our icon embedded, connections straight edges with their labels, as the canvas
+//! draws them. Built from the same scene as the canvas and the SVG export.
 //!
 //! Every user text lands in an attribute value, escaped, with draw.io's HTML labels off, so a
 //! name is shown as typed and never read as markup or style.
@@ -158,7 +158,7 @@ pub fn write(
         let lines: Vec<String> = lines.into_iter().filter(|l| !l.is_empty()).collect();
         writeln!(
             out,
-            r#"        <mxCell id="{}" value="{}" style="edgeStyle=orthogonalEdgeStyle;rounded=1;html=0;endArrow=block;endFill=1;fontSize=11;labelBackgroundColor=#ffffff;strokeColor=#5f6368;{dashed}" edge="1" parent="1" source="{}" target="{}"><mxGeometry relative="1" as="geometry"/></mxCell>"#,
+            r#"        <mxCell id="{}" value="{}" style="edgeStyle=none;html=0;endArrow=block;endFill=1;fontSize=11;labelBackgroundColor=#ffffff;strokeColor=#5f6368;{dashed}" edge="1" parent="1" source="{}" target="{}"><mxGeometry relative="1" as="geometry"/></mxCell>"#,
             cell_id("c:", edge.id.as_str()),
             label(&lines),
             cell_id("n:", edge.from.as_str()),
