@@ -8,9 +8,8 @@ use serde::Deserialize;
 
 use palisade::model::{Connection, ConnectionId, Design, Edit, NodeId, Value};
 use palisade::rules;
-use palisade::templates;
 
-use crate::catalog;
+use crate::{catalog, template};
 
 #[derive(Deserialize)]
 struct Corpus {
@@ -93,16 +92,6 @@ impl CaseEdit {
     }
 }
 
-fn load_template(id: &str) -> Design {
-    let template = templates::builtin()
-        .iter()
-        .find(|t| t.id == id)
-        .unwrap_or_else(|| panic!("no template `{id}`"));
-    template
-        .load(catalog())
-        .unwrap_or_else(|e| panic!("{id}: {e}"))
-}
-
 fn fingerprints(design: &Design) -> BTreeSet<String> {
     rules::evaluate(design, catalog())
         .items
@@ -123,7 +112,7 @@ fn run_corpus() -> Vec<Outcome> {
     let corpus: Corpus = ron::from_str(text).expect("tests/corpus/corpus.ron parses");
     let mut outcomes = Vec::new();
     for base in &corpus.bases {
-        let design = load_template(&base.template);
+        let design = template(&base.template);
         outcomes.push(Outcome {
             name: format!("{} (as built)", base.template),
             expected: base.expect.iter().cloned().collect(),
@@ -136,7 +125,7 @@ fn run_corpus() -> Vec<Outcome> {
             .iter()
             .find(|b| b.template == case.base)
             .unwrap_or_else(|| panic!("{}: no base `{}`", case.name, case.base));
-        let mut design = load_template(&base.template);
+        let mut design = template(&base.template);
         for edit in case.edits {
             edit.into_edit()
                 .apply(&mut design)

@@ -633,11 +633,7 @@ fn drawio_of(design: &Design) -> String {
 
 #[test]
 fn the_drawio_export_nests_containers_and_connects_the_same_cards() {
-    let design = palisade::templates::builtin()
-        .iter()
-        .find(|t| t.id == "hub-spoke-azure-firewall")
-        .map(|t| t.load(catalog()).unwrap_or_else(|e| panic!("{e}")))
-        .unwrap_or_else(|| panic!("no template"));
+    let design = crate::template("hub-spoke-azure-firewall");
     let text = drawio_of(&design);
     let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}"));
     let cells: Vec<roxmltree::Node> = doc
@@ -727,11 +723,7 @@ fn hostile_names_stay_plain_text_in_the_drawio_export() {
 
 #[test]
 fn the_pdf_report_has_the_diagram_page_and_the_findings_pages_and_is_reproducible() {
-    let design = palisade::templates::builtin()
-        .iter()
-        .find(|t| t.id == "before-hardening")
-        .map(|t| t.load(catalog()).unwrap_or_else(|e| panic!("{e}")))
-        .unwrap_or_else(|| panic!("no template"));
+    let design = crate::template("before-hardening");
     let findings = rules::evaluate(&design, catalog());
     let pdf = export_bytes(Format::Pdf, &design, catalog(), &findings, &options())
         .unwrap_or_else(|e| panic!("{e}"));

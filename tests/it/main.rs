@@ -20,3 +20,11 @@ use palisade::model::{Catalog, catalog};
 pub fn catalog() -> &'static Catalog {
     catalog::builtin()
 }
+
+/// A built-in template, loaded.
+pub fn template(id: &str) -> palisade::model::Design {
+    palisade::templates::find(id)
+        .unwrap_or_else(|| panic!("no template {id}"))
+        .load(catalog())
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
+}

@@ -14,8 +14,8 @@ use palisade::rules::{self, Findings, Subject, registry, score};
 use palisade::{persistence, templates};
 use proptest::prelude::*;
 
-use crate::catalog;
 use crate::cli::{palisade, temp_file};
+use crate::{catalog, template};
 
 // ---- random designs --------------------------------------------------------------------------
 
@@ -225,13 +225,6 @@ proptest! {
 
 fn fingerprints(findings: &Findings) -> BTreeSet<String> {
     findings.items.iter().map(|f| f.fingerprint()).collect()
-}
-
-fn template(id: &str) -> Design {
-    templates::find(id)
-        .unwrap_or_else(|| panic!("no template {id}"))
-        .load(catalog())
-        .unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 #[test]

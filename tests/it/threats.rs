@@ -8,15 +8,8 @@ use palisade::model::{Design, Edit, ThreatDecision, ThreatStatus};
 use palisade::review::triage::review;
 use palisade::{persistence, rules, threats};
 
-use crate::catalog;
 use crate::cli::{palisade, temp_file};
-
-fn template(id: &str) -> Design {
-    palisade::templates::find(id)
-        .unwrap_or_else(|| panic!("no template {id}"))
-        .load(catalog())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::{catalog, template};
 
 /// One line per threat: id, status, element and what answers it or keeps it open.
 fn summary(design: &Design) -> String {
