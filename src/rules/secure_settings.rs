@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{Design, PropertyDef, PropertyType, Value, catalog};
-use crate::rules::testing::DesignBuilder;
+use crate::rules::testing::{DesignBuilder, hub_and_spoke};
 use crate::rules::{Rule, evaluate_rules, registry};
 
 /// The id of the probed component.
@@ -77,19 +77,6 @@ fn governed_by_defender(builder: DesignBuilder, scope: &str) -> DesignBuilder {
     builder
         .node("defender", "defender_for_cloud")
         .connect("defender", scope, "governs")
-}
-
-/// A hub with a firewall and a spoke network holding subnet `snet`, as forced tunnelling needs.
-fn hub_and_spoke(builder: DesignBuilder) -> DesignBuilder {
-    builder
-        .node("hub", "virtual_network")
-        .set("hub", "role", "Hub")
-        .child("fw-snet", "subnet", "hub")
-        .set("fw-snet", "purpose", "AzureFirewallSubnet")
-        .child("fw", "azure_firewall", "fw-snet")
-        .node("spoke", "virtual_network")
-        .set("spoke", "role", "Spoke")
-        .child("snet", "subnet", "spoke")
 }
 
 /// An administrator in the internet zone opening SSH to `host`.

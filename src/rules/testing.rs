@@ -139,6 +139,19 @@ impl From<&str> for Value {
     }
 }
 
+/// A hub with a firewall and a spoke network holding subnet `snet`, as forced tunnelling needs.
+pub fn hub_and_spoke(builder: DesignBuilder) -> DesignBuilder {
+    builder
+        .node("hub", "virtual_network")
+        .set("hub", "role", "Hub")
+        .child("fw-snet", "subnet", "hub")
+        .set("fw-snet", "purpose", "AzureFirewallSubnet")
+        .child("fw", "azure_firewall", "fw-snet")
+        .node("spoke", "virtual_network")
+        .set("spoke", "role", "Spoke")
+        .child("snet", "subnet", "spoke")
+}
+
 /// An app calling a SQL database through its private endpoint, the flow drawn to the endpoint
 /// with `flow`: the hardened layout where flows must be judged by the service they reach.
 pub fn app_to_sql_through_private_endpoint(flow: &[(&str, Value)]) -> Design {

@@ -155,18 +155,11 @@ fn check(ctx: &Context, report: &mut Report) {
 mod tests {
     use super::RULE;
     use crate::model::Value;
-    use crate::rules::testing::{DesignBuilder, assert_fires_on, assert_quiet};
+    use crate::rules::testing::{self, DesignBuilder, assert_fires_on, assert_quiet};
 
+    /// The shared hub and spoke with a VM, an integration subnet and an app.
     fn hub_and_spoke(builder: DesignBuilder) -> DesignBuilder {
-        builder
-            .node("hub", "virtual_network")
-            .set("hub", "role", "Hub")
-            .child("fw-snet", "subnet", "hub")
-            .set("fw-snet", "purpose", "AzureFirewallSubnet")
-            .child("fw", "azure_firewall", "fw-snet")
-            .node("spoke", "virtual_network")
-            .set("spoke", "role", "Spoke")
-            .child("snet", "subnet", "spoke")
+        testing::hub_and_spoke(builder)
             .child("vm", "virtual_machine", "snet")
             .child("snet-int", "subnet", "spoke")
             .node("app", "app_service")
