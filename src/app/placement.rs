@@ -123,12 +123,13 @@ pub struct Guides {
 
 /// Lines the dragged selection up with other components when one of its edges or centre lines
 /// comes within `reach` (canvas units) of theirs: left, centre and right edges across, top,
-/// middle and bottom down. Only components outside the selection, not containing it, count.
-/// `None` when nothing is near.
+/// middle and bottom down. Only cards that do not move count: `moving` is the selection with
+/// everything inside it, as the drag already knows. `None` when nothing is near.
 pub fn alignment_guides(
     design: &Design,
     catalog: &Catalog,
     ids: &BTreeSet<NodeId>,
+    moving: &BTreeSet<NodeId>,
     dx: f32,
     dy: f32,
     reach: f32,
@@ -148,7 +149,7 @@ pub fn alignment_guides(
     let others: Vec<Rect> = design
         .nodes()
         .filter(|n| catalog.kind(&n.kind).is_some_and(|k| !k.container))
-        .filter(|n| !ids.contains(&n.id) && !ids.iter().any(|i| design.is_inside(&n.id, i)))
+        .filter(|n| !moving.contains(&n.id))
         .map(|n| n.rect)
         .collect();
     let lines_x = |r: Rect| [r.x, r.x + r.w / 2.0, r.x + r.w];
@@ -283,7 +284,7 @@ mod tests {
             [NodeId::new("moving").unwrap_or_else(|e| panic!("{e}"))].into();
         let cat = catalog::builtin();
         // Dragged to x 296: four units short of the other card's left edge.
-        let guides = alignment_guides(&design, cat, &ids, 296.0, 0.0, 6.0)
+        let guides = alignment_guides(&design, cat, &ids, &ids, 296.0, 0.0, 6.0)
             .unwrap_or_else(|| panic!("no guide"));
         assert_eq!((guides.dx, guides.dy), (300.0, 0.0));
         assert_eq!(guides.lines.len(), 1);
@@ -301,7 +302,7 @@ mod tests {
             Some(300.5)
         );
         // Far from everything: no guide.
-        assert!(alignment_guides(&design, cat, &ids, 100.0, 100.0, 6.0).is_none());
+        assert!(alignment_guides(&design, cat, &ids, &ids, 100.0, 100.0, 6.0).is_none());
     }
 
     fn design_with_vnet() -> Design {

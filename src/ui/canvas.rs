@@ -345,10 +345,11 @@ pub fn canvas_ui(
     let marks = view.marks.clone();
     // While dragging, the selection lines up with nearby components (drawn as guides).
     let guides = match &gesture {
-        Gesture::Move { ids, delta, .. } => placement::alignment_guides(
+        Gesture::Move { ids, moving, delta } => placement::alignment_guides(
             doc.design(),
             doc.catalog(),
             ids,
+            moving,
             delta.x,
             delta.y,
             GUIDE_REACH / view.zoom,
@@ -626,7 +627,7 @@ pub fn canvas_ui(
         )
     });
     match &mut view.gesture {
-        Gesture::Move { ids, delta, .. } => {
+        Gesture::Move { ids, moving, delta } => {
             if let Some(guides) = &guides {
                 for (a, b) in &guides.lines {
                     painter.line_segment(
@@ -641,6 +642,7 @@ pub fn canvas_ui(
                     design,
                     doc.catalog(),
                     ids,
+                    moving,
                     delta.x,
                     delta.y,
                     GUIDE_REACH / paint.transform.zoom,
