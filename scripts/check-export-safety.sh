@@ -58,7 +58,7 @@ kinds=(app_service key_vault sql_database storage_account container_registry fun
 design="$work/hostile.ron"
 {
     echo "("
-    echo "    format_version: 1,"
+    echo "    format_version: 4,"
     echo "    meta: ("
     echo "        name: \"${payloads[0]}\","
     echo "        description: \"${payloads[1]}\","
@@ -77,7 +77,12 @@ design="$work/hostile.ron"
     echo "    ],"
     echo "    connections: ["
     for i in $(seq 0 $((${#payloads[@]} - 2))); do
-        echo "        (id: \"c$i\", kind: \"traffic\", from: \"n$i\", to: \"n$((i + 1))\", label: \"${payloads[$(((i + 4) % ${#payloads[@]}))]}\"),"
+        echo "        (id: \"c$i\", kind: \"traffic\", from: \"n$i\", to: \"n$((i + 1))\", label: \"${payloads[$(((i + 4) % ${#payloads[@]}))]}\", routing: Some(orthogonal), waypoints: [($((130 + 310 * i)).0, 250.0)]),"
+    done
+    echo "    ],"
+    echo "    notes: ["
+    for i in "${!payloads[@]}"; do
+        echo "        (id: \"note$i\", text: \"${payloads[$(((i + 2) % ${#payloads[@]}))]}\", rect: ($((30 + 310 * i)).0, 320.0, 220.0, 80.0), anchor: Some(\"n$i\")),"
     done
     echo "    ],"
     echo ")"

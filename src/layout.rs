@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::export::fit;
-use crate::model::{Catalog, Design, Edit, Node, NodeId, Rect};
+use crate::model::{Catalog, Design, Edit, Node, NodeId, Rect, Route};
 use crate::scene::metrics;
 
 /// Space between siblings, and between a container's border and its children.
@@ -19,6 +19,53 @@ pub const PADDING: f32 = 20.0;
 /// Card room taken by the icon, its margins and the right padding, besides the text.
 const CARD_CHROME: f32 = metrics::CARD_PADDING + metrics::ICON_SIZE + 10.0 + metrics::CARD_PADDING;
 const EMPTY_CONTAINER: (f32, f32) = (220.0, 110.0);
+
+/// The Arrange command as one edit: every node that moves gets its new rectangle, bends
+/// dragged into the old picture are dropped, and callouts keep their place beside what they
+/// point at. A no-op batch when the design is arranged already.
+pub fn arrange_edit(design: &Design, catalog: &Catalog) -> Edit {
+    let rects = arrange(design, catalog);
+    let mut edits: Vec<Edit> = Vec::new();
+    for (id, rect) in &rects {
+        if design.node(id).is_some_and(|n| n.rect != *rect) {
+            edits.push(Edit::SetRect {
+                node: id.clone(),
+                rect: *rect,
+            });
+        }
+    }
+    if edits.is_empty() {
+        return Edit::Batch(edits);
+    }
+    for connection in design.connections() {
+        if !connection.route.waypoints.is_empty() {
+            edits.push(Edit::SetRoute {
+                connection: connection.id.clone(),
+                route: Route {
+                    routing: connection.route.routing,
+                    waypoints: Vec::new(),
+                },
+            });
+        }
+    }
+    for note in design.notes() {
+        let moved = note
+            .anchor
+            .as_ref()
+            .and_then(|a| Some((design.node(a)?, rects.get(a)?)));
+        if let Some((anchor, rect)) = moved
+            && anchor.rect != *rect
+        {
+            edits.push(Edit::SetNoteRect {
+                note: note.id.clone(),
+                rect: note
+                    .rect
+                    .translated(rect.x - anchor.rect.x, rect.y - anchor.rect.y),
+            });
+        }
+    }
+    Edit::Batch(edits)
+}
 
 /// New rectangles for every node of the design, by id.
 pub fn arrange(design: &Design, catalog: &Catalog) -> BTreeMap<NodeId, Rect> {
@@ -421,6 +468,7 @@ mod tests {
             to: id(to),
             label: String::new(),
             properties: Default::default(),
+            route: Default::default(),
         })
     }
 

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod model;
 pub mod persistence;
 pub mod review;
+pub mod routing;
 pub mod rules;
 pub mod scene;
 pub mod templates;

@@ -4,8 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Catalog, ConnectionId, Design, Node, NodeId, Point, Rect, Severity, Value};
+use crate::model::geometry::RectGrid;
+use crate::model::{
+    Catalog, ConnectionId, Design, Node, NodeId, NoteId, Point, Rect, Severity, Value,
+};
 use crate::review::triage::Reviewed;
+use crate::routing;
 
 /// An sRGB colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +53,10 @@ pub mod metrics {
     pub const ARROW_SIZE: f32 = 9.0;
     /// The widest an edge label's box gets before its text is cut.
     pub const EDGE_LABEL_MAX_WIDTH: f32 = 180.0;
+    pub const NOTE_TEXT_SIZE: f32 = 12.0;
+    /// Between lines of a note, baseline to baseline.
+    pub const NOTE_LINE_HEIGHT: f32 = 16.0;
+    pub const NOTE_PADDING: f32 = 8.0;
     pub const ACCENT_WIDTH: f32 = 5.0;
 }
 
@@ -145,36 +153,35 @@ pub struct EdgeShape {
     pub id: ConnectionId,
     pub from: NodeId,
     pub to: NodeId,
-    pub start: Point,
-    pub end: Point,
+    /// The line, in canvas units: from the border of `from` to the border of `to`.
+    pub points: Vec<Point>,
     pub label: String,
     pub dashed: bool,
     /// The marker of the connection's own findings.
     pub badge: Option<Badge>,
-    /// Where the label sits, as a fraction of the way from start to end: the middle unless
+    /// Where the label sits, as a fraction of the line's length: the middle unless
     /// that would cover another label or a card ([`place_edge_marks`]).
     pub label_along: f32,
-    /// Where the findings badge sits, as a fraction of the way: after the start, clear of the
+    /// Where the findings badge sits, as a fraction of the length: after the start, clear of the
     /// card badge at the start, the label and the arrowhead.
     pub badge_along: f32,
 }
 
 impl EdgeShape {
-    /// The point a fraction of the way from `start` to `end`: the canvas passes the ends it
-    /// draws (which move during a drag), exports the scene's own.
-    pub fn point_along(start: Point, end: Point, along: f32) -> Point {
-        Point::new(
-            start.x + (end.x - start.x) * along,
-            start.y + (end.y - start.y) * along,
-        )
+    pub fn start(&self) -> Point {
+        self.points.first().copied().unwrap_or_default()
+    }
+
+    pub fn end(&self) -> Point {
+        self.points.last().copied().unwrap_or_default()
     }
 
     pub fn label_center(&self) -> Point {
-        Self::point_along(self.start, self.end, self.label_along)
+        routing::point_along(&self.points, self.label_along)
     }
 
     pub fn badge_center(&self) -> Point {
-        Self::point_along(self.start, self.end, self.badge_along)
+        routing::point_along(&self.points, self.badge_along)
     }
 }
 
@@ -200,14 +207,12 @@ fn overlap_area(a: Rect, b: Rect) -> f32 {
 /// and badges stay clear of the card badge where the edge starts and of the labels. Edges are
 /// taken in order and each keeps the first free place among a few along its line, so the
 /// result is deterministic; where none is free, the first choice stands.
-fn place_edge_marks(scene: &mut Scene) {
+fn place_edge_marks(scene: &mut Scene, cards: &RectGrid) {
     const LABEL_PLACES: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8];
     let radius = metrics::BADGE_RADIUS;
-    let mut cards = RectGrid::default();
     // Card badges sit on the top-right corner (see the SVG card layout), kept as their boxes.
     let mut card_badges = RectGrid::default();
     for card in &scene.cards {
-        cards.insert(card.rect);
         if card.badge.is_some() {
             let (x, y) = (card.rect.x + card.rect.w - 2.0, card.rect.y + 2.0);
             card_badges.insert(Rect::new(
@@ -220,12 +225,12 @@ fn place_edge_marks(scene: &mut Scene) {
     }
     let mut labels = RectGrid::default();
     for edge in &mut scene.edges {
-        let length = (edge.end.x - edge.start.x).hypot(edge.end.y - edge.start.y);
+        let length = routing::length(&edge.points);
         if !edge.label.trim().is_empty() {
             // How much of other labels and of cards a place would cover; the first place
             // that covers least wins, so a free one is always taken.
             let covered = |along: f32| {
-                let at = EdgeShape::point_along(edge.start, edge.end, along);
+                let at = routing::point_along(&edge.points, along);
                 let rect = edge_label_rect(&edge.label, at);
                 let labels_hidden: f32 = labels.near(rect).map(|l| overlap_area(rect, l)).sum();
                 let cards_hidden: f32 = cards.near(rect).map(|c| overlap_area(rect, c)).sum();
@@ -260,7 +265,7 @@ fn place_edge_marks(scene: &mut Scene) {
             last,
         ];
         let circle_at = |along: f32| {
-            let at = EdgeShape::point_along(edge.start, edge.end, along);
+            let at = routing::point_along(&edge.points, along);
             Rect::new(at.x - radius, at.y - radius, 2.0 * radius, 2.0 * radius)
         };
         let clear_of_badges = |along: f32| {
@@ -284,71 +289,48 @@ fn place_edge_marks(scene: &mut Scene) {
     }
 }
 
-/// Rectangles bucketed by a coarse grid, so that a query only looks at its neighbourhood and
-/// placing the marks of every edge stays linear in the design.
-#[derive(Default)]
-struct RectGrid {
-    rects: Vec<Rect>,
-    cells: std::collections::HashMap<(i32, i32), Vec<usize>>,
-    /// Rectangles too large to bucket (a card stretched across the canvas): checked always.
-    large: Vec<usize>,
+/// A note: its box, its text broken into the lines that fit, and the leader line of a
+/// callout, from the note's border to the border of what it points at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteShape {
+    pub id: NoteId,
+    pub rect: Rect,
+    pub lines: Vec<String>,
+    pub leader: Option<(Point, Point)>,
 }
 
-impl RectGrid {
-    const CELL: f32 = 256.0;
-    /// Beyond this many cells across, a rectangle goes to `large`.
-    const MAX_SPAN: f32 = 32.0 * Self::CELL;
-
-    fn bucketed(r: Rect) -> bool {
-        r.is_finite() && r.w <= Self::MAX_SPAN && r.h <= Self::MAX_SPAN
-    }
-
-    fn cells_of(r: Rect) -> impl Iterator<Item = (i32, i32)> {
-        let cell = |v: f32| (v / Self::CELL).floor() as i32;
-        let (x0, x1) = (cell(r.x), cell(r.x + r.w));
-        let (y0, y1) = (cell(r.y), cell(r.y + r.h));
-        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
-    }
-
-    fn insert(&mut self, r: Rect) {
-        if !r.is_finite() {
-            return;
+impl NoteShape {
+    /// The shape of a note with this text and box, pointing at `anchor`'s box if it has one.
+    pub fn new(id: NoteId, text: &str, rect: Rect, anchor: Option<Rect>) -> Self {
+        let inner = rect.expand(-metrics::NOTE_PADDING);
+        let max_lines = ((inner.h + metrics::NOTE_LINE_HEIGHT - metrics::NOTE_TEXT_SIZE)
+            / metrics::NOTE_LINE_HEIGHT)
+            .floor()
+            .max(1.0) as usize;
+        let lines = crate::export::fit::wrap(text, inner.w, metrics::NOTE_TEXT_SIZE, max_lines);
+        // No leader when the note sits on what it points at.
+        let leader = anchor.filter(|a| !a.intersects(rect)).map(|a| {
+            (
+                rect.border_point_toward(a.center()),
+                a.border_point_toward(rect.center()),
+            )
+        });
+        Self {
+            id,
+            rect,
+            lines,
+            leader,
         }
-        let index = self.rects.len();
-        self.rects.push(r);
-        if !Self::bucketed(r) {
-            self.large.push(index);
-            return;
-        }
-        for cell in Self::cells_of(r) {
-            self.cells.entry(cell).or_default().push(index);
-        }
-    }
-
-    /// The rectangles in the cells `r` touches, each once, in insertion order.
-    fn near(&self, r: Rect) -> impl Iterator<Item = Rect> + '_ {
-        let mut found: Vec<usize> = if Self::bucketed(r) {
-            Self::cells_of(r)
-                .filter_map(|cell| self.cells.get(&cell))
-                .flatten()
-                .copied()
-                .collect()
-        } else {
-            (0..self.rects.len()).collect()
-        };
-        found.extend(&self.large);
-        found.sort_unstable();
-        found.dedup();
-        found.into_iter().map(|i| self.rects[i])
     }
 }
 
-/// Everything to draw, in paint order: containers (outer first), edges, cards.
+/// Everything to draw, in paint order: containers (outer first), edges, cards, notes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scene {
     pub containers: Vec<ContainerShape>,
     pub edges: Vec<EdgeShape>,
     pub cards: Vec<CardShape>,
+    pub notes: Vec<NoteShape>,
     /// Bounding box of everything, `None` for an empty design.
     pub bounds: Option<Rect>,
 }
@@ -422,14 +404,23 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
         .containers
         .sort_by(|a, b| (a.depth, &a.id).cmp(&(b.depth, &b.id)));
 
+    let mut cards = RectGrid::default();
+    for card in &scene.cards {
+        cards.insert(card.rect);
+    }
     for connection in design.connections() {
         let (Some(from), Some(to)) = (design.node(&connection.from), design.node(&connection.to))
         else {
             continue;
         };
         let kind = catalog.connection_kind(&connection.kind);
-        let start = from.rect.border_point_toward(to.rect.center());
-        let end = to.rect.border_point_toward(from.rect.center());
+        let points = routing::route(
+            from.rect,
+            to.rect,
+            design.routing_of(connection),
+            &connection.route.waypoints,
+            &cards,
+        );
         let label = if connection.label.trim().is_empty() {
             default_label(catalog, connection)
         } else {
@@ -439,8 +430,7 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
             id: connection.id.clone(),
             from: connection.from.clone(),
             to: connection.to.clone(),
-            start,
-            end,
+            points,
             label,
             dashed: kind.is_some_and(|k| k.dashed),
             badge: edge_badges.get(&connection.id).copied(),
@@ -448,7 +438,20 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
             badge_along: 0.0,
         });
     }
-    place_edge_marks(&mut scene);
+    place_edge_marks(&mut scene, &cards);
+    for note in design.notes() {
+        let anchor = note
+            .anchor
+            .as_ref()
+            .and_then(|a| design.node(a))
+            .map(|n| n.rect);
+        scene.notes.push(NoteShape::new(
+            note.id.clone(),
+            &note.text,
+            note.rect,
+            anchor,
+        ));
+    }
     scene
 }
 
@@ -492,6 +495,7 @@ mod tests {
             to: node(to),
             label: String::new(),
             properties: Default::default(),
+            route: Default::default(),
         })
     }
 
@@ -523,19 +527,6 @@ mod tests {
         }
         // Placement is deterministic.
         assert_eq!(build(&design, catalog, None), scene);
-    }
-
-    #[test]
-    fn the_grid_finds_neighbours_across_cells_and_keeps_huge_rectangles_apart() {
-        let mut grid = RectGrid::default();
-        grid.insert(Rect::new(250.0, 250.0, 20.0, 20.0));
-        grid.insert(Rect::new(5000.0, 5000.0, 10.0, 10.0));
-        // A card stretched over a hostile extent is not bucketed cell by cell.
-        grid.insert(Rect::new(0.0, 0.0, 1.0e9, 1.0e9));
-        let near: Vec<Rect> = grid.near(Rect::new(240.0, 240.0, 30.0, 30.0)).collect();
-        assert_eq!(near.len(), 2, "{near:?}");
-        assert_eq!(near[0], Rect::new(250.0, 250.0, 20.0, 20.0));
-        assert_eq!(grid.near(Rect::new(f32::NAN, 0.0, 1.0, 1.0)).count(), 3);
     }
 
     #[test]

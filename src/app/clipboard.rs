@@ -131,6 +131,7 @@ mod tests {
             to: NodeId::new("b").unwrap_or_else(|e| panic!("{e}")),
             label: String::new(),
             properties: Default::default(),
+            route: Default::default(),
         };
         Edit::Connect(connection)
             .apply(&mut design)

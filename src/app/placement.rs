@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Catalog, Design, Edit, KindDef, Node, NodeId, Point, Rect, geometry};
+use crate::model::{
+    Catalog, Design, Edit, KindDef, Node, NodeId, Note, NoteId, Point, Rect, geometry,
+};
 
 /// Grid step in canvas units; positions snap to it.
 pub const GRID: f32 = 10.0;
@@ -53,6 +55,27 @@ pub fn parent_at(
 }
 
 /// The edit that adds a new node of `kind` centred on `center`, in the container there.
+/// Size of a new note, in canvas units.
+pub const NOTE_SIZE: (f32, f32) = (220.0, 80.0);
+
+/// A new, empty note: a callout above and to the right of `anchor` when one is given (so its
+/// leader line is short and clear of the card), else centred on `at`.
+pub fn add_note(design: &Design, anchor: Option<&Node>, at: Point) -> (Edit, NoteId) {
+    let (w, h) = NOTE_SIZE;
+    let (x, y) = match anchor {
+        Some(node) => (node.rect.x + node.rect.w + 40.0, node.rect.y - h - 30.0),
+        None => (at.x - w / 2.0, at.y - h / 2.0),
+    };
+    let id = design.fresh_note_id();
+    let note = Note {
+        id: id.clone(),
+        text: String::new(),
+        rect: Rect::new(geometry::snap(x, GRID), geometry::snap(y, GRID), w, h),
+        anchor: anchor.map(|n| n.id.clone()),
+    };
+    (Edit::AddNote(note), id)
+}
+
 pub fn add_node(
     design: &Design,
     catalog: &Catalog,

@@ -1,6 +1,6 @@
 //! The diagram as a draw.io file (`.drawio`), so a design can go on in draw.io, Confluence or
 //! Visio: containers become draw.io containers holding their contents, components labelled
-//! cards with our icon embedded, connections straight edges with their labels, as the canvas
+//! cards with our icon embedded, connections edges with their labels and bends, as the canvas
 //! draws them. Built from the same scene as the canvas and the SVG export.
 //!
 //! Every user text lands in an attribute value, escaped, with draw.io's HTML labels off, so a
@@ -62,6 +62,13 @@ fn geometry(rect: Rect, parent: Option<Rect>) -> String {
         rect.w,
         rect.h
     )
+}
+
+/// Whether a line runs only horizontally and vertically.
+fn is_elbow(points: &[crate::model::Point]) -> bool {
+    points
+        .windows(2)
+        .all(|s| (s[0].x - s[1].x).abs() < 0.01 || (s[0].y - s[1].y).abs() < 0.01)
 }
 
 /// Writes the design's diagram as an uncompressed draw.io file.
@@ -156,14 +163,70 @@ pub fn write(
         let mut lines = vec![label_line(&edge.label)];
         lines.extend(badge_line(edge.badge));
         let lines: Vec<String> = lines.into_iter().filter(|l| !l.is_empty()).collect();
+        // The line's bends as draw.io waypoints; an elbow line also keeps the sides it
+        // leaves and enters by, which draw.io would otherwise pick afresh.
+        let bends = edge
+            .points
+            .get(1..edge.points.len().saturating_sub(1))
+            .unwrap_or(&[]);
+        let ports = match (design.node(&edge.from), design.node(&edge.to)) {
+            (Some(from), Some(to)) if !bends.is_empty() && is_elbow(&edge.points) => {
+                let at = |r: Rect, p: crate::model::Point| {
+                    let share = |v: f32, start: f32, len: f32| {
+                        if len > 0.0 {
+                            ((v - start) / len).clamp(0.0, 1.0)
+                        } else {
+                            0.5
+                        }
+                    };
+                    (share(p.x, r.x, r.w), share(p.y, r.y, r.h))
+                };
+                let (exit, entry) = (at(from.rect, edge.start()), at(to.rect, edge.end()));
+                format!(
+                    "exitX={};exitY={};exitPerimeter=0;entryX={};entryY={};entryPerimeter=0;",
+                    exit.0, exit.1, entry.0, entry.1
+                )
+            }
+            _ => String::new(),
+        };
+        let geometry = if bends.is_empty() {
+            r#"<mxGeometry relative="1" as="geometry"/>"#.to_owned()
+        } else {
+            let points: String = bends
+                .iter()
+                .map(|p| format!(r#"<mxPoint x="{}" y="{}"/>"#, p.x, p.y))
+                .collect();
+            format!(
+                r#"<mxGeometry relative="1" as="geometry"><Array as="points">{points}</Array></mxGeometry>"#
+            )
+        };
         writeln!(
             out,
-            r#"        <mxCell id="{}" value="{}" style="edgeStyle=none;html=0;endArrow=block;endFill=1;fontSize=11;labelBackgroundColor=#ffffff;strokeColor=#5f6368;{dashed}" edge="1" parent="1" source="{}" target="{}"><mxGeometry relative="1" as="geometry"/></mxCell>"#,
+            r#"        <mxCell id="{}" value="{}" style="edgeStyle=none;html=0;endArrow=block;endFill=1;fontSize=11;labelBackgroundColor=#ffffff;strokeColor=#5f6368;{dashed}{ports}" edge="1" parent="1" source="{}" target="{}">{geometry}</mxCell>"#,
             cell_id("c:", edge.id.as_str()),
             label(&lines),
             cell_id("n:", edge.from.as_str()),
             cell_id("n:", edge.to.as_str()),
         )?;
+    }
+    // Notes as draw.io's note shape; a callout's leader as a dashed line to what it points at.
+    for (note, saved) in scene.notes.iter().zip(design.notes()) {
+        writeln!(
+            out,
+            r#"        <mxCell id="{}" value="{}" style="shape=note;size=12;html=0;whiteSpace=wrap;align=left;verticalAlign=top;spacingLeft=6;spacingTop=2;fontSize=12;fillColor=#fff8c5;strokeColor=#d4a72c;" vertex="1" parent="1">{}</mxCell>"#,
+            cell_id("note:", note.id.as_str()),
+            escape::xml(&saved.text).replace('\n', "&#10;"),
+            geometry(note.rect, None)
+        )?;
+        if let (Some(anchor), Some(_)) = (&saved.anchor, note.leader) {
+            writeln!(
+                out,
+                r#"        <mxCell id="{}" style="edgeStyle=none;html=0;endArrow=oval;endFill=1;endSize=6;dashed=1;strokeColor=#d4a72c;" edge="1" parent="1" source="{}" target="{}"><mxGeometry relative="1" as="geometry"/></mxCell>"#,
+                cell_id("leader:", note.id.as_str()),
+                cell_id("note:", note.id.as_str()),
+                cell_id("n:", anchor.as_str()),
+            )?;
+        }
     }
     writeln!(out, "      </root>")?;
     writeln!(out, "    </mxGraphModel>")?;

@@ -67,9 +67,84 @@ pub fn elide(text: &str, max_width: f32, size: f32, bold: bool) -> Cow<'_, str> 
     Cow::Owned(out)
 }
 
+/// `text` broken into lines no wider than `max_width`: at spaces where it can, inside a word
+/// too long for a line, and at the line breaks typed into it. At most `max_lines` lines; the
+/// last ends in `…` when text is left over. Control characters other than line breaks are
+/// dropped.
+pub fn wrap(text: &str, max_width: f32, size: f32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut overflow = false;
+    'paragraphs: for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let word: String = word.chars().filter(|c| !c.is_control()).collect();
+            let candidate = if line.is_empty() {
+                word.clone()
+            } else {
+                format!("{line} {word}")
+            };
+            if width(&candidate, size, false) <= max_width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                if lines.len() + 1 >= max_lines {
+                    overflow = true;
+                    lines.push(line);
+                    break 'paragraphs;
+                }
+                lines.push(std::mem::take(&mut line));
+            }
+            // A word wider than a line is broken where it reaches the edge.
+            for c in word.chars() {
+                line.push(c);
+                if width(&line, size, false) > max_width && line.chars().count() > 1 {
+                    line.pop();
+                    if lines.len() + 1 >= max_lines {
+                        overflow = true;
+                        lines.push(line);
+                        break 'paragraphs;
+                    }
+                    lines.push(std::mem::replace(&mut line, c.to_string()));
+                }
+            }
+        }
+        if lines.len() >= max_lines {
+            overflow = true;
+            break;
+        }
+        lines.push(line);
+    }
+    lines.truncate(max_lines);
+    if overflow && let Some(last) = lines.last_mut() {
+        *last = elide(&format!("{last}…"), max_width, size, false).into_owned();
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_breaks_at_spaces_keeps_typed_breaks_and_marks_what_is_cut() {
+        let lines = wrap("Private endpoints only\nno public access", 120.0, 12.0, 10);
+        assert_eq!(lines, ["Private endpoints", "only", "no public access"]);
+        for line in &lines {
+            assert!(width(line, 12.0, false) <= 120.0);
+        }
+        let long = wrap(&"x".repeat(200), 120.0, 12.0, 10);
+        assert!(long.len() > 1 && long.iter().all(|l| width(l, 12.0, false) <= 120.0));
+        let cut = wrap("one two three four five six seven", 60.0, 12.0, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'), "{cut:?}");
+        assert!(wrap("", 100.0, 12.0, 3).is_empty());
+        assert!(
+            wrap("a\u{1b}[31mb", 100.0, 12.0, 3)[0]
+                .chars()
+                .all(|c| !c.is_control())
+        );
+    }
 
     #[test]
     fn widths_grow_with_size_weight_and_length() {

@@ -13,8 +13,11 @@ use super::fit;
 use super::icons;
 use super::sink::Sink;
 use crate::model::{Catalog, Design, Point, Rect, Severity};
+use crate::routing;
 use crate::rules::{Findings, score};
-use crate::scene::{self, Badge, CardShape, ContainerShape, ContainerStyle, EdgeShape, metrics};
+use crate::scene::{
+    self, Badge, CardShape, ContainerShape, ContainerStyle, EdgeShape, NoteShape, metrics,
+};
 
 /// The font stack of every export: the bundled Inter first (what PNG export renders with), then
 /// system sans-serif fonts for viewers that do not have it.
@@ -66,6 +69,8 @@ mod ink {
     pub const EDGE: &str = "#4b5563";
     pub const RULE: &str = "#d8dee4";
     pub const LABEL_BORDER: &str = "#d0d7de";
+    pub const NOTE: &str = "#fff8c5";
+    pub const NOTE_BORDER: &str = "#d4a72c";
 }
 
 /// How far a line's baseline sits below its vertical middle, in ems (half Inter's x-height
@@ -308,6 +313,9 @@ pub fn write_diagram(
             }
             for card in &scene.cards {
                 draw_card(out, card);
+            }
+            for note in &scene.notes {
+                draw_note(out, note);
             }
             out.push_str("</g>\n");
         }
@@ -642,12 +650,15 @@ fn edge_geometry(start: Point, end: Point) -> Option<(Point, [Point; 3])> {
 }
 
 fn draw_edge_line(out: &mut Sink<'_>, e: &EdgeShape) {
-    arrow(out, e.start, e.end, e.dashed);
+    arrow(out, &e.points, e.dashed);
 }
 
-/// A line with an arrowhead at `end`, solid or dashed.
-fn arrow(out: &mut Sink<'_>, start: Point, end: Point, dashed: bool) {
-    let Some((base, [tip, left, right])) = edge_geometry(start, end) else {
+/// A line through `points` with an arrowhead at the last, solid or dashed.
+fn arrow(out: &mut Sink<'_>, points: &[Point], dashed: bool) {
+    let [.., before, end] = points else {
+        return;
+    };
+    let Some((base, [tip, left, right])) = edge_geometry(*before, *end) else {
         return;
     };
     let dash = if dashed {
@@ -655,13 +666,19 @@ fn arrow(out: &mut Sink<'_>, start: Point, end: Point, dashed: bool) {
     } else {
         ""
     };
+    let mut line = String::new();
+    for (i, p) in points[..points.len() - 1].iter().chain([&base]).enumerate() {
+        let _ = write!(
+            line,
+            "{}{} {}",
+            if i == 0 { 'M' } else { 'L' },
+            n(p.x),
+            n(p.y)
+        );
+    }
     let _ = writeln!(
         out,
-        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1.5"{dash}/><path d="M{} {}L{} {}L{} {}Z" fill="{}"/>"#,
-        n(start.x),
-        n(start.y),
-        n(base.x),
-        n(base.y),
+        r#"<path d="{line}" fill="none" stroke="{}" stroke-width="1.5"{dash}/><path d="M{} {}L{} {}L{} {}Z" fill="{}"/>"#,
         ink::EDGE,
         n(tip.x),
         n(tip.y),
@@ -676,14 +693,15 @@ fn arrow(out: &mut Sink<'_>, start: Point, end: Point, dashed: bool) {
 const LABEL_MAX_WIDTH: f32 = metrics::EDGE_LABEL_MAX_WIDTH;
 
 fn draw_edge_label(out: &mut Sink<'_>, e: &EdgeShape) {
-    if e.label.trim().is_empty() || edge_geometry(e.start, e.end).is_none() {
+    let (start, end) = routing::segment_along(&e.points, e.label_along);
+    if e.label.trim().is_empty() || edge_geometry(e.start(), e.end()).is_none() {
         return;
     }
     let size = metrics::EDGE_LABEL_SIZE;
     let h = size + 8.0;
-    // The label sits on the midpoint: on a flat edge it must fit between the two shapes, or the
-    // shape drawn over it would hide it; a steep edge leaves room above and below instead.
-    let (dx, dy) = ((e.end.x - e.start.x).abs(), (e.end.y - e.start.y).abs());
+    // The label sits on its segment: on a flat one it must fit between the two shapes, or the
+    // shape drawn over it would hide it; a steep one leaves room above and below instead.
+    let (dx, dy) = ((end.x - start.x).abs(), (end.y - start.y).abs());
     let room = if dy >= h + 8.0 {
         LABEL_MAX_WIDTH
     } else {
@@ -710,6 +728,51 @@ fn draw_edge_label(out: &mut Sink<'_>, e: &EdgeShape) {
         ink::MUTED,
         xml(&label)
     );
+}
+
+/// A note as the canvas draws it: a pale box with its lines, and a callout's leader line.
+fn draw_note(out: &mut Sink<'_>, note: &NoteShape) {
+    let r = note.rect;
+    if !r.is_finite() || r.w <= 0.0 || r.h <= 0.0 {
+        return;
+    }
+    if let Some((from, to)) = note.leader {
+        let _ = writeln!(
+            out,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1.25" stroke-dasharray="4 3"/><circle cx="{}" cy="{}" r="3" fill="{}"/>"#,
+            n(from.x),
+            n(from.y),
+            n(to.x),
+            n(to.y),
+            ink::NOTE_BORDER,
+            n(to.x),
+            n(to.y),
+            ink::NOTE_BORDER
+        );
+    }
+    let _ = writeln!(
+        out,
+        r#"<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}" stroke="{}"/>"#,
+        n(r.x),
+        n(r.y),
+        n(r.w),
+        n(r.h),
+        ink::NOTE,
+        ink::NOTE_BORDER
+    );
+    let size = metrics::NOTE_TEXT_SIZE;
+    for (i, line) in note.lines.iter().enumerate() {
+        let y = r.y + metrics::NOTE_PADDING + size * 0.8 + i as f32 * metrics::NOTE_LINE_HEIGHT;
+        let _ = writeln!(
+            out,
+            r#"<text x="{}" y="{}" font-size="{}" fill="{}" xml:space="preserve">{}</text>"#,
+            n(r.x + metrics::NOTE_PADDING),
+            n(y),
+            n(size),
+            ink::TEXT,
+            xml(line)
+        );
+    }
 }
 
 fn draw_card(out: &mut Sink<'_>, c: &CardShape) {
@@ -916,8 +979,7 @@ fn legend(out: &mut Sink<'_>, catalog: &Catalog, content_bottom: f32, width: f32
         let y = row(1.0 + i as f32);
         arrow(
             out,
-            Point::new(entries_x, y),
-            Point::new(entries_x + 34.0, y),
+            &[Point::new(entries_x, y), Point::new(entries_x + 34.0, y)],
             dashed,
         );
         let x = entry_text(out, entries_x + 46.0, y, title);

@@ -9,8 +9,8 @@ use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, KindDef};
-use super::geometry::Rect;
-use super::ids::{ConnectionId, KindName, NodeId, PropertyName};
+use super::geometry::{Point, Rect};
+use super::ids::{ConnectionId, KindName, NodeId, NoteId, PropertyName};
 use super::value::Value;
 
 /// A component (a card on the canvas) or a container (a region holding other nodes).
@@ -43,6 +43,49 @@ pub struct Connection {
     /// Optional label; the canvas shows protocol and port when empty.
     pub label: String,
     pub properties: BTreeMap<PropertyName, Value>,
+    /// How its line runs on the canvas.
+    pub route: Route,
+}
+
+/// How a connection's line runs between its ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Routing {
+    /// Straight segments from end to end (through the waypoints).
+    #[default]
+    Straight,
+    /// Horizontal and vertical segments that go around cards.
+    Orthogonal,
+}
+
+impl Routing {
+    pub const ALL: [Self; 2] = [Self::Straight, Self::Orthogonal];
+
+    /// In words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Straight => "Straight",
+            Self::Orthogonal => "Elbow (orthogonal)",
+        }
+    }
+}
+
+/// A connection's path: its routing (the design's default when `None`) and the points the
+/// user dragged it through, in canvas units.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Route {
+    pub routing: Option<Routing>,
+    pub waypoints: Vec<Point>,
+}
+
+/// A text box on the canvas for the explanations a reviewer adds; a callout when it points
+/// at a component (`anchor`). Notes take no part in the rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub id: NoteId,
+    pub text: String,
+    pub rect: Rect,
+    /// The node the note points at, drawn as a leader line.
+    pub anchor: Option<NodeId>,
 }
 
 /// How serious a finding is.
@@ -214,6 +257,8 @@ pub struct Metadata {
     pub triage: BTreeMap<String, Triage>,
     /// Decisions on threats, by threat fingerprint.
     pub threats: BTreeMap<String, ThreatDecision>,
+    /// How connections without a routing of their own are drawn.
+    pub routing: Routing,
 }
 
 /// Why an edit or a query cannot be applied.
@@ -233,6 +278,10 @@ pub enum ModelError {
     ContainmentCycle { child: NodeId, parent: NodeId },
     #[error("`{0}` is not a container")]
     NotAContainer(NodeId),
+    #[error("there is no note `{0}`")]
+    NoSuchNote(NoteId),
+    #[error("a note with id `{0}` already exists")]
+    DuplicateNote(NoteId),
 }
 
 /// The design and the connection graph that indexes it.
@@ -245,6 +294,7 @@ pub struct Design {
     pub meta: Metadata,
     nodes: BTreeMap<NodeId, Node>,
     connections: BTreeMap<ConnectionId, Connection>,
+    notes: BTreeMap<NoteId, Note>,
     graph: StableDiGraph<NodeId, ConnectionId>,
     node_index: HashMap<NodeId, NodeIndex>,
     edge_index: HashMap<ConnectionId, EdgeIndex>,
@@ -258,6 +308,7 @@ impl PartialEq for Design {
         self.meta == other.meta
             && self.nodes == other.nodes
             && self.connections == other.connections
+            && self.notes == other.notes
     }
 }
 
@@ -280,6 +331,25 @@ impl Design {
     /// Connections sorted by id.
     pub fn connections(&self) -> impl ExactSizeIterator<Item = &Connection> + Clone {
         self.connections.values()
+    }
+
+    /// Notes sorted by id.
+    pub fn notes(&self) -> impl ExactSizeIterator<Item = &Note> + Clone {
+        self.notes.values()
+    }
+
+    pub fn note(&self, id: &NoteId) -> Option<&Note> {
+        self.notes.get(id)
+    }
+
+    /// A note id not used yet.
+    pub fn fresh_note_id(&self) -> NoteId {
+        NoteId::fresh("note", |c| self.notes.contains_key(c))
+    }
+
+    /// The routing a connection is drawn with: its own, else the design's.
+    pub fn routing_of(&self, connection: &Connection) -> Routing {
+        connection.route.routing.unwrap_or(self.meta.routing)
     }
 
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
@@ -379,7 +449,8 @@ impl Design {
                 .edges_directed(index, Direction::Incoming)
                 .next()
                 .is_some();
-        if has_edges || self.children(id).next().is_some() {
+        let anchors_a_note = self.notes.values().any(|n| n.anchor.as_ref() == Some(id));
+        if has_edges || anchors_a_note || self.children(id).next().is_some() {
             return Err(ModelError::NodeInUse(id.clone()));
         }
         self.graph.remove_node(index);
@@ -450,6 +521,37 @@ impl Design {
         self.connections
             .remove(id)
             .ok_or_else(|| ModelError::NoSuchConnection(id.clone()))
+    }
+
+    pub(super) fn insert_note(&mut self, mut note: Note) -> Result<(), ModelError> {
+        if self.notes.contains_key(&note.id) {
+            return Err(ModelError::DuplicateNote(note.id));
+        }
+        note.anchor = note.anchor.map(|a| self.shared_id(&a)).transpose()?;
+        self.notes.insert(note.id.clone(), note);
+        Ok(())
+    }
+
+    pub(super) fn take_note(&mut self, id: &NoteId) -> Result<Note, ModelError> {
+        self.notes
+            .remove(id)
+            .ok_or_else(|| ModelError::NoSuchNote(id.clone()))
+    }
+
+    pub(super) fn note_mut(&mut self, id: &NoteId) -> Result<&mut Note, ModelError> {
+        self.notes
+            .get_mut(id)
+            .ok_or_else(|| ModelError::NoSuchNote(id.clone()))
+    }
+
+    /// Points a note at `anchor` (or at nothing), returning what it pointed at before.
+    pub(super) fn set_note_anchor(
+        &mut self,
+        id: &NoteId,
+        anchor: Option<NodeId>,
+    ) -> Result<Option<NodeId>, ModelError> {
+        let anchor = anchor.map(|a| self.shared_id(&a)).transpose()?;
+        Ok(std::mem::replace(&mut self.note_mut(id)?.anchor, anchor))
     }
 
     pub(super) fn connection_mut(
@@ -639,9 +741,19 @@ impl Design {
         catalog.kind(&node.kind)
     }
 
-    /// The bounding box of every node, or `None` for an empty design.
+    /// The box around everything drawn (nodes, notes, connection waypoints); `None` when empty.
     pub fn bounds(&self) -> Option<Rect> {
-        self.nodes.values().map(|n| n.rect).reduce(Rect::union)
+        let waypoints = self
+            .connections
+            .values()
+            .flat_map(|c| &c.route.waypoints)
+            .map(|p| Rect::new(p.x, p.y, 0.0, 0.0));
+        self.nodes
+            .values()
+            .map(|n| n.rect)
+            .chain(self.notes.values().map(|n| n.rect))
+            .chain(waypoints)
+            .reduce(Rect::union)
     }
 }
 

@@ -5,11 +5,11 @@ use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use super::design::{
-    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, ThreatDecision,
-    Triage,
+    Attestation, Connection, Design, Metadata, ModelError, Node, Note, Route, RuleSetting,
+    ThreatDecision, Triage,
 };
-use super::geometry::Rect;
-use super::ids::{ConnectionId, NodeId};
+use super::geometry::{Point, Rect};
+use super::ids::{ConnectionId, NodeId, NoteId};
 use super::value::Value;
 
 /// One change a user can make to a design.
@@ -56,6 +56,26 @@ pub enum Edit {
         connection: ConnectionId,
         property: String,
         value: Option<Value>,
+    },
+    /// Sets routing and waypoints.
+    SetRoute {
+        connection: ConnectionId,
+        route: Route,
+    },
+    AddNote(Note),
+    RemoveNote(NoteId),
+    SetNoteText {
+        note: NoteId,
+        text: String,
+    },
+    SetNoteRect {
+        note: NoteId,
+        rect: Rect,
+    },
+    /// Points a note at a node, or (with `None`) makes it a free text box.
+    SetNoteAnchor {
+        note: NoteId,
+        anchor: Option<NodeId>,
     },
     SetMetadata(Box<Metadata>),
     SetRuleSetting {
@@ -155,6 +175,31 @@ impl Edit {
                     value: old,
                 }
             }
+            Self::SetRoute { connection, route } => {
+                let old = std::mem::replace(&mut design.connection_mut(&connection)?.route, route);
+                Self::SetRoute {
+                    connection,
+                    route: old,
+                }
+            }
+            Self::AddNote(note) => {
+                let id = note.id.clone();
+                design.insert_note(note)?;
+                Self::RemoveNote(id)
+            }
+            Self::RemoveNote(id) => Self::AddNote(design.take_note(&id)?),
+            Self::SetNoteText { note, text } => {
+                let old = std::mem::replace(&mut design.note_mut(&note)?.text, text);
+                Self::SetNoteText { note, text: old }
+            }
+            Self::SetNoteRect { note, rect } => {
+                let old = std::mem::replace(&mut design.note_mut(&note)?.rect, rect);
+                Self::SetNoteRect { note, rect: old }
+            }
+            Self::SetNoteAnchor { note, anchor } => {
+                let old = design.set_note_anchor(&note, anchor)?;
+                Self::SetNoteAnchor { note, anchor: old }
+            }
             Self::SetMetadata(meta) => {
                 let old = std::mem::replace(&mut design.meta, *meta);
                 Self::SetMetadata(Box::new(old))
@@ -231,13 +276,25 @@ impl Edit {
             .filter(|c| doomed_ids.contains(&c.from) || doomed_ids.contains(&c.to))
             .map(|c| Edit::Disconnect(c.id.clone()))
             .collect();
+        // A callout outlives what it pointed at as a free note: its text is the user's work.
+        edits.extend(
+            design
+                .notes()
+                .filter(|n| n.anchor.as_ref().is_some_and(|a| doomed_ids.contains(a)))
+                .map(|n| Edit::SetNoteAnchor {
+                    note: n.id.clone(),
+                    anchor: None,
+                }),
+        );
         // Deepest first, so a container is empty when its turn comes.
         doomed.sort_by_key(|n| std::cmp::Reverse(design.ancestors(&n.id).count()));
         edits.extend(doomed.into_iter().map(|n| Edit::RemoveNode(n.id.clone())));
         Edit::Batch(edits)
     }
 
-    /// Moves nodes by an offset; containers carry their contents along.
+    /// Moves nodes by an offset; containers carry their contents along, and what is drawn
+    /// with the moved nodes comes too: the waypoints of connections between them and the
+    /// callouts pointing at them.
     pub fn move_nodes(design: &Design, ids: &[NodeId], dx: f32, dy: f32) -> Edit {
         let mut moved: BTreeMap<&NodeId, Rect> = BTreeMap::new();
         for id in ids {
@@ -249,21 +306,45 @@ impl Edit {
                 moved.insert(&inner.id, inner.rect);
             }
         }
-        Edit::Batch(
-            moved
-                .into_iter()
-                .map(|(id, rect)| Edit::SetRect {
-                    node: id.clone(),
-                    rect: rect.translated(dx, dy),
-                })
-                .collect(),
-        )
+        let mut edits: Vec<Edit> = moved
+            .iter()
+            .map(|(id, rect)| Edit::SetRect {
+                node: (*id).clone(),
+                rect: rect.translated(dx, dy),
+            })
+            .collect();
+        for connection in design.connections() {
+            let carried =
+                moved.contains_key(&connection.from) && moved.contains_key(&connection.to);
+            if carried && !connection.route.waypoints.is_empty() {
+                edits.push(Edit::SetRoute {
+                    connection: connection.id.clone(),
+                    route: Route {
+                        routing: connection.route.routing,
+                        waypoints: translated(&connection.route.waypoints, dx, dy),
+                    },
+                });
+            }
+        }
+        for note in design.notes() {
+            if note.anchor.as_ref().is_some_and(|a| moved.contains_key(a)) {
+                edits.push(Edit::SetNoteRect {
+                    note: note.id.clone(),
+                    rect: note.rect.translated(dx, dy),
+                });
+            }
+        }
+        Edit::Batch(edits)
     }
 
     /// Whether applying this edit would change nothing (an empty batch).
     pub fn is_noop(&self) -> bool {
         matches!(self, Self::Batch(edits) if edits.iter().all(Edit::is_noop))
     }
+}
+
+fn translated(points: &[Point], dx: f32, dy: f32) -> Vec<Point> {
+    points.iter().map(|p| p.offset(dx, dy)).collect()
 }
 
 fn set_or_clear<K: Ord + Borrow<str>, V>(

@@ -165,6 +165,7 @@ pub fn design(components: usize) -> Design {
             to,
             label: String::new(),
             properties,
+            route: Default::default(),
         }));
     }
     // Ids and kinds above are ours and consistent; a failure here is a bug in this generator.

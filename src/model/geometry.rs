@@ -121,6 +121,65 @@ impl Rect {
     }
 }
 
+/// Rectangles bucketed by a coarse grid, so that a query only looks at its neighbourhood:
+/// placing the marks of every edge and routing around cards stay linear in the design.
+#[derive(Clone, Debug, Default)]
+pub struct RectGrid {
+    rects: Vec<Rect>,
+    cells: std::collections::HashMap<(i32, i32), Vec<usize>>,
+    /// Rectangles too large to bucket (a card stretched across the canvas): checked always.
+    large: Vec<usize>,
+}
+
+impl RectGrid {
+    const CELL: f32 = 256.0;
+    /// Beyond this many cells across, a rectangle goes to `large`.
+    const MAX_SPAN: f32 = 32.0 * Self::CELL;
+
+    fn bucketed(r: Rect) -> bool {
+        r.is_finite() && r.w <= Self::MAX_SPAN && r.h <= Self::MAX_SPAN
+    }
+
+    fn cells_of(r: Rect) -> impl Iterator<Item = (i32, i32)> {
+        let cell = |v: f32| (v / Self::CELL).floor() as i32;
+        let (x0, x1) = (cell(r.x), cell(r.x + r.w));
+        let (y0, y1) = (cell(r.y), cell(r.y + r.h));
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    pub fn insert(&mut self, r: Rect) {
+        if !r.is_finite() {
+            return;
+        }
+        let index = self.rects.len();
+        self.rects.push(r);
+        if !Self::bucketed(r) {
+            self.large.push(index);
+            return;
+        }
+        for cell in Self::cells_of(r) {
+            self.cells.entry(cell).or_default().push(index);
+        }
+    }
+
+    /// The rectangles in the cells `r` touches, each once, in insertion order.
+    pub fn near(&self, r: Rect) -> impl Iterator<Item = Rect> + '_ {
+        let mut found: Vec<usize> = if Self::bucketed(r) {
+            Self::cells_of(r)
+                .filter_map(|cell| self.cells.get(&cell))
+                .flatten()
+                .copied()
+                .collect()
+        } else {
+            (0..self.rects.len()).collect()
+        };
+        found.extend(&self.large);
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| self.rects[i])
+    }
+}
+
 /// Rounds `value` to the nearest multiple of `step` (grid snapping).
 pub fn snap(value: f32, step: f32) -> f32 {
     if step <= 0.0 {
@@ -234,5 +293,18 @@ mod tests {
         assert!(!outer.contains_rect(Rect::new(90.0, 10.0, 20.0, 20.0)));
         assert!(outer.intersects(Rect::new(90.0, 10.0, 20.0, 20.0)));
         assert!(!outer.intersects(Rect::new(101.0, 0.0, 5.0, 5.0)));
+    }
+
+    #[test]
+    fn the_grid_finds_neighbours_across_cells_and_keeps_huge_rectangles_apart() {
+        let mut grid = RectGrid::default();
+        grid.insert(Rect::new(250.0, 250.0, 20.0, 20.0));
+        grid.insert(Rect::new(5000.0, 5000.0, 10.0, 10.0));
+        // A card stretched over a hostile extent is not bucketed cell by cell.
+        grid.insert(Rect::new(0.0, 0.0, 1.0e9, 1.0e9));
+        let near: Vec<Rect> = grid.near(Rect::new(240.0, 240.0, 30.0, 30.0)).collect();
+        assert_eq!(near.len(), 2, "{near:?}");
+        assert_eq!(near[0], Rect::new(250.0, 250.0, 20.0, 20.0));
+        assert_eq!(grid.near(Rect::new(f32::NAN, 0.0, 1.0, 1.0)).count(), 3);
     }
 }

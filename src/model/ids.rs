@@ -85,6 +85,11 @@ string_id!(
     ConnectionId
 );
 
+string_id!(
+    /// Identifies a note on the canvas.
+    NoteId
+);
+
 macro_rules! shared_name {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

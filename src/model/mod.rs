@@ -12,10 +12,10 @@ pub mod value;
 
 pub use catalog::{Catalog, KindDef, PropertyDef};
 pub use design::{
-    Attestation, Connection, Design, Metadata, ModelError, Node, RuleSetting, Severity,
-    ThreatDecision, ThreatStatus, Triage, TriageStatus,
+    Attestation, Connection, Design, Metadata, ModelError, Node, Note, Route, Routing, RuleSetting,
+    Severity, ThreatDecision, ThreatStatus, Triage, TriageStatus,
 };
 pub use edit::Edit;
 pub use geometry::{Point, Rect};
-pub use ids::{ConnectionId, KindName, NodeId, PropertyName};
+pub use ids::{ConnectionId, KindName, NodeId, NoteId, PropertyName};
 pub use value::{PropertyType, Value};

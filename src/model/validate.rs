@@ -3,7 +3,7 @@
 //! The loader refuses designs with errors; the editor uses the same checks before an edit.
 
 use super::catalog::{Catalog, KindDef};
-use super::design::{Connection, Design, Node, Triage};
+use super::design::{Connection, Design, Node, Note, Triage};
 use super::text::short;
 
 /// One thing wrong with a design, with the element it concerns.
@@ -32,6 +32,9 @@ pub fn problems(design: &Design, catalog: &Catalog) -> Vec<Problem> {
     }
     for connection in design.connections() {
         connection_problems(design, catalog, connection, &mut out);
+    }
+    for note in design.notes() {
+        note_problems(note, &mut out);
     }
     for (fingerprint, triage) in &design.meta.triage {
         triage_problems(fingerprint, triage, &mut out);
@@ -136,19 +139,33 @@ fn node_problems(design: &Design, catalog: &Catalog, node: &Node, out: &mut Vec<
             kind.noun()
         )));
     }
-    let rect = node.rect;
-    if !rect.is_finite()
-        || rect.w <= 0.0
-        || rect.h <= 0.0
-        || rect.x.abs() > 1e7
-        || rect.y.abs() > 1e7
-        || rect.w > 1e7
-        || rect.h > 1e7
-    {
-        out.push(problem(
-            "its position or size is not a finite, positive rectangle within ±10,000,000"
-                .to_owned(),
-        ));
+    if !is_sane_rect(node.rect) {
+        out.push(problem(NOT_A_RECTANGLE.to_owned()));
+    }
+}
+
+const NOT_A_RECTANGLE: &str =
+    "its position or size is not a finite, positive rectangle within ±10,000,000";
+
+/// Farthest a coordinate may be from the origin: beyond it, canvas arithmetic loses precision.
+const MAX_COORDINATE: f32 = 1e7;
+
+fn is_sane_rect(rect: crate::model::Rect) -> bool {
+    rect.is_finite()
+        && rect.w > 0.0
+        && rect.h > 0.0
+        && rect.x.abs() <= MAX_COORDINATE
+        && rect.y.abs() <= MAX_COORDINATE
+        && rect.w <= MAX_COORDINATE
+        && rect.h <= MAX_COORDINATE
+}
+
+fn note_problems(note: &Note, out: &mut Vec<Problem>) {
+    if !is_sane_rect(note.rect) {
+        out.push(Problem {
+            subject: note.id.to_string(),
+            message: NOT_A_RECTANGLE.to_owned(),
+        });
     }
 }
 
@@ -190,6 +207,18 @@ fn connection_problems(
             to_kind.name,
             to.id,
             catalog.joins_text(kind)
+        )));
+    }
+    let sane = |p: &crate::model::Point| {
+        p.x.is_finite()
+            && p.y.is_finite()
+            && p.x.abs() <= MAX_COORDINATE
+            && p.y.abs() <= MAX_COORDINATE
+    };
+    if let Some(at) = connection.route.waypoints.iter().position(|p| !sane(p)) {
+        out.push(problem(format!(
+            "waypoint {} is not a finite point within ±10,000,000",
+            at + 1
         )));
     }
     for (property, value) in &connection.properties {

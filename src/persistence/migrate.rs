@@ -79,6 +79,8 @@ pub(super) fn from_v0(text: &str, catalog: &Catalog) -> Result<FileV1, ron::erro
             to: e.to,
             label: String::new(),
             properties: BTreeMap::new(),
+            routing: None,
+            waypoints: Vec::new(),
         })
         .collect();
     Ok(FileV1 {
@@ -90,5 +92,6 @@ pub(super) fn from_v0(text: &str, catalog: &Catalog) -> Result<FileV1, ron::erro
         containers,
         components,
         connections,
+        notes: Vec::new(),
     })
 }

@@ -15,13 +15,14 @@ use serde::{Deserialize, Serialize};
 use crate::model::validate::{self, Problem};
 use crate::model::{
     Attestation, Catalog, Connection, ConnectionId, Design, Edit, Metadata, ModelError, Node,
-    NodeId, Rect, RuleSetting, Severity, ThreatDecision, ThreatStatus, Triage, TriageStatus, Value,
+    NodeId, Note, NoteId, Point, Rect, Route, Routing, RuleSetting, Severity, ThreatDecision,
+    ThreatStatus, Triage, TriageStatus, Value,
 };
 
 /// The format version this build writes. Version 2 added `meta.triage`, version 3
-/// `meta.threats`; older files read as they are (they have no such decisions) and are written
-/// as version 3.
-pub const FORMAT_VERSION: u32 = 3;
+/// `meta.threats`, version 4 connection routing and waypoints, `meta.routing` and `notes`;
+/// older files read as they are (they have none of these) and are written as version 4.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Files larger than this are refused before parsing (a generated design of 10,000 components
 /// is 6.5 MB, of 100,000 components 66 MB).
@@ -89,8 +90,8 @@ pub enum SaveError {
     Serialise(#[from] ron::Error),
 }
 
-// ---- file types (format version 3; versions 1 and 2 are the same without `meta.triage` and
-// `meta.threats`) ------------------------------------------------------------------------------
+// ---- file types (format version 4; version 3 is the same without routing, waypoints and
+// notes, versions 1 and 2 also without `meta.triage` and `meta.threats`) ----------------------
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +104,52 @@ struct FileV1 {
     components: Vec<NodeV1>,
     #[serde(default)]
     connections: Vec<ConnectionV1>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<NoteV4>,
+}
+
+/// A text box on the canvas; a callout when it has an `anchor` (a node id).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteV4 {
+    id: String,
+    text: String,
+    /// `(x, y, width, height)` in canvas units.
+    rect: (f32, f32, f32, f32),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    anchor: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum RoutingV4 {
+    #[default]
+    Straight,
+    Orthogonal,
+}
+
+impl RoutingV4 {
+    fn is_straight(&self) -> bool {
+        *self == Self::Straight
+    }
+}
+
+impl From<RoutingV4> for Routing {
+    fn from(routing: RoutingV4) -> Self {
+        match routing {
+            RoutingV4::Straight => Self::Straight,
+            RoutingV4::Orthogonal => Self::Orthogonal,
+        }
+    }
+}
+
+impl From<Routing> for RoutingV4 {
+    fn from(routing: Routing) -> Self {
+        match routing {
+            Routing::Straight => Self::Straight,
+            Routing::Orthogonal => Self::Orthogonal,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -141,6 +188,9 @@ struct MetaV1 {
         deserialize_with = "distinct_keys"
     )]
     threats: BTreeMap<String, ThreatDecisionV3>,
+    /// How connections without a routing of their own are drawn.
+    #[serde(default, skip_serializing_if = "RoutingV4::is_straight")]
+    routing: RoutingV4,
 }
 
 /// A decision on a threat: `(status: not_applicable, note: "...")`.
@@ -279,6 +329,12 @@ struct ConnectionV1 {
         deserialize_with = "distinct_keys"
     )]
     properties: BTreeMap<String, FileValue>,
+    /// The connection's own routing; the design's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    routing: Option<RoutingV4>,
+    /// Points the line passes through, `(x, y)` in canvas units.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    waypoints: Vec<(f32, f32)>,
 }
 
 /// A map read from a file in which a key given twice is an error, where serde would keep the
@@ -484,7 +540,7 @@ const KEY_GIVEN_TWICE: &str = "a key in this map is given twice; keep one";
 const PART_NAMES: [(&str, &str); 17] = [
     (
         "VersionProbe",
-        "a design, `(format_version: 3, meta: (...), ...)`",
+        "a design, `(format_version: 4, meta: (...), ...)`",
     ),
     ("FileV1", "the design"),
     ("FileV0", "the design"),
@@ -633,7 +689,7 @@ pub fn load_str(text: &str, catalog: &Catalog) -> Result<Design, LoadError> {
                 column,
             });
         }
-        (Some(1 | 2 | FORMAT_VERSION), _) => reader()
+        (Some(1..=FORMAT_VERSION), _) => reader()
             .from_str::<FileV1>(text)
             .map_err(|e| syntax(text, e))?,
         (None, Some(0)) => migrate::from_v0(text, catalog).map_err(|e| syntax(text, e))?,
@@ -725,6 +781,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                 )
             })
             .collect(),
+        routing: file.meta.routing.into(),
     };
 
     let mut parents: Vec<(NodeId, NodeId)> = Vec::new();
@@ -840,6 +897,14 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            route: Route {
+                routing: dto.routing.map(Into::into),
+                waypoints: dto
+                    .waypoints
+                    .into_iter()
+                    .map(|(x, y)| Point::new(x, y))
+                    .collect(),
+            },
         };
         match Edit::Connect(connection).apply(&mut design) {
             Err(ModelError::DuplicateConnection(_)) => {
@@ -851,6 +916,48 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
                 message: e.to_string(),
             }),
             Ok(_) => {}
+        }
+    }
+    for dto in file.notes {
+        let written = dto.id.clone();
+        let ids = (NoteId::new(dto.id), dto.anchor.map(NodeId::new).transpose());
+        let (Ok(id), Ok(anchor)) = ids else {
+            let message = [ids.0.err(), ids.1.err()]
+                .into_iter()
+                .flatten()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            located.push(Located {
+                line: locate(text, &written),
+                problem: Problem {
+                    subject: String::new(),
+                    message,
+                },
+            });
+            continue;
+        };
+        let (x, y, w, h) = dto.rect;
+        let note = Note {
+            id: id.clone(),
+            text: dto.text,
+            rect: Rect::new(x, y, w, h),
+            anchor,
+        };
+        if let Err(e) = Edit::AddNote(note).apply(&mut design) {
+            let message = match e {
+                ModelError::NoSuchNode(anchor) => {
+                    format!("the note points at `{anchor}`, which is not in the design")
+                }
+                ModelError::DuplicateNote(_) => {
+                    "another note already has this id; notes each need their own".to_owned()
+                }
+                e => e.to_string(),
+            };
+            problems.push(Problem {
+                subject: id.to_string(),
+                message,
+            });
         }
     }
     problems.extend(validate::problems(&design, catalog));
@@ -1040,6 +1147,7 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
                     )
                 })
                 .collect(),
+            routing: meta.routing.into(),
         },
         containers: design.nodes().filter(is_container).map(node).collect(),
         components: design
@@ -1060,6 +1168,17 @@ pub fn to_string(design: &Design, catalog: &Catalog) -> Result<String, SaveError
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.into()))
                     .collect(),
+                routing: c.route.routing.map(Into::into),
+                waypoints: c.route.waypoints.iter().map(|p| (p.x, p.y)).collect(),
+            })
+            .collect(),
+        notes: design
+            .notes()
+            .map(|n| NoteV4 {
+                id: n.id.to_string(),
+                text: n.text.clone(),
+                rect: (n.rect.x, n.rect.y, n.rect.w, n.rect.h),
+                anchor: n.anchor.as_ref().map(ToString::to_string),
             })
             .collect(),
     };

@@ -2139,6 +2139,7 @@ mod tests {
             to: id("b"),
             label: String::new(),
             properties: [("unknown_setting".into(), text("x"))].into(),
+            route: Default::default(),
         };
         crate::model::Edit::Connect(odd)
             .apply(&mut design)

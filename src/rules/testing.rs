@@ -94,6 +94,7 @@ impl DesignBuilder {
                 .iter()
                 .map(|(k, v)| ((*k).into(), v.clone()))
                 .collect(),
+            route: Default::default(),
         };
         Edit::Connect(connection)
             .apply(&mut self.design)

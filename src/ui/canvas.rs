@@ -16,11 +16,14 @@ use super::theme::{CanvasColors, color};
 use crate::app::{Document, placement};
 use crate::export::fit;
 use crate::export::svg::HeaderLayout;
-use crate::model::{Connection, ConnectionId, Edit, NodeId, Point, Rect, geometry};
+use crate::model::geometry::RectGrid;
+use crate::model::{Connection, ConnectionId, Edit, NodeId, NoteId, Point, Rect, Route, geometry};
 use crate::review::diff::Change;
+use crate::routing;
 use crate::scene::{
-    CardShape, ContainerShape, ContainerStyle, EdgeShape, Scene, metrics, severity_color,
+    CardShape, ContainerShape, ContainerStyle, EdgeShape, NoteShape, Scene, metrics, severity_color,
 };
+use std::borrow::Cow;
 
 pub const MIN_ZOOM: f32 = 0.1;
 pub const MAX_ZOOM: f32 = 4.0;
@@ -96,6 +99,17 @@ enum Gesture {
         end: Point,
         additive: bool,
     },
+    /// Dragging a waypoint of the selected connection (a new one when it was dragged out of a
+    /// segment's middle): `waypoints` is the list as it will be saved.
+    Waypoint {
+        connection: ConnectionId,
+        waypoints: Vec<Point>,
+        index: usize,
+    },
+    /// Dragging a note.
+    MoveNote { id: NoteId, delta: Vec2 },
+    /// Resizing a note by its corner.
+    ResizeNote { id: NoteId, delta: Vec2 },
 }
 
 /// The payload of a palette item dragged onto the canvas: a kind id.
@@ -109,6 +123,7 @@ pub struct CanvasView {
     pub zoom: f32,
     pub selection: BTreeSet<NodeId>,
     pub selected_connection: Option<ConnectionId>,
+    pub selected_note: Option<NoteId>,
     pub show_grid: bool,
     /// Whether a drag that lines up with nothing lands on the grid.
     pub snap_to_grid: bool,
@@ -122,6 +137,8 @@ pub struct CanvasView {
     pub viewport: egui::Rect,
     /// The component being renamed in place (F2 or a double-click), with the text so far.
     renaming: Option<(NodeId, String, bool)>,
+    /// The note being edited in place, with the text so far.
+    editing_note: Option<(NoteId, String)>,
 }
 
 impl Default for CanvasView {
@@ -131,6 +148,7 @@ impl Default for CanvasView {
             zoom: 1.0,
             selection: BTreeSet::new(),
             selected_connection: None,
+            selected_note: None,
             show_grid: true,
             snap_to_grid: true,
             marks: BTreeMap::new(),
@@ -139,6 +157,7 @@ impl Default for CanvasView {
             center_requested: None,
             viewport: egui::Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             renaming: None,
+            editing_note: None,
         }
     }
 }
@@ -190,11 +209,25 @@ impl CanvasView {
     pub fn select_only(&mut self, id: NodeId) {
         self.selection = BTreeSet::from([id]);
         self.selected_connection = None;
+        self.selected_note = None;
+    }
+
+    pub fn select_note(&mut self, id: NoteId) {
+        self.selection.clear();
+        self.selected_connection = None;
+        self.selected_note = Some(id);
+    }
+
+    /// Opens the note's text for editing on the canvas.
+    pub fn edit_note(&mut self, id: NoteId, text: String) {
+        self.select_note(id.clone());
+        self.editing_note = Some((id, text));
     }
 
     pub fn clear_selection(&mut self) {
         self.selection.clear();
         self.selected_connection = None;
+        self.selected_note = None;
     }
 
     /// Drops selected ids that no longer exist (after undo, delete, or opening another design).
@@ -206,6 +239,13 @@ impl CanvasView {
             .is_some_and(|c| doc.design().connection(c).is_none())
         {
             self.selected_connection = None;
+        }
+        if self
+            .selected_note
+            .as_ref()
+            .is_some_and(|n| doc.design().note(n).is_none())
+        {
+            self.selected_note = None;
         }
     }
 
@@ -241,47 +281,80 @@ struct Paint<'a> {
     resizing: Option<(&'a NodeId, Vec2)>,
     selection: &'a BTreeSet<NodeId>,
     selected_connection: Option<&'a ConnectionId>,
+    selected_note: Option<&'a NoteId>,
     marks: &'a BTreeMap<NodeId, Change>,
+    /// The waypoints of the connection whose waypoint is being dragged, as they stand.
+    dragged_waypoints: Option<(&'a ConnectionId, &'a [Point])>,
+    /// While something is dragged, the cards where they are drawn, for re-routing elbow lines.
+    cards_while_dragging: Option<RectGrid>,
 }
 
 impl Paint<'_> {
-    /// Where a connection starts and ends on screen. The scene has it precomputed; only a
-    /// connection touching a node being dragged or resized is recomputed (no lookups per
-    /// connection per frame otherwise).
-    fn edge_endpoints(
+    /// A connection's line in canvas units. The scene has it routed; only a connection
+    /// touching a node being dragged or resized, or whose waypoint is dragged, is routed
+    /// again (no lookups per connection per frame otherwise).
+    fn edge_points<'e>(
         &self,
-        edge: &EdgeShape,
+        edge: &'e EdgeShape,
         design: &crate::model::Design,
-    ) -> Option<(Pos2, Pos2)> {
+    ) -> Option<Cow<'e, [Point]>> {
         let affected = |id: &NodeId| {
             self.moving.is_some_and(|(moving, _)| moving.contains(id))
                 || self.resizing.is_some_and(|(resized, _)| resized == id)
         };
-        if !affected(&edge.from) && !affected(&edge.to) {
-            return Some((self.transform.pos(edge.start), self.transform.pos(edge.end)));
+        let dragged = self.dragged_waypoints.filter(|(id, _)| *id == &edge.id);
+        if !affected(&edge.from) && !affected(&edge.to) && dragged.is_none() {
+            return Some(Cow::Borrowed(&edge.points));
         }
         let (from, to) = (design.node(&edge.from)?, design.node(&edge.to)?);
-        Some(edge_endpoints(
-            self.node_rect(&from.id, from.rect),
-            self.node_rect(&to.id, to.rect),
-        ))
+        let connection = design.connection(&edge.id)?;
+        let waypoints: Cow<'_, [Point]> = match (dragged, self.moving) {
+            (Some((_, waypoints)), _) => Cow::Borrowed(waypoints),
+            // Waypoints travel with a connection whose both ends move (as the edit does).
+            (None, Some((moving, delta)))
+                if moving.contains(&from.id) && moving.contains(&to.id) =>
+            {
+                Cow::Owned(
+                    connection
+                        .route
+                        .waypoints
+                        .iter()
+                        .map(|p| p.offset(delta.x, delta.y))
+                        .collect(),
+                )
+            }
+            _ => Cow::Borrowed(&connection.route.waypoints),
+        };
+        let empty = RectGrid::default();
+        Some(Cow::Owned(routing::route(
+            self.node_rect_in_canvas(&from.id, from.rect),
+            self.node_rect_in_canvas(&to.id, to.rect),
+            design.routing_of(connection),
+            &waypoints,
+            self.cards_while_dragging.as_ref().unwrap_or(&empty),
+        )))
     }
 
-    /// A node's rectangle on screen, following a drag in progress.
-    fn node_rect(&self, id: &NodeId, rect: Rect) -> egui::Rect {
-        let mut r = self.transform.rect(rect);
+    /// A node's rectangle in canvas units, following a drag in progress.
+    fn node_rect_in_canvas(&self, id: &NodeId, rect: Rect) -> Rect {
+        let mut r = rect;
         if let Some((moving, delta)) = self.moving
             && moving.contains(id)
         {
-            r = r.translate(delta * self.transform.zoom);
+            r = r.translated(delta.x, delta.y);
         }
         if let Some((resized, delta)) = self.resizing
             && resized == id
         {
-            r.max += delta * self.transform.zoom;
-            r.max = r.max.max(r.min + vec2(60.0, 40.0) * self.transform.zoom);
+            r.w = (r.w + delta.x).max(60.0);
+            r.h = (r.h + delta.y).max(40.0);
         }
         r
+    }
+
+    /// A node's rectangle on screen, following a drag in progress.
+    fn node_rect(&self, id: &NodeId, rect: Rect) -> egui::Rect {
+        self.transform.rect(self.node_rect_in_canvas(id, rect))
     }
 }
 
@@ -341,6 +414,7 @@ pub fn canvas_ui(
     let gesture = view.gesture.clone();
     let selection = view.selection.clone();
     let selected_connection = view.selected_connection.clone();
+    let selected_note = view.selected_note.clone();
     // Few (only while comparing); cloned like the selection, since the view changes below.
     let marks = view.marks.clone();
     // While dragging, the selection lines up with nearby components (drawn as guides).
@@ -356,7 +430,7 @@ pub fn canvas_ui(
         ),
         _ => None,
     };
-    let paint = Paint {
+    let mut paint = Paint {
         transform: view.transform(),
         colors,
         dark,
@@ -372,8 +446,29 @@ pub fn canvas_ui(
         },
         selection: &selection,
         selected_connection: selected_connection.as_ref(),
+        selected_note: selected_note.as_ref(),
         marks: &marks,
+        dragged_waypoints: match &gesture {
+            Gesture::Waypoint {
+                connection,
+                waypoints,
+                ..
+            } => Some((connection, waypoints.as_slice())),
+            _ => None,
+        },
+        cards_while_dragging: None,
     };
+    if matches!(
+        gesture,
+        Gesture::Move { .. } | Gesture::Resize { .. } | Gesture::Waypoint { .. }
+    ) {
+        let mut cards = RectGrid::default();
+        for card in &scene.cards {
+            cards.insert(paint.node_rect_in_canvas(&card.id, card.rect));
+        }
+        paint.cards_while_dragging = Some(cards);
+    }
+    let paint = paint;
     let mut pan_drag = Vec2::ZERO;
     let mut next_gesture: Option<Gesture> = None;
     let mut clicked_item = false;
@@ -422,23 +517,28 @@ pub fn canvas_ui(
     }
 
     // Connections: lines under the cards.
+    // Culled by the line itself, not its bounding box: long lines across a big design have
+    // boxes that cover the view without passing through it.
+    let view_rect = paint.transform.canvas_rect(rect.expand(20.0));
+    let mut selected_line: Option<(&EdgeShape, Vec<Point>)> = None;
     for edge in &scene.edges {
-        let Some((start, end)) = paint.edge_endpoints(edge, design) else {
+        let Some(points) = paint.edge_points(edge, design) else {
             continue;
         };
-        // Culled by the line itself, not its bounding box: long lines across a big design
-        // have boxes that cover the view without passing through it.
-        let view_rect = paint.transform.canvas_rect(rect.expand(20.0));
-        let (a, b) = (
-            paint.transform.canvas_pos(start),
-            paint.transform.canvas_pos(end),
-        );
-        if geometry::clip_segment(a, b, view_rect).is_none() {
+        if paint.selected_connection == Some(&edge.id) {
+            selected_line = Some((edge, points.to_vec()));
+        }
+        let visible = points
+            .windows(2)
+            .any(|s| geometry::clip_segment(s[0], s[1], view_rect).is_some());
+        if !visible {
             continue;
         }
-        paint_edge(&painter, edge, start, end, &paint);
+        paint_edge(&painter, edge, &points, &paint);
         // The hit target is the label's place, the part of a connection people aim at.
-        let mid = start + (end - start) * edge.label_along;
+        let mid = paint
+            .transform
+            .pos(routing::point_along(&points, edge.label_along));
         if !rect.contains(mid) {
             continue;
         }
@@ -457,6 +557,7 @@ pub fn canvas_ui(
         if response.clicked() {
             clicked_item = true;
             view.selection.clear();
+            view.selected_note = None;
             view.selected_connection = Some(edge.id.clone());
         }
     }
@@ -522,6 +623,30 @@ pub fn canvas_ui(
         });
     }
 
+    notes_ui(
+        ui,
+        doc,
+        view,
+        scene,
+        &paint,
+        &mut next_gesture,
+        &mut clicked_item,
+        &mut output,
+    );
+    if let Some((edge, points)) = &selected_line
+        && paint.transform.zoom >= DETAIL_ZOOM
+    {
+        waypoints_ui(
+            ui,
+            doc,
+            view,
+            edge,
+            points,
+            &paint,
+            &mut next_gesture,
+            &mut output,
+        );
+    }
     rename_in_place_ui(ui, doc, view, scene, &paint, &mut output);
 
     // The connection handle: on the hovered card, or the only selected one.
@@ -701,6 +826,7 @@ pub fn canvas_ui(
                                     to: to.clone(),
                                     label: String::new(),
                                     properties: Default::default(),
+                                    route: Default::default(),
                                 };
                                 view.selected_connection = Some(connection.id.clone());
                                 view.selection.clear();
@@ -743,6 +869,72 @@ pub fn canvas_ui(
                     if band.contains_rect(node.rect) {
                         view.selection.insert(node.id.clone());
                     }
+                }
+                view.gesture = Gesture::Idle;
+            }
+        }
+        Gesture::Waypoint {
+            connection,
+            waypoints,
+            index,
+        } => {
+            if let Some(latest) = latest
+                && let Some(point) = waypoints.get_mut(*index)
+            {
+                let at = paint.transform.canvas_pos(latest);
+                *point = if view.snap_to_grid {
+                    Point::new(
+                        geometry::snap(at.x, placement::GRID),
+                        geometry::snap(at.y, placement::GRID),
+                    )
+                } else {
+                    at
+                };
+            }
+            if !primary_down || released {
+                if let Some(current) = design.connection(connection)
+                    && current.route.waypoints != *waypoints
+                {
+                    output.edit = Some(Edit::SetRoute {
+                        connection: connection.clone(),
+                        route: Route {
+                            routing: current.route.routing,
+                            waypoints: std::mem::take(waypoints),
+                        },
+                    });
+                }
+                view.gesture = Gesture::Idle;
+            }
+        }
+        Gesture::MoveNote { id, delta } => {
+            *delta += pointer_delta / paint.transform.zoom;
+            if !primary_down || released {
+                if let Some(note) = design.note(id)
+                    && *delta != Vec2::ZERO
+                {
+                    let mut rect = note.rect.translated(delta.x, delta.y);
+                    if view.snap_to_grid {
+                        rect.x = geometry::snap(rect.x, placement::GRID);
+                        rect.y = geometry::snap(rect.y, placement::GRID);
+                    }
+                    output.edit = Some(Edit::SetNoteRect {
+                        note: id.clone(),
+                        rect,
+                    });
+                }
+                view.gesture = Gesture::Idle;
+            }
+        }
+        Gesture::ResizeNote { id, delta } => {
+            *delta += pointer_delta / paint.transform.zoom;
+            if !primary_down || released {
+                if let Some(note) = design.note(id)
+                    && *delta != Vec2::ZERO
+                {
+                    output.edit = Some(Edit::SetNoteRect {
+                        note: id.clone(),
+                        rect: resized_note(note.rect, *delta),
+                    });
                 }
                 view.gesture = Gesture::Idle;
             }
@@ -971,30 +1163,22 @@ fn edge_at(
     paint: &Paint<'_>,
     pointer: Pos2,
 ) -> Option<ConnectionId> {
+    let pointer = paint.transform.canvas_pos(pointer);
+    let reach = EDGE_HIT_DISTANCE / paint.transform.zoom;
     let mut best: Option<(f32, &EdgeShape)> = None;
     for edge in &scene.edges {
-        let Some((start, end)) = paint.edge_endpoints(edge, design) else {
+        let Some(points) = paint.edge_points(edge, design) else {
             continue;
         };
-        let d = geometry::distance_to_segment(
-            Point::new(pointer.x, pointer.y),
-            Point::new(start.x, start.y),
-            Point::new(end.x, end.y),
-        );
-        if d <= EDGE_HIT_DISTANCE && best.is_none_or(|(bd, _)| d < bd) {
+        let d = points
+            .windows(2)
+            .map(|s| geometry::distance_to_segment(pointer, s[0], s[1]))
+            .fold(f32::INFINITY, f32::min);
+        if d <= reach && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, edge));
         }
     }
     best.map(|(_, e)| e.id.clone())
-}
-
-/// Where a connection leaves one rectangle and enters the other (screen space).
-fn edge_endpoints(from: egui::Rect, to: egui::Rect) -> (Pos2, Pos2) {
-    let to_model = |r: egui::Rect| Rect::new(r.min.x, r.min.y, r.width(), r.height());
-    let (a, b) = (to_model(from), to_model(to));
-    let start = a.border_point_toward(b.center());
-    let end = b.border_point_toward(a.center());
-    (pos2(start.x, start.y), pos2(end.x, end.y))
 }
 
 fn edge_accessible_label(doc: &Document, edge: &EdgeShape) -> String {
@@ -1132,13 +1316,7 @@ fn paint_container(
     }
 }
 
-fn paint_edge(
-    painter: &egui::Painter,
-    edge: &EdgeShape,
-    start: Pos2,
-    end: Pos2,
-    paint: &Paint<'_>,
-) {
+fn paint_edge(painter: &egui::Painter, edge: &EdgeShape, points: &[Point], paint: &Paint<'_>) {
     let zoom = paint.transform.zoom;
     let selected = paint.selected_connection == Some(&edge.id);
     // Association edges (diagnostics, identity, governance) recede so data flows stand out.
@@ -1152,7 +1330,12 @@ fn paint_edge(
         (false, true) => 1.0,
         (false, false) => 1.5,
     };
-    let direction = (end - start).normalized();
+    let screen: Vec<Pos2> = points.iter().map(|p| paint.transform.pos(*p)).collect();
+    let [.., before, end] = screen.as_slice() else {
+        return;
+    };
+    let (before, end) = (*before, *end);
+    let direction = (end - before).normalized();
     let arrow = metrics::ARROW_SIZE * zoom.clamp(0.6, 1.5);
     let tip_base = end - direction * arrow;
     // Only the visible part of the line is drawn (and dashed): long lines across a big design
@@ -1160,7 +1343,13 @@ fn paint_edge(
     let view = painter.clip_rect().expand(10.0);
     let to_point = |p: Pos2| Point::new(p.x, p.y);
     let view_rect = Rect::new(view.min.x, view.min.y, view.width(), view.height());
-    if let Some((a, b)) = geometry::clip_segment(to_point(start), to_point(tip_base), view_rect) {
+    let last = screen.len() - 2;
+    for (i, segment) in screen.windows(2).enumerate() {
+        let b = if i == last { tip_base } else { segment[1] };
+        let Some((a, b)) = geometry::clip_segment(to_point(segment[0]), to_point(b), view_rect)
+        else {
+            continue;
+        };
         let (a, b) = (pos2(a.x, a.y), pos2(b.x, b.y));
         // Dashes are unreadable zoomed out and cost a shape each: long lines stay solid.
         let dashes = (b - a).length() / 10.0;
@@ -1183,7 +1372,9 @@ fn paint_edge(
             Stroke::NONE,
         ));
     }
-    let mid = start + (end - start) * edge.label_along;
+    let mid = paint
+        .transform
+        .pos(routing::point_along(points, edge.label_along));
     if !edge.label.is_empty()
         && metrics::EDGE_LABEL_SIZE * zoom >= MIN_TEXT_SIZE
         && view.contains(mid)
@@ -1203,11 +1394,324 @@ fn paint_edge(
         );
     }
     // The connection's own findings, where the scene placed them (`EdgeShape::badge_along`).
-    let badge_at = start + (end - start) * edge.badge_along;
+    let badge_at = paint
+        .transform
+        .pos(routing::point_along(points, edge.badge_along));
     if let Some(badge) = edge.badge
         && view.contains(badge_at)
     {
         paint_badge(painter, badge_at, badge, zoom);
+    }
+}
+
+/// Smallest note, in canvas units.
+const MIN_NOTE: Vec2 = vec2(80.0, 36.0);
+
+fn resized_note(rect: Rect, delta: Vec2) -> Rect {
+    let w = geometry::snap((rect.w + delta.x).max(MIN_NOTE.x), placement::GRID);
+    let h = geometry::snap((rect.h + delta.y).max(MIN_NOTE.y), placement::GRID);
+    Rect::new(rect.x, rect.y, w, h)
+}
+
+/// A note's box in canvas units, following a drag of it in progress.
+fn note_rect_in_canvas(view: &CanvasView, note: &NoteShape) -> Rect {
+    match &view.gesture {
+        Gesture::MoveNote { id, delta } if id == &note.id => note.rect.translated(delta.x, delta.y),
+        Gesture::ResizeNote { id, delta } if id == &note.id => {
+            let r = note.rect;
+            Rect::new(
+                r.x,
+                r.y,
+                (r.w + delta.x).max(MIN_NOTE.x),
+                (r.h + delta.y).max(MIN_NOTE.y),
+            )
+        }
+        _ => note.rect,
+    }
+}
+
+fn paint_note(painter: &egui::Painter, note: &NoteShape, r: Rect, paint: &Paint<'_>) {
+    let zoom = paint.transform.zoom;
+    let screen = paint.transform.rect(r);
+    let selected = paint.selected_note == Some(&note.id);
+    if let Some((from, to)) = note.leader {
+        // The leader follows the note while it is dragged.
+        let (dx, dy) = (r.x - note.rect.x, r.y - note.rect.y);
+        let (from, to) = (
+            paint.transform.pos(from.offset(dx, dy)),
+            paint.transform.pos(to),
+        );
+        painter.add(Shape::dashed_line(
+            &[from, to],
+            Stroke::new(1.25, paint.colors.note_border),
+            4.0,
+            3.0,
+        ));
+        painter.circle_filled(to, 3.0 * zoom.clamp(0.6, 1.5), paint.colors.note_border);
+    }
+    painter.rect(
+        screen,
+        3.0 * zoom,
+        paint.colors.note_fill,
+        Stroke::new(
+            if selected { 2.0 } else { 1.0 },
+            if selected {
+                paint.colors.selection
+            } else {
+                paint.colors.note_border
+            },
+        ),
+        StrokeKind::Inside,
+    );
+    let size = metrics::NOTE_TEXT_SIZE * zoom;
+    if size < MIN_TEXT_SIZE {
+        return;
+    }
+    // The scene broke the text into lines for the note's saved size; while resizing, the
+    // lines that still fit are shown.
+    for (i, line) in note.lines.iter().enumerate() {
+        let y = metrics::NOTE_PADDING + i as f32 * metrics::NOTE_LINE_HEIGHT;
+        if y + metrics::NOTE_TEXT_SIZE > r.h {
+            break;
+        }
+        painter.text(
+            paint
+                .transform
+                .pos(Point::new(r.x + metrics::NOTE_PADDING, r.y + y)),
+            Align2::LEFT_TOP,
+            line,
+            FontId::proportional(size),
+            paint.colors.note_text,
+        );
+    }
+}
+
+/// Notes on top of everything: click selects, drag moves, double-click edits the text in
+/// place; the selected one has a corner to resize it.
+#[allow(clippy::too_many_arguments)]
+fn notes_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &mut CanvasView,
+    scene: &Scene,
+    paint: &Paint<'_>,
+    next_gesture: &mut Option<Gesture>,
+    clicked_item: &mut bool,
+    output: &mut CanvasOutput,
+) {
+    let clip = ui.clip_rect();
+    for note in &scene.notes {
+        let r = note_rect_in_canvas(view, note);
+        let screen = paint.transform.rect(r);
+        if !screen.intersects(clip) && note.leader.is_none() {
+            continue;
+        }
+        paint_note(ui.painter(), note, r, paint);
+        let editing = view
+            .editing_note
+            .as_ref()
+            .is_some_and(|(id, _)| id == &note.id);
+        if editing {
+            note_editor_ui(ui, doc, view, note, screen, output);
+            continue;
+        }
+        let response = ui.interact(
+            screen,
+            ui.scope_id().with(("note", &note.id)),
+            Sense::click_and_drag(),
+        );
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::Role::Button,
+                true,
+                view.selected_note.as_ref() == Some(&note.id),
+                format!("Note: {}", note.lines.join(" ")),
+            )
+        });
+        if response.clicked() {
+            *clicked_item = true;
+            view.select_note(note.id.clone());
+        }
+        if response.double_clicked()
+            && let Some(saved) = doc.design().note(&note.id)
+        {
+            view.edit_note(note.id.clone(), saved.text.clone());
+        }
+        if response.drag_started_by(PointerButton::Primary) {
+            view.select_note(note.id.clone());
+            *next_gesture = Some(Gesture::MoveNote {
+                id: note.id.clone(),
+                delta: Vec2::ZERO,
+            });
+        }
+        if view.selected_note.as_ref() == Some(&note.id) {
+            let handle = egui::Rect::from_center_size(screen.max, vec2(14.0, 14.0));
+            let corner = ui.interact(
+                handle,
+                ui.scope_id().with(("resize-note", &note.id)),
+                Sense::drag(),
+            );
+            corner
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Resize note"));
+            ui.painter().rect(
+                handle.shrink(2.0),
+                2.0,
+                paint.colors.card_fill,
+                Stroke::new(1.5, paint.colors.selection),
+                StrokeKind::Inside,
+            );
+            if corner.drag_started() {
+                *next_gesture = Some(Gesture::ResizeNote {
+                    id: note.id.clone(),
+                    delta: Vec2::ZERO,
+                });
+            }
+        }
+    }
+}
+
+/// The text of a note, edited where it is drawn: clicking elsewhere keeps the text, Escape
+/// leaves it as it was.
+fn note_editor_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &mut CanvasView,
+    note: &NoteShape,
+    screen: egui::Rect,
+    output: &mut CanvasOutput,
+) {
+    let Some((id, text)) = &mut view.editing_note else {
+        return;
+    };
+    let field_id = ui.scope_id().with(("edit-note", &note.id));
+    let response = ui.put(
+        screen.expand(2.0),
+        egui::TextEdit::multiline(text)
+            .id(field_id)
+            .desired_width(screen.width()),
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Note text"));
+    if !response.has_focus() && !response.lost_focus() {
+        response.request_focus();
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        view.editing_note = None;
+    } else if response.lost_focus() {
+        if doc.design().note(id).is_some_and(|n| n.text != *text) {
+            output.edit = Some(Edit::SetNoteText {
+                note: id.clone(),
+                text: std::mem::take(text),
+            });
+        }
+        view.editing_note = None;
+    }
+}
+
+/// The selected connection's waypoints as handles: drag one to move it, double-click it to
+/// take it out; drag the dot in the middle of a segment to bend the line there.
+#[allow(clippy::too_many_arguments)]
+fn waypoints_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &CanvasView,
+    edge: &EdgeShape,
+    points: &[Point],
+    paint: &Paint<'_>,
+    next_gesture: &mut Option<Gesture>,
+    output: &mut CanvasOutput,
+) {
+    let Some(connection) = doc.design().connection(&edge.id) else {
+        return;
+    };
+    let waypoints = match paint.dragged_waypoints {
+        Some((id, dragged)) if id == &edge.id => dragged,
+        _ => connection.route.waypoints.as_slice(),
+    };
+    let label = edge_accessible_label(doc, edge);
+    let colors = &paint.colors;
+    // Where each waypoint lies on the drawn line, to know where a new one goes in the list.
+    let mut on_line: Vec<usize> = Vec::with_capacity(waypoints.len());
+    for w in waypoints {
+        let from = on_line.last().copied().unwrap_or(0);
+        let at = points[from..].iter().position(|p| p.distance(*w) < 0.5);
+        on_line.push(at.map_or(from, |i| from + i));
+    }
+    for (i, segment) in points.windows(2).enumerate() {
+        let (a, b) = (
+            paint.transform.pos(segment[0]),
+            paint.transform.pos(segment[1]),
+        );
+        if (b - a).length() < 36.0 {
+            continue;
+        }
+        let middle = a + (b - a) * 0.5;
+        let handle = egui::Rect::from_center_size(middle, vec2(12.0, 12.0));
+        let response = ui.interact(
+            handle,
+            ui.scope_id().with(("bend", &edge.id, i)),
+            Sense::drag(),
+        );
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Bend {label} here"))
+        });
+        let hot = response.hovered() || response.dragged();
+        ui.painter().circle(
+            middle,
+            if hot { 5.0 } else { 3.5 },
+            colors.card_fill,
+            Stroke::new(1.5, colors.selection),
+        );
+        if response.drag_started() {
+            let index = on_line.iter().filter(|&&at| at <= i).count();
+            let mut waypoints = waypoints.to_vec();
+            waypoints.insert(index, paint.transform.canvas_pos(middle));
+            *next_gesture = Some(Gesture::Waypoint {
+                connection: edge.id.clone(),
+                waypoints,
+                index,
+            });
+        }
+    }
+    for (index, waypoint) in waypoints.iter().enumerate() {
+        let center = paint.transform.pos(*waypoint);
+        let handle = egui::Rect::from_center_size(center, vec2(14.0, 14.0));
+        let response = ui.interact(
+            handle,
+            ui.scope_id().with(("waypoint", &edge.id, index)),
+            Sense::click_and_drag(),
+        );
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Button,
+                true,
+                format!("Waypoint {} of {label}", index + 1),
+            )
+        });
+        let response = response.on_hover_text("Drag to move; double-click to remove");
+        ui.painter().circle(
+            center,
+            5.5,
+            colors.selection,
+            Stroke::new(1.5, colors.card_fill),
+        );
+        if response.drag_started() {
+            *next_gesture = Some(Gesture::Waypoint {
+                connection: edge.id.clone(),
+                waypoints: waypoints.to_vec(),
+                index,
+            });
+        }
+        if response.double_clicked() && view.gesture == Gesture::Idle {
+            let mut kept = waypoints.to_vec();
+            kept.remove(index);
+            output.edit = Some(Edit::SetRoute {
+                connection: edge.id.clone(),
+                route: Route {
+                    routing: connection.route.routing,
+                    waypoints: kept,
+                },
+            });
+        }
     }
 }
 
@@ -1392,7 +1896,10 @@ pub fn paint_thumbnail(
         resizing: None,
         selection: &empty,
         selected_connection: None,
+        selected_note: None,
         marks: &no_marks,
+        dragged_waypoints: None,
+        cards_while_dragging: None,
     };
     let painter = painter.with_clip_rect(rect);
     for container in &scene.containers {
@@ -1406,13 +1913,7 @@ pub fn paint_thumbnail(
         );
     }
     for edge in &scene.edges {
-        paint_edge(
-            &painter,
-            edge,
-            transform.pos(edge.start),
-            transform.pos(edge.end),
-            &paint,
-        );
+        paint_edge(&painter, edge, &edge.points, &paint);
     }
     for card in &scene.cards {
         paint_card(

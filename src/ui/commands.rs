@@ -22,6 +22,7 @@ pub enum Command {
     Delete,
     SelectAll,
     ConnectSelected,
+    AddNote,
     ZoomIn,
     ZoomOut,
     ZoomToFit,
@@ -33,6 +34,7 @@ pub enum Command {
     ToggleSidePanel,
     DesignProperties,
     Arrange,
+    ElbowByDefault,
     AlignLeft,
     AlignCentre,
     AlignRight,
@@ -92,7 +94,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// All commands in menu order.
-    pub const ALL: [Self; 44] = [
+    pub const ALL: [Self; 46] = [
         Self::New,
         Self::NewFromTemplate,
         Self::Open,
@@ -110,6 +112,7 @@ impl Command {
         Self::Delete,
         Self::SelectAll,
         Self::ConnectSelected,
+        Self::AddNote,
         Self::ZoomIn,
         Self::ZoomOut,
         Self::ZoomToFit,
@@ -121,6 +124,7 @@ impl Command {
         Self::ToggleSidePanel,
         Self::DesignProperties,
         Self::Arrange,
+        Self::ElbowByDefault,
         Self::AlignLeft,
         Self::AlignCentre,
         Self::AlignRight,
@@ -158,6 +162,7 @@ impl Command {
             Self::Delete => "Delete",
             Self::SelectAll => "Select all",
             Self::ConnectSelected => "Connect the two selected",
+            Self::AddNote => "Add a note",
             Self::ZoomIn => "Zoom in",
             Self::ZoomOut => "Zoom out",
             Self::ZoomToFit => "Zoom to fit",
@@ -169,6 +174,7 @@ impl Command {
             Self::ToggleSidePanel => "Show inspector and findings",
             Self::DesignProperties => "Design properties",
             Self::Arrange => "Arrange the diagram",
+            Self::ElbowByDefault => "Elbow connectors by default",
             Self::AlignLeft => "Align left edges",
             Self::AlignCentre => "Align centres",
             Self::AlignRight => "Align right edges",
@@ -206,7 +212,8 @@ impl Command {
             | Self::Duplicate
             | Self::Delete
             | Self::SelectAll
-            | Self::ConnectSelected => Menu::Edit,
+            | Self::ConnectSelected
+            | Self::AddNote => Menu::Edit,
             Self::ZoomIn
             | Self::ZoomOut
             | Self::ZoomToFit
@@ -218,6 +225,7 @@ impl Command {
             | Self::ToggleSidePanel => Menu::View,
             Self::DesignProperties
             | Self::Arrange
+            | Self::ElbowByDefault
             | Self::CoverageBoard
             | Self::Threats
             | Self::AttackCoverage
@@ -255,6 +263,7 @@ impl Command {
             Self::Delete => s(Modifiers::NONE, Key::Delete),
             Self::SelectAll => s(CMD, Key::A),
             Self::ConnectSelected => s(CMD, Key::L),
+            Self::AddNote => s(CMD_SHIFT, Key::M),
             Self::ZoomIn => s(CMD, Key::Plus),
             Self::ZoomOut => s(CMD, Key::Minus),
             Self::ZoomToFit => s(Modifiers::SHIFT, Key::Num1),
@@ -297,6 +306,7 @@ impl Command {
                 | Self::Undo
                 | Self::Redo
                 | Self::ConnectSelected
+                | Self::AddNote
         )
     }
 }

@@ -7,7 +7,8 @@ use super::Action;
 use super::theme::color;
 use crate::app::Document;
 use crate::model::{
-    Attestation, Connection, Edit, Metadata, Node, PropertyDef, PropertyType, Value,
+    Attestation, Connection, Edit, Metadata, Node, Note, PropertyDef, PropertyType, Route, Routing,
+    Value,
 };
 use crate::review::triage::{State, state_of};
 use crate::rules::{ATTESTATIONS, Finding, Subject};
@@ -105,7 +106,11 @@ pub fn inspector_ui(
     actions: &mut Vec<Action>,
 ) {
     let design = doc.design();
-    if let Some(id) = &view.selected_connection
+    if let Some(id) = &view.selected_note
+        && let Some(note) = design.note(id)
+    {
+        note_ui(ui, doc, note, actions);
+    } else if let Some(id) = &view.selected_connection
         && let Some(connection) = design.connection(id)
     {
         connection_ui(ui, doc, connection, actions);
@@ -349,7 +354,29 @@ fn connection_ui(
                 actions,
             );
             ui.end_row();
+            ui.label("Line");
+            routing_ui(ui, doc, connection, actions);
+            ui.end_row();
         });
+    let bends = connection.route.waypoints.len();
+    if bends > 0 {
+        let noun = if bends == 1 { "waypoint" } else { "waypoints" };
+        if ui
+            .button(format!("Remove {bends} {noun}"))
+            .on_hover_text("Let the line find its own way again")
+            .clicked()
+        {
+            actions.push(Action::Edit(Edit::SetRoute {
+                connection: connection.id.clone(),
+                route: Route {
+                    routing: connection.route.routing,
+                    waypoints: Vec::new(),
+                },
+            }));
+        }
+    } else {
+        ui.label(RichText::new("Drag the dot on a segment to bend the line.").weak());
+    }
     if let Some(kind) = catalog.connection_kind(&connection.kind) {
         ui.label(RichText::new(&kind.summary).weak());
         ui.add_space(6.0);
@@ -378,6 +405,101 @@ fn connection_ui(
     ui.add_space(8.0);
     if ui.button("Delete connection").clicked() {
         actions.push(Action::Edit(Edit::Disconnect(connection.id.clone())));
+    }
+}
+
+/// The connection's own line style, or the design's default.
+fn routing_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    connection: &Connection,
+    actions: &mut Vec<Action>,
+) {
+    let default = doc.design().meta.routing;
+    let shown = |routing: Option<Routing>| match routing {
+        None => format!("Design default ({})", default.label()),
+        Some(routing) => routing.label().to_owned(),
+    };
+    let choices = std::iter::once(None).chain(Routing::ALL.into_iter().map(Some));
+    egui::ComboBox::from_id_salt("connection-routing")
+        .selected_text(shown(connection.route.routing))
+        .show_ui(ui, |ui| {
+            for choice in choices {
+                if ui
+                    .selectable_label(connection.route.routing == choice, shown(choice))
+                    .clicked()
+                    && connection.route.routing != choice
+                {
+                    actions.push(Action::Edit(Edit::SetRoute {
+                        connection: connection.id.clone(),
+                        route: Route {
+                            routing: choice,
+                            waypoints: connection.route.waypoints.clone(),
+                        },
+                    }));
+                }
+            }
+        })
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Line style"));
+}
+
+/// A note: its text, what it points at, and a way to remove it.
+fn note_ui(ui: &mut egui::Ui, doc: &Document, note: &Note, actions: &mut Vec<Action>) {
+    let design = doc.design();
+    ui.heading(if note.anchor.is_some() {
+        "Callout"
+    } else {
+        "Note"
+    });
+    ui.label(RichText::new("Double-click the note on the canvas to edit it there.").weak());
+    ui.add_space(6.0);
+    let id = note.id.clone();
+    text_field(
+        ui,
+        "Note text",
+        &note.text,
+        format!("note/{id}/text"),
+        true,
+        |text| Edit::SetNoteText {
+            note: id.clone(),
+            text,
+        },
+        actions,
+    );
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.label("Points at");
+        let name = |node: &Node| format!("{} ({})", node.name, node.id);
+        let shown = note
+            .anchor
+            .as_ref()
+            .and_then(|a| design.node(a))
+            .map_or_else(|| "Nothing (a free note)".to_owned(), name);
+        egui::ComboBox::from_id_salt("note-anchor")
+            .selected_text(shown)
+            .height(320.0)
+            .show_ui(ui, |ui| {
+                let mut pick = |anchor: Option<&Node>, text: String| {
+                    let id = anchor.map(|n| n.id.clone());
+                    if ui.selectable_label(note.anchor == id, text).clicked() && note.anchor != id {
+                        actions.push(Action::Edit(Edit::SetNoteAnchor {
+                            note: note.id.clone(),
+                            anchor: id,
+                        }));
+                    }
+                };
+                pick(None, "Nothing (a free note)".to_owned());
+                for node in design.nodes() {
+                    pick(Some(node), name(node));
+                }
+            })
+            .response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Points at"));
+    });
+    ui.add_space(8.0);
+    if ui.button("Delete note").clicked() {
+        actions.push(Action::Edit(Edit::RemoveNote(note.id.clone())));
     }
 }
 
@@ -690,6 +812,25 @@ fn design_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
                 .response
                 .widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Data classification")
+                });
+            ui.end_row();
+            ui.label("Connectors");
+            egui::ComboBox::from_id_salt("design-routing")
+                .selected_text(meta.routing.label())
+                .show_ui(ui, |ui| {
+                    for routing in Routing::ALL {
+                        if ui
+                            .selectable_label(meta.routing == routing, routing.label())
+                            .clicked()
+                            && meta.routing != routing
+                        {
+                            actions.push(Action::Edit(with(&|m| m.routing = routing)));
+                        }
+                    }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Connectors")
                 });
             ui.end_row();
         });

@@ -23,7 +23,7 @@ use egui::RichText;
 use crate::app::recovery::{self, Recovery};
 use crate::app::{Document, clipboard, placement};
 use crate::layout;
-use crate::model::{Design, Edit, Severity, catalog};
+use crate::model::{Design, Edit, Routing, Severity, catalog};
 use crate::rules::Subject;
 use canvas::{CanvasView, canvas_ui};
 use commands::{Command, Menu};
@@ -487,6 +487,7 @@ impl PalisadeApp {
             Command::ToggleTheme => Some(self.dark),
             Command::TogglePalette => Some(self.show_palette),
             Command::ToggleSidePanel => Some(self.show_side_panel),
+            Command::ElbowByDefault => Some(self.doc.design().meta.routing == Routing::Orthogonal),
             _ => None,
         }
     }
@@ -497,7 +498,9 @@ impl PalisadeApp {
             Command::Redo => self.doc.can_redo(),
             Command::Copy | Command::Duplicate | Command::Delete => {
                 !self.view.selection.is_empty()
-                    || (command == Command::Delete && self.view.selected_connection.is_some())
+                    || (command == Command::Delete
+                        && (self.view.selected_connection.is_some()
+                            || self.view.selected_note.is_some()))
             }
             Command::Paste => self.clipboard.is_some(),
             Command::ConnectSelected => self.view.selection.len() == 2,
@@ -685,7 +688,9 @@ impl PalisadeApp {
                 }
             }
             Command::Delete => {
-                if let Some(connection) = self.view.selected_connection.take() {
+                if let Some(note) = self.view.selected_note.take() {
+                    self.apply(Edit::RemoveNote(note));
+                } else if let Some(connection) = self.view.selected_connection.take() {
                     self.apply(Edit::Disconnect(connection));
                 } else if !self.view.selection.is_empty() {
                     let ids: Vec<_> = self.view.selection.iter().cloned().collect();
@@ -720,19 +725,31 @@ impl PalisadeApp {
                 self.show_side_panel = true;
             }
             Command::Arrange => {
-                // One undoable step: every node that moves gets its new rectangle.
-                let design = self.doc.design();
-                let moves: Vec<Edit> = crate::layout::arrange(design, self.doc.catalog())
-                    .into_iter()
-                    .filter(|(id, rect)| design.node(id).is_some_and(|n| n.rect != *rect))
-                    .map(|(node, rect)| Edit::SetRect { node, rect })
-                    .collect();
-                if moves.is_empty() {
+                let edit = crate::layout::arrange_edit(self.doc.design(), self.doc.catalog());
+                if edit.is_noop() {
                     self.set_status("The diagram is already arranged".to_owned());
                 } else {
-                    self.apply(Edit::Batch(moves));
+                    self.apply(edit);
                     self.view.request_fit();
                 }
+            }
+            Command::ElbowByDefault => {
+                let mut meta = self.doc.design().meta.clone();
+                meta.routing = match meta.routing {
+                    Routing::Straight => Routing::Orthogonal,
+                    Routing::Orthogonal => Routing::Straight,
+                };
+                self.apply(Edit::SetMetadata(Box::new(meta)));
+            }
+            Command::AddNote => {
+                let design = self.doc.design();
+                let anchor = (self.view.selection.len() == 1)
+                    .then(|| self.view.selection.first())
+                    .flatten()
+                    .and_then(|id| design.node(id));
+                let (edit, id) = placement::add_note(design, anchor, self.view.visible_center());
+                self.apply(edit);
+                self.view.edit_note(id, String::new());
             }
             Command::AlignLeft => self.align(layout::Alignment::Left),
             Command::AlignCentre => self.align(layout::Alignment::Centre),
@@ -813,6 +830,7 @@ impl PalisadeApp {
             to: ends[1].id.clone(),
             label: String::new(),
             properties: Default::default(),
+            route: Default::default(),
         };
         let id = connection.id.clone();
         self.apply(Edit::Connect(connection));

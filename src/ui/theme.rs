@@ -21,6 +21,9 @@ pub struct CanvasColors {
     pub edge_label_fill: Color32,
     pub selection: Color32,
     pub rubber_band_fill: Color32,
+    pub note_fill: Color32,
+    pub note_border: Color32,
+    pub note_text: Color32,
 }
 
 impl CanvasColors {
@@ -37,6 +40,9 @@ impl CanvasColors {
                 edge_label_fill: Color32::from_rgb(0x1b, 0x1d, 0x21),
                 selection: Color32::from_rgb(0x4c, 0xa3, 0xff),
                 rubber_band_fill: Color32::from_rgba_unmultiplied(0x4c, 0xa3, 0xff, 30),
+                note_fill: Color32::from_rgb(0x3d, 0x36, 0x1c),
+                note_border: Color32::from_rgb(0x9e, 0x80, 0x2a),
+                note_text: Color32::from_rgb(0xf3, 0xec, 0xd2),
             }
         } else {
             Self {
@@ -50,6 +56,10 @@ impl CanvasColors {
                 edge_label_fill: Color32::from_rgb(0xf7, 0xf8, 0xfa),
                 selection: Color32::from_rgb(0x00, 0x78, 0xd4),
                 rubber_band_fill: Color32::from_rgba_unmultiplied(0x00, 0x78, 0xd4, 24),
+                // As the SVG export draws notes.
+                note_fill: Color32::from_rgb(0xff, 0xf8, 0xc5),
+                note_border: Color32::from_rgb(0xd4, 0xa7, 0x2c),
+                note_text: Color32::from_rgb(0x1f, 0x23, 0x28),
             }
         }
     }

@@ -87,6 +87,7 @@ impl CaseEdit {
                 to: NodeId::new(to).expect("a node id"),
                 label: String::new(),
                 properties: Default::default(),
+                route: Default::default(),
             }),
         }
     }

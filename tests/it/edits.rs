@@ -95,6 +95,7 @@ fn edit_for(design: &Design, op: Op) -> Option<Edit> {
             to: nth_node(design, b)?,
             label: String::new(),
             properties: Default::default(),
+            route: Default::default(),
         }),
         Op::Disconnect(i) => {
             let n = design.connections().len();

@@ -34,6 +34,7 @@ fn connect(i: &str, kind: &str, from: &str, to: &str, label: &str) -> Edit {
         to: id(to),
         label: label.to_owned(),
         properties: Default::default(),
+        route: Default::default(),
     })
 }
 

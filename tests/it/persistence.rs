@@ -57,6 +57,7 @@ pub fn sample() -> Design {
             to: id("kv"),
             label: String::new(),
             properties: Default::default(),
+            route: Default::default(),
         }),
     ];
     for edit in edits {
@@ -326,6 +327,7 @@ fn arbitrary_design() -> impl Strategy<Value = Design> {
                         to: to.clone(),
                         label: String::new(),
                         properties: Default::default(),
+                        route: Default::default(),
                     };
                     let _ = Edit::Connect(connection).apply(&mut design);
                 }
@@ -366,7 +368,7 @@ proptest! {
 pub fn hand_written(edit: impl Fn(&str) -> String) -> String {
     edit(
         r#"(
-    format_version: 3,
+    format_version: 4,
     meta: (name: "x"),
     containers: [
         (id: "vnet", kind: "virtual_network", name: "vnet", rect: (0.0, 0.0, 400.0, 300.0)),
@@ -396,6 +398,7 @@ fn refusal(from: &str, to: &str) -> String {
         "V1",
         "V2",
         "V3",
+        "V4",
         "VersionProbe",
         "untagged",
         "FileValue",
@@ -569,16 +572,16 @@ fn a_kind_written_without_quotes_asks_for_text() {
 #[test]
 fn a_bad_version_is_placed_and_explained() {
     assert_eq!(
-        refusal("format_version: 3", "format_version: 9"),
-        "2:5: format version 9 is newer than this Palisade understands (up to 3); update Palisade"
+        refusal("format_version: 4", "format_version: 9"),
+        "2:5: format version 9 is newer than this Palisade understands (up to 4); update Palisade"
     );
     assert_eq!(
-        refusal("format_version: 3", r#"format_version: "3""#),
+        refusal("format_version: 4", r#"format_version: "3""#),
         "2:20: expected a whole number"
     );
     assert_eq!(
-        refusal("format_version: 3,", ""),
-        "1:1: missing or unknown format version (none); a design starts with `format_version: 3`"
+        refusal("format_version: 4,", ""),
+        "1:1: missing or unknown format version (none); a design starts with `format_version: 4`"
     );
 }
 
@@ -601,7 +604,7 @@ fn a_truncated_file_says_what_is_not_closed() {
 fn a_file_that_is_not_a_design_says_what_a_design_looks_like() {
     assert_eq!(
         load_error("[1, 2]").to_string(),
-        "1:1: expected `(` opening a design, `(format_version: 3, meta: (...), ...)`"
+        "1:1: expected `(` opening a design, `(format_version: 4, meta: (...), ...)`"
     );
     assert_eq!(
         load_error(r#"(format_version: 3, meta: (name: "x"), components: 5)"#).to_string(),
@@ -634,7 +637,7 @@ fn unknown_kinds_point_to_the_list_of_kinds() {
 fn the_top_level_names_its_fields() {
     assert_eq!(
         refusal(r#"meta: (name: "x"),"#, r#"meta: (name: "x"), foo: 1,"#),
-        "3:24: the design has no field `foo`; its fields are `format_version`, `meta`, `containers`, `components` or `connections`"
+        "3:24: the design has no field `foo`; its fields are `format_version`, `meta`, `containers`, `components`, `connections` or `notes`"
     );
     assert_eq!(
         refusal(r#"meta: (name: "x"),"#, ""),

@@ -247,17 +247,17 @@ fn decisions_round_trip_and_version_1_files_migrate() {
         ),
     );
     let text = persistence::to_string(&design, catalog()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(text.contains("format_version: 3"), "{text}");
+    assert!(text.contains("format_version: 4"), "{text}");
     assert!(text.contains("status: accepted_risk"), "{text}");
     let back = persistence::load_str(&text, catalog()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back.meta.triage, design.meta.triage);
 
-    // The templates are version 1 files: they load, and save as version 2 with nothing lost.
+    // The templates are version 1 files: they load, and save as the current version with nothing lost.
     let v1 = include_str!("../../templates/hub-spoke-azure-firewall.ron");
     assert!(v1.contains("format_version: 1"));
     let old = persistence::load_str(v1, catalog()).unwrap_or_else(|e| panic!("{e}"));
     let saved = persistence::to_string(&old, catalog()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(saved.contains("format_version: 3"));
+    assert!(saved.contains("format_version: 4"));
     let again = persistence::load_str(&saved, catalog()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again, old);
 }

@@ -142,6 +142,7 @@ fn random_design(seed: u64, nodes: usize, connections: usize) -> Design {
             to: placed[to].0.clone(),
             label: String::new(),
             properties,
+            route: Default::default(),
         };
         Edit::Connect(connection)
             .apply(&mut design)
@@ -374,6 +375,7 @@ fn a_large_densely_linked_design_evaluates_and_paths_are_real() {
             to: to.clone(),
             label: String::new(),
             properties: [("protocol".into(), Value::Text(protocol.to_owned()))].into(),
+            route: Default::default(),
         }));
         if rng.chance(3) {
             links.push(Edit::Connect(Connection {
@@ -383,6 +385,7 @@ fn a_large_densely_linked_design_evaluates_and_paths_are_real() {
                 to: from,
                 label: String::new(),
                 properties: BTreeMap::new(),
+                route: Default::default(),
             }));
         }
     }

@@ -209,7 +209,7 @@ fn threat_decisions_are_saved_and_older_files_still_load() {
     .apply(&mut design)
     .unwrap_or_else(|e| panic!("{e}"));
     let text = persistence::to_string(&design, catalog()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(text.contains("format_version: 3"), "{text}");
+    assert!(text.contains("format_version: 4"), "{text}");
     assert!(
         text.contains("threats: {") && text.contains("status: mitigated"),
         "{text}"
@@ -219,7 +219,7 @@ fn threat_decisions_are_saved_and_older_files_still_load() {
     // A version 2 file (no threat decisions) reads as it is.
     let plain = persistence::to_string(&template("before-hardening"), catalog())
         .unwrap_or_else(|e| panic!("{e}"));
-    let v2 = plain.replace("format_version: 3", "format_version: 2");
+    let v2 = plain.replace("format_version: 4", "format_version: 2");
     assert_ne!(v2, plain);
     let old = persistence::load_str(&v2, catalog()).unwrap_or_else(|e| panic!("{e}"));
     assert!(old.meta.threats.is_empty());

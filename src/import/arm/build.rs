@@ -1046,6 +1046,7 @@ impl<'a, 't> Builder<'a, 't> {
                     .iter()
                     .map(|(k, v)| (k.as_str().into(), v.clone()))
                     .collect(),
+                route: Default::default(),
             }));
         }
         Edit::Batch(edits)
@@ -1118,6 +1119,7 @@ impl<'a, 't> Builder<'a, 't> {
                 to: entry,
                 label: String::new(),
                 properties: BTreeMap::new(),
+                route: Default::default(),
             }));
         }
         Edit::Batch(edits)

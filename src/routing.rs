@@ -1,0 +1,345 @@
+//! Where a connection's line runs: straight, or in horizontal and vertical segments (elbows)
+//! that go around cards, through the waypoints the user dragged it to. The scene routes every
+//! connection once; the canvas re-routes only those touching a node being dragged.
+
+use crate::model::geometry::RectGrid;
+use crate::model::{Point, Rect, Routing};
+
+/// How far an elbow line leaves a card straight before it may turn.
+pub const STUB: f32 = 16.0;
+/// The clearance an elbow line keeps from the cards it passes.
+const CLEARANCE: f32 = 14.0;
+/// What a bend costs, in canvas units of length: a longer line with fewer bends reads better.
+const BEND_COST: f32 = 40.0;
+/// What passing through a card costs: more than any detour.
+const CROSSING_COST: f32 = 100_000.0;
+/// At most this many of the nearest cards give detour lines, so a long connection across a
+/// crowded design costs no more than a short one.
+const MAX_DETOUR_CARDS: usize = 24;
+
+/// The line of a connection from `from` to `to` (the rectangles of its ends), in canvas
+/// units: at least two points, the first on `from`'s border and the last on `to`'s.
+/// `cards` are the rectangles an elbow line goes around (the ends among them).
+pub fn route(
+    from: Rect,
+    to: Rect,
+    routing: Routing,
+    waypoints: &[Point],
+    cards: &RectGrid,
+) -> Vec<Point> {
+    match routing {
+        Routing::Straight => straight(from, to, waypoints),
+        Routing::Orthogonal => orthogonal(from, to, waypoints, cards),
+    }
+}
+
+fn straight(from: Rect, to: Rect, waypoints: &[Point]) -> Vec<Point> {
+    let first = waypoints.first().copied().unwrap_or(to.center());
+    let last = waypoints.last().copied().unwrap_or(from.center());
+    let mut points = Vec::with_capacity(waypoints.len() + 2);
+    points.push(from.border_point_toward(first));
+    points.extend_from_slice(waypoints);
+    points.push(to.border_point_toward(last));
+    points
+}
+
+fn orthogonal(from: Rect, to: Rect, waypoints: &[Point], cards: &RectGrid) -> Vec<Point> {
+    let stops: Vec<Rect> = std::iter::once(from)
+        .chain(waypoints.iter().map(|p| Rect::new(p.x, p.y, 0.0, 0.0)))
+        .chain(std::iter::once(to))
+        .collect();
+    let mut points: Vec<Point> = Vec::new();
+    for pair in stops.windows(2) {
+        let hop = hop(pair[0], pair[1], cards);
+        // Each hop starts where the previous one ended (a waypoint).
+        let skip = usize::from(!points.is_empty());
+        points.extend(hop.into_iter().skip(skip));
+    }
+    simplified(points)
+}
+
+/// A side of a rectangle a line leaves or enters by, as the outward direction.
+#[derive(Clone, Copy)]
+struct Side(f32, f32);
+
+const SIDES: [Side; 4] = [
+    Side(1.0, 0.0),
+    Side(-1.0, 0.0),
+    Side(0.0, 1.0),
+    Side(0.0, -1.0),
+];
+
+/// The middle of a side, and the point a stub's length out from it.
+fn port(r: Rect, side: Side) -> (Point, Point) {
+    if r.w <= 0.0 && r.h <= 0.0 {
+        // A waypoint: the line passes through it, turning as it likes.
+        let p = r.min();
+        return (p, p);
+    }
+    let c = r.center();
+    let on_border = Point::new(c.x + side.0 * r.w / 2.0, c.y + side.1 * r.h / 2.0);
+    (on_border, on_border.offset(side.0 * STUB, side.1 * STUB))
+}
+
+/// The best elbow line from `a` to `b` (either may be a point): every pair of sides, each
+/// joined by one or two turns, the cheapest kept. Detours around the cards in the way are
+/// tried only when no simple line is clear.
+fn hop(a: Rect, b: Rect, cards: &RectGrid) -> Vec<Point> {
+    let region = a.union(b).expand(2.0 * STUB + 3.0 * CLEARANCE);
+    let mut nearby: Vec<Rect> = cards
+        .near(region)
+        .filter(|c| c.intersects(region))
+        .collect();
+    let centre = a.union(b).center();
+    let distance = |r: &Rect| r.center().distance(centre);
+    nearby.sort_by(|x, y| distance(x).total_cmp(&distance(y)));
+
+    // Lines around the two ends themselves (for a U-turn), and halfway between them.
+    let mut xs = vec![a.x - STUB, a.x + a.w + STUB, b.x - STUB, b.x + b.w + STUB];
+    let mut ys = vec![a.y - STUB, a.y + a.h + STUB, b.y - STUB, b.y + b.h + STUB];
+    let mut best = cheapest(a, b, &xs, &ys, &nearby);
+    if best.1 >= CROSSING_COST {
+        for card in nearby.iter().take(MAX_DETOUR_CARDS) {
+            xs.extend([card.x - CLEARANCE, card.x + card.w + CLEARANCE]);
+            ys.extend([card.y - CLEARANCE, card.y + card.h + CLEARANCE]);
+        }
+        best = cheapest(a, b, &xs, &ys, &nearby);
+    }
+    best.0
+}
+
+/// The cheapest line over every pair of sides, turning at the given lines or halfway.
+fn cheapest(a: Rect, b: Rect, xs: &[f32], ys: &[f32], cards: &[Rect]) -> (Vec<Point>, f32) {
+    let sides = |r: Rect| {
+        if r.w <= 0.0 && r.h <= 0.0 {
+            &SIDES[..1]
+        } else {
+            &SIDES[..]
+        }
+    };
+    let mut best: (Vec<Point>, f32) = (Vec::new(), f32::INFINITY);
+    let mut consider = |points: Vec<Point>| {
+        let points = simplified(points);
+        let cost = cost(&points, cards);
+        if cost < best.1 {
+            best = (points, cost);
+        }
+    };
+    for &exit in sides(a) {
+        let (p0, s0) = port(a, exit);
+        for &entry in sides(b) {
+            let (q0, t0) = port(b, entry);
+            let line = |middle: &[Point]| {
+                let mut points = vec![p0, s0];
+                points.extend_from_slice(middle);
+                points.extend([t0, q0]);
+                points
+            };
+            consider(line(&[Point::new(t0.x, s0.y)]));
+            consider(line(&[Point::new(s0.x, t0.y)]));
+            let half = Point::new((s0.x + t0.x) / 2.0, (s0.y + t0.y) / 2.0);
+            for &x in xs.iter().chain([&half.x]) {
+                consider(line(&[Point::new(x, s0.y), Point::new(x, t0.y)]));
+            }
+            for &y in ys.iter().chain([&half.y]) {
+                consider(line(&[Point::new(s0.x, y), Point::new(t0.x, y)]));
+            }
+        }
+    }
+    best
+}
+
+/// Length, bends, and the cards the line passes through (touching a border is not passing).
+fn cost(points: &[Point], cards: &[Rect]) -> f32 {
+    let mut cost = 0.0;
+    for segment in points.windows(2) {
+        let (p, q) = (segment[0], segment[1]);
+        cost += (q.x - p.x).abs() + (q.y - p.y).abs();
+        let span = Rect::from_min_max(p, q);
+        for card in cards {
+            let inside = card.expand(-1.0);
+            if inside.w > 0.0 && inside.h > 0.0 && overlaps(span, inside) {
+                cost += CROSSING_COST;
+            }
+        }
+    }
+    cost + BEND_COST * points.len().saturating_sub(2) as f32
+}
+
+/// Whether two rectangles share area or a segment (a zero-width span) crosses the other.
+fn overlaps(span: Rect, r: Rect) -> bool {
+    span.x <= r.x + r.w && r.x <= span.x + span.w && span.y <= r.y + r.h && r.y <= span.y + span.h
+}
+
+/// The same line without repeated points or points in the middle of a straight run.
+fn simplified(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for p in points {
+        if out.last().is_some_and(|last| last.distance(p) < 0.01) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let collinear = (a.x - b.x).abs() < 0.01 && (b.x - p.x).abs() < 0.01
+                || (a.y - b.y).abs() < 0.01 && (b.y - p.y).abs() < 0.01;
+            // A point where the line turns back stays: it may be a waypoint.
+            let onward = (b.x - a.x) * (p.x - b.x) + (b.y - a.y) * (p.y - b.y) > 0.0;
+            if collinear && onward {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    if out.len() == 1 {
+        out.push(out[0]);
+    }
+    out
+}
+
+/// The length of a line through `points`.
+pub fn length(points: &[Point]) -> f32 {
+    points.windows(2).map(|s| s[0].distance(s[1])).sum()
+}
+
+/// The point a fraction of the way along a line, by length.
+pub fn point_along(points: &[Point], along: f32) -> Point {
+    let Some(&first) = points.first() else {
+        return Point::default();
+    };
+    let mut left = length(points) * along.clamp(0.0, 1.0);
+    for segment in points.windows(2) {
+        let (p, q) = (segment[0], segment[1]);
+        let d = p.distance(q);
+        if d > 0.0 && left <= d {
+            let t = left / d;
+            return Point::new(p.x + (q.x - p.x) * t, p.y + (q.y - p.y) * t);
+        }
+        left -= d;
+    }
+    points.last().copied().unwrap_or(first)
+}
+
+/// The segment a fraction of the way along a line lies on, by length.
+pub fn segment_along(points: &[Point], along: f32) -> (Point, Point) {
+    let fallback = (
+        points.first().copied().unwrap_or_default(),
+        points.last().copied().unwrap_or_default(),
+    );
+    let mut left = length(points) * along.clamp(0.0, 1.0);
+    for segment in points.windows(2) {
+        let d = segment[0].distance(segment[1]);
+        if d > 0.0 && left <= d {
+            return (segment[0], segment[1]);
+        }
+        left -= d;
+    }
+    fallback
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rects: &[Rect]) -> RectGrid {
+        let mut grid = RectGrid::default();
+        for r in rects {
+            grid.insert(*r);
+        }
+        grid
+    }
+
+    fn is_orthogonal(points: &[Point]) -> bool {
+        points
+            .windows(2)
+            .all(|s| (s[0].x - s[1].x).abs() < 0.01 || (s[0].y - s[1].y).abs() < 0.01)
+    }
+
+    fn crosses(points: &[Point], r: Rect) -> bool {
+        points
+            .windows(2)
+            .any(|s| overlaps(Rect::from_min_max(s[0], s[1]), r.expand(-1.0)))
+    }
+
+    #[test]
+    fn an_elbow_line_goes_around_a_card_in_the_way() {
+        let a = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let b = Rect::new(400.0, 0.0, 100.0, 50.0);
+        let wall = Rect::new(200.0, -100.0, 100.0, 250.0);
+        let points = route(a, b, Routing::Orthogonal, &[], &grid(&[a, b, wall]));
+        assert!(is_orthogonal(&points), "{points:?}");
+        assert!(!crosses(&points, wall), "{points:?}");
+        assert!(!crosses(&points, a) && !crosses(&points, b), "{points:?}");
+        // It starts on a's border and ends on b's.
+        assert_eq!(
+            points.first().map(|p| a.expand(0.5).contains(*p)),
+            Some(true)
+        );
+        assert_eq!(
+            points.last().map(|p| b.expand(0.5).contains(*p)),
+            Some(true)
+        );
+        // The straight line would have gone through the wall.
+        let direct = route(a, b, Routing::Straight, &[], &grid(&[a, b, wall]));
+        assert!(crosses(&direct, wall));
+    }
+
+    #[test]
+    fn cards_side_by_side_join_with_one_straight_segment_and_diagonal_ones_with_an_elbow() {
+        let a = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let b = Rect::new(300.0, 0.0, 100.0, 50.0);
+        let points = route(a, b, Routing::Orthogonal, &[], &grid(&[a, b]));
+        assert_eq!(
+            points,
+            vec![Point::new(100.0, 25.0), Point::new(300.0, 25.0)]
+        );
+        let c = Rect::new(300.0, 300.0, 100.0, 50.0);
+        let points = route(a, c, Routing::Orthogonal, &[], &grid(&[a, c]));
+        assert!(is_orthogonal(&points), "{points:?}");
+        assert!(points.len() <= 4, "one or two bends: {points:?}");
+    }
+
+    #[test]
+    fn lines_pass_through_their_waypoints_in_order() {
+        let a = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let b = Rect::new(300.0, 0.0, 100.0, 50.0);
+        let via = [Point::new(150.0, 200.0), Point::new(250.0, 260.0)];
+        for routing in Routing::ALL {
+            let points = route(a, b, routing, &via, &grid(&[a, b]));
+            let at = |p: Point| points.iter().position(|q| q.distance(p) < 0.01);
+            let (first, second) = (at(via[0]), at(via[1]));
+            assert!(
+                first.is_some() && second.is_some() && first < second,
+                "{routing:?}: {points:?}"
+            );
+            if routing == Routing::Orthogonal {
+                assert!(is_orthogonal(&points), "{points:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn routes_are_deterministic_and_survive_degenerate_input() {
+        let a = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let cards = grid(&[a]);
+        // A connection between overlapping rectangles, and one to itself, still get a line.
+        for b in [a, Rect::new(50.0, 10.0, 100.0, 50.0)] {
+            let points = route(a, b, Routing::Orthogonal, &[], &cards);
+            assert!(points.len() >= 2);
+            assert_eq!(points, route(a, b, Routing::Orthogonal, &[], &cards));
+        }
+    }
+
+    #[test]
+    fn points_along_a_line_go_by_length() {
+        let line = [
+            Point::new(0.0, 0.0),
+            Point::new(100.0, 0.0),
+            Point::new(100.0, 100.0),
+        ];
+        assert_eq!(length(&line), 200.0);
+        assert_eq!(point_along(&line, 0.5), Point::new(100.0, 0.0));
+        assert_eq!(point_along(&line, 0.75), Point::new(100.0, 50.0));
+        assert_eq!(point_along(&line, 1.0), Point::new(100.0, 100.0));
+        assert_eq!(segment_along(&line, 0.9), (line[1], line[2]));
+    }
+}
