@@ -50,12 +50,18 @@ fn orthogonal(from: Rect, to: Rect, waypoints: &[Point], cards: &RectGrid) -> Ve
         .collect();
     let mut points: Vec<Point> = Vec::new();
     for pair in stops.windows(2) {
-        let hop = hop(pair[0], pair[1], cards);
+        let heading = match points.as_slice() {
+            [.., a, b] => Some((b.x - a.x, b.y - a.y)),
+            _ => None,
+        };
+        let hop = hop(pair[0], pair[1], heading, cards);
         // Each hop starts where the previous one ended (a waypoint).
         let skip = usize::from(!points.is_empty());
         points.extend(hop.into_iter().skip(skip));
     }
-    simplified(points)
+    // Not simplified across hops: a waypoint stays a point of the line even where the line
+    // runs straight through it, so the canvas can find it.
+    points
 }
 
 /// A side of a rectangle a line leaves or enters by, as the outward direction.
@@ -84,7 +90,9 @@ fn port(r: Rect, side: Side) -> (Point, Point) {
 /// The best elbow line from `a` to `b` (either may be a point): every pair of sides, each
 /// joined by one or two turns, the cheapest kept. Detours around the cards in the way are
 /// tried only when no simple line is clear.
-fn hop(a: Rect, b: Rect, cards: &RectGrid) -> Vec<Point> {
+/// `heading` is the direction the line arrives at `a` in (at a waypoint): turning there costs
+/// a bend, and turning back more, so the line runs on through the waypoint where it can.
+fn hop(a: Rect, b: Rect, heading: Option<(f32, f32)>, cards: &RectGrid) -> Vec<Point> {
     let region = a.union(b).expand(2.0 * STUB + 3.0 * CLEARANCE);
     let mut nearby: Vec<Rect> = cards
         .near(region)
@@ -97,19 +105,26 @@ fn hop(a: Rect, b: Rect, cards: &RectGrid) -> Vec<Point> {
     // Lines around the two ends themselves (for a U-turn), and halfway between them.
     let mut xs = vec![a.x - STUB, a.x + a.w + STUB, b.x - STUB, b.x + b.w + STUB];
     let mut ys = vec![a.y - STUB, a.y + a.h + STUB, b.y - STUB, b.y + b.h + STUB];
-    let mut best = cheapest(a, b, &xs, &ys, &nearby);
+    let mut best = cheapest(a, b, heading, &xs, &ys, &nearby);
     if best.1 >= CROSSING_COST {
         for card in nearby.iter().take(MAX_DETOUR_CARDS) {
             xs.extend([card.x - CLEARANCE, card.x + card.w + CLEARANCE]);
             ys.extend([card.y - CLEARANCE, card.y + card.h + CLEARANCE]);
         }
-        best = cheapest(a, b, &xs, &ys, &nearby);
+        best = cheapest(a, b, heading, &xs, &ys, &nearby);
     }
     best.0
 }
 
 /// The cheapest line over every pair of sides, turning at the given lines or halfway.
-fn cheapest(a: Rect, b: Rect, xs: &[f32], ys: &[f32], cards: &[Rect]) -> (Vec<Point>, f32) {
+fn cheapest(
+    a: Rect,
+    b: Rect,
+    heading: Option<(f32, f32)>,
+    xs: &[f32],
+    ys: &[f32],
+    cards: &[Rect],
+) -> (Vec<Point>, f32) {
     let sides = |r: Rect| {
         if r.w <= 0.0 && r.h <= 0.0 {
             &SIDES[..1]
@@ -120,7 +135,20 @@ fn cheapest(a: Rect, b: Rect, xs: &[f32], ys: &[f32], cards: &[Rect]) -> (Vec<Po
     let mut best: (Vec<Point>, f32) = (Vec::new(), f32::INFINITY);
     let mut consider = |points: Vec<Point>| {
         let points = simplified(points);
-        let cost = cost(&points, cards);
+        let turn = match (heading, points.as_slice()) {
+            (Some((hx, hy)), [p, q, ..]) => {
+                let along = hx * (q.x - p.x) + hy * (q.y - p.y);
+                if along > 0.0 {
+                    0.0
+                } else if along < 0.0 {
+                    3.0 * BEND_COST
+                } else {
+                    BEND_COST
+                }
+            }
+            _ => 0.0,
+        };
+        let cost = cost(&points, cards) + turn;
         if cost < best.1 {
             best = (points, cost);
         }
