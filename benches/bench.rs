@@ -153,6 +153,11 @@ fn main() {
         bench("scene build", size, || {
             scene::build(&design, catalog, Some(&reviewed))
         });
+        let mut elbow = design.clone();
+        elbow.meta.routing = palisade::model::Routing::Orthogonal;
+        bench("scene build, every line an elbow", size, || {
+            scene::build(&elbow, catalog, Some(&reviewed))
+        });
         let text = persistence::to_string(&design, catalog).unwrap_or_default();
         bench("save to text", size, || {
             persistence::to_string(&design, catalog)

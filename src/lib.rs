@@ -1,7 +1,7 @@
 //! Palisade: design Azure security architectures and check them against the Well-Architected
 //! security pillar and the Microsoft cloud security benchmark.
 //!
-//! The core (`model`, `rules`, `persistence`, `scene`, `export`, `templates`, `import`,
+//! The core (`model`, `rules`, `persistence`, `scene`, `routing`, `export`, `templates`, `import`,
 //! `layout`) knows no screen;
 //! `app` and `ui` are the designer window; `cli` is the command line.
 

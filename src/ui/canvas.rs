@@ -1467,6 +1467,15 @@ fn paint_note(painter: &egui::Painter, note: &NoteShape, r: Rect, paint: &Paint<
     if size < MIN_TEXT_SIZE {
         return;
     }
+    if note.lines.is_empty() {
+        painter.text(
+            screen.min + vec2(metrics::NOTE_PADDING, metrics::NOTE_PADDING) * zoom,
+            Align2::LEFT_TOP,
+            "Double-click to write",
+            FontId::proportional(size),
+            paint.colors.note_text.gamma_multiply(0.5),
+        );
+    }
     // The scene broke the text into lines for the note's saved size; while resizing, the
     // lines that still fit are shown.
     for (i, line) in note.lines.iter().enumerate() {
@@ -1590,7 +1599,8 @@ fn note_editor_ui(
             .id(field_id)
             .desired_width(screen.width()),
     );
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Note text"));
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Write the note"));
     if !response.has_focus() && !response.lost_focus() {
         response.request_focus();
     }

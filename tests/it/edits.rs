@@ -18,6 +18,10 @@ enum Op {
     Connect(usize, usize),
     Disconnect(usize),
     Label(usize, String),
+    Bend(usize, f32, f32),
+    AddNote(Option<usize>),
+    NoteText(usize, String),
+    RemoveNote(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -32,6 +36,10 @@ fn op() -> impl Strategy<Value = Op> {
         (0usize..100, 0usize..100).prop_map(|(a, b)| Op::Connect(a, b)),
         (0usize..100).prop_map(Op::Disconnect),
         (0usize..100, "\\PC{0,10}").prop_map(|(i, l)| Op::Label(i, l)),
+        (0usize..100, -500.0f32..500.0, -500.0f32..500.0).prop_map(|(i, x, y)| Op::Bend(i, x, y)),
+        proptest::option::of(0usize..100).prop_map(Op::AddNote),
+        (0usize..100, "\\PC{0,10}").prop_map(|(i, t)| Op::NoteText(i, t)),
+        (0usize..100).prop_map(Op::RemoveNote),
     ]
 }
 
@@ -108,6 +116,40 @@ fn edit_for(design: &Design, op: Op) -> Option<Edit> {
                 label,
             }
         }
+        Op::Bend(i, x, y) => {
+            let n = design.connections().len();
+            let connection = design.connections().nth(i % n.max(1))?;
+            let mut route = connection.route.clone();
+            route.waypoints.push(palisade::model::Point::new(x, y));
+            route.routing = Some(palisade::model::Routing::Orthogonal);
+            Edit::SetRoute {
+                connection: connection.id.clone(),
+                route,
+            }
+        }
+        Op::AddNote(anchor) => {
+            let anchor = match anchor {
+                Some(i) => Some(nth_node(design, i)?),
+                None => None,
+            };
+            Edit::AddNote(palisade::model::Note {
+                id: design.fresh_note_id(),
+                text: "why".to_owned(),
+                rect: Rect::new(0.0, 500.0, 200.0, 80.0),
+                anchor,
+            })
+        }
+        Op::NoteText(i, text) => {
+            let n = design.notes().len();
+            Edit::SetNoteText {
+                note: design.notes().nth(i % n.max(1))?.id.clone(),
+                text,
+            }
+        }
+        Op::RemoveNote(i) => {
+            let n = design.notes().len();
+            Edit::RemoveNote(design.notes().nth(i % n.max(1))?.id.clone())
+        }
     })
 }
 
@@ -178,4 +220,69 @@ fn a_failed_batch_changes_nothing() {
     ]);
     assert!(batch.apply(&mut design).is_err());
     assert_eq!(design, before);
+}
+
+#[test]
+fn moving_components_carries_the_bends_between_them_and_their_callouts() {
+    use palisade::model::{Note, NoteId, Point, Route};
+    let mut design = sample();
+    let flow = design
+        .connections()
+        .next()
+        .map(|c| c.id.clone())
+        .unwrap_or_else(|| panic!("no flow"));
+    let kv = NodeId::new("kv").unwrap_or_else(|e| panic!("{e}"));
+    let note = NoteId::new("why").unwrap_or_else(|e| panic!("{e}"));
+    Edit::Batch(vec![
+        Edit::SetRoute {
+            connection: flow.clone(),
+            route: Route {
+                routing: None,
+                waypoints: vec![Point::new(300.0, 200.0)],
+            },
+        },
+        Edit::AddNote(Note {
+            id: note.clone(),
+            text: "Soft delete is on".to_owned(),
+            rect: Rect::new(600.0, 0.0, 200.0, 60.0),
+            anchor: Some(kv.clone()),
+        }),
+    ])
+    .apply(&mut design)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let waypoint = |d: &Design| d.connection(&flow).map(|c| c.route.waypoints.clone());
+    let note_at = |d: &Design| d.note(&note).map(|n| (n.rect.x, n.rect.y));
+
+    // Only one end moves: the bend stays where the user put it; the callout follows.
+    let mut one = design.clone();
+    Edit::move_nodes(&one, std::slice::from_ref(&kv), 10.0, 20.0)
+        .apply(&mut one)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(waypoint(&one), Some(vec![Point::new(300.0, 200.0)]));
+    assert_eq!(note_at(&one), Some((610.0, 20.0)));
+
+    // The container moves with both ends inside: everything comes along, in one undo step.
+    let mut all = design.clone();
+    let sub = NodeId::new("sub").unwrap_or_else(|e| panic!("{e}"));
+    let undo = Edit::move_nodes(&all, &[sub], 10.0, 20.0)
+        .apply(&mut all)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(waypoint(&all), Some(vec![Point::new(310.0, 220.0)]));
+    assert_eq!(note_at(&all), Some((610.0, 20.0)));
+    undo.apply(&mut all).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all, design);
+
+    // Arrange drops bends made for the old picture and keeps the callout beside its vault.
+    let mut arranged = design.clone();
+    let before = arranged.node(&kv).map(|n| n.rect).unwrap_or_default();
+    palisade::layout::arrange_edit(&arranged, crate::catalog())
+        .apply(&mut arranged)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = arranged.node(&kv).map(|n| n.rect).unwrap_or_default();
+    assert_ne!(before, after, "the sample is not arranged already");
+    assert_eq!(waypoint(&arranged), Some(Vec::new()));
+    assert_eq!(
+        note_at(&arranged),
+        Some((600.0 + after.x - before.x, after.y - before.y))
+    );
 }

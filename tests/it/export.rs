@@ -759,3 +759,106 @@ fn a_design_of_hostile_names_still_makes_a_pdf() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(pdf.starts_with(b"%PDF-"));
 }
+
+/// How many cards each connection's line passes through, besides its own ends.
+fn crossings(scene: &palisade::scene::Scene) -> usize {
+    scene
+        .edges
+        .iter()
+        .map(|edge| {
+            scene
+                .cards
+                .iter()
+                .filter(|c| c.id != edge.from && c.id != edge.to)
+                .filter(|c| {
+                    let inside = c.rect.expand(-1.0);
+                    edge.points.windows(2).any(|s| {
+                        palisade::model::geometry::clip_segment(s[0], s[1], inside).is_some()
+                    })
+                })
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn elbow_lines_on_every_template_run_square_and_cross_fewer_cards_than_straight_ones() {
+    let (mut straight_total, mut elbow_total) = (0, 0);
+    for template in palisade::templates::builtin() {
+        let mut design = crate::template(template.id);
+        let straight = palisade::scene::build(&design, catalog(), None);
+        design.meta.routing = palisade::model::Routing::Orthogonal;
+        let elbow = palisade::scene::build(&design, catalog(), None);
+        for edge in &elbow.edges {
+            assert!(
+                edge.points
+                    .windows(2)
+                    .all(|s| (s[0].x - s[1].x).abs() < 0.01 || (s[0].y - s[1].y).abs() < 0.01),
+                "{}: {} is not square: {:?}",
+                template.id,
+                edge.id,
+                edge.points
+            );
+        }
+        let (s, e) = (crossings(&straight), crossings(&elbow));
+        println!(
+            "{}: straight lines cross {s} cards, elbow lines {e}",
+            template.id
+        );
+        straight_total += s;
+        elbow_total += e;
+    }
+    println!("all templates: straight {straight_total}, elbow {elbow_total}");
+    assert!(
+        elbow_total < straight_total,
+        "{elbow_total} >= {straight_total}"
+    );
+}
+
+#[test]
+fn the_drawio_export_keeps_bends_and_notes() {
+    let mut design = crate::template("hub-spoke-azure-firewall");
+    let anchor = design
+        .nodes()
+        .find(|n| n.kind == "azure_firewall")
+        .map(|n| n.id.clone());
+    let note = palisade::model::Note {
+        id: palisade::model::NoteId::new("why").unwrap_or_else(|e| panic!("{e}")),
+        text: "All egress <here> & \"there\"\nsecond line".to_owned(),
+        rect: Rect::new(-400.0, 0.0, 220.0, 80.0),
+        anchor: anchor.clone(),
+    };
+    design.meta.routing = palisade::model::Routing::Orthogonal;
+    Edit::AddNote(note)
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = drawio_of(&design);
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let cell = |id: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no cell {id}"))
+    };
+    let note = cell("note:why");
+    assert_eq!(
+        note.attribute("value"),
+        Some("All egress <here> & \"there\"\nsecond line")
+    );
+    assert!(
+        note.attribute("style")
+            .is_some_and(|s| s.starts_with("shape=note;"))
+    );
+    let leader = cell("leader:why");
+    assert_eq!(leader.attribute("source"), Some("note:why"));
+    let firewall = anchor.map(|a| format!("n:{a}"));
+    assert_eq!(leader.attribute("target"), firewall.as_deref());
+    // Every bent line carries its bends, the same points the canvas draws.
+    let scene = palisade::scene::build(&design, catalog(), None);
+    let bent = scene.edges.iter().filter(|e| e.points.len() > 2).count();
+    assert!(bent > 0);
+    let with_points = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("Array") && n.attribute("as") == Some("points"))
+        .count();
+    assert_eq!(with_points, bent);
+}

@@ -769,3 +769,152 @@ fn a_design_larger_than_the_view_gets_a_minimap_that_moves_the_view() {
         "a click on the map moves the view"
     );
 }
+
+#[test]
+fn a_callout_is_added_for_the_selected_component_written_in_place_moved_and_deleted() {
+    let mut harness = harness(design(vec![node("vault", "key_vault", 0.0, 200.0)]));
+    harness.get_by_label("vault").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    harness.run();
+    // The new note opens for writing where it is drawn.
+    harness
+        .get_by_label("Write the note")
+        .type_text("Purge protection confirmed with the owner");
+    harness.run();
+    // Clicking elsewhere keeps the text.
+    harness.get_by_label("Design canvas").click();
+    harness.run();
+    let notes = |harness: &Harness<'_, PalisadeApp>| -> Vec<palisade::model::Note> {
+        harness
+            .state()
+            .document()
+            .design()
+            .notes()
+            .cloned()
+            .collect()
+    };
+    let saved = notes(&harness);
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].text, "Purge protection confirmed with the owner");
+    assert_eq!(saved[0].anchor.as_ref().map(NodeId::as_str), Some("vault"));
+    assert!(harness.query_by_label("Write the note").is_none());
+
+    // Dragging the note moves it; undo puts it back.
+    let note = harness
+        .get_by_label("Note: Purge protection confirmed with the owner")
+        .rect()
+        .center();
+    harness.drag_at(note);
+    harness.run_steps(2);
+    harness.hover_at(note + vec2(60.0, 40.0));
+    harness.run_steps(2);
+    harness.drop_at(note + vec2(120.0, 80.0));
+    harness.run_steps(2);
+    let moved = notes(&harness)[0].rect;
+    assert!(
+        moved.x > saved[0].rect.x && moved.y > saved[0].rect.y,
+        "{moved:?}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(notes(&harness)[0].rect, saved[0].rect);
+
+    // Selected, it is deleted with the Delete key; deleting the component keeps a note.
+    harness
+        .get_by_label("Note: Purge protection confirmed with the owner")
+        .click();
+    harness.run();
+    assert!(harness.state().view().selected_note.is_some());
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert!(notes(&harness).is_empty());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.get_by_label("vault").click();
+    harness.run();
+    harness.key_press(Key::Delete);
+    harness.run();
+    let kept = notes(&harness);
+    assert_eq!(kept.len(), 1, "the callout outlives its component");
+    assert_eq!(kept[0].anchor, None);
+}
+
+#[test]
+fn a_connection_becomes_an_elbow_line_and_bends_where_its_handle_is_dragged() {
+    let mut flow = design(vec![
+        node("web", "app_service", 0.0, 0.0),
+        node("vault", "key_vault", 500.0, 200.0),
+    ]);
+    Edit::Connect(palisade::model::Connection {
+        id: palisade::model::ConnectionId::new("c1").unwrap_or_else(|e| panic!("{e}")),
+        kind: "traffic".into(),
+        from: NodeId::new("web").unwrap_or_else(|e| panic!("{e}")),
+        to: NodeId::new("vault").unwrap_or_else(|e| panic!("{e}")),
+        label: String::new(),
+        properties: Default::default(),
+        route: Default::default(),
+    })
+    .apply(&mut flow)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = harness(flow);
+    harness.get_by_label("Connection web to vault").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::ComboBox, "Line style")
+        .click();
+    harness.run();
+    harness.get_by_label("Elbow (orthogonal)").click();
+    harness.run();
+    let line = |harness: &Harness<'_, PalisadeApp>| {
+        let scene = harness.state().document().scene();
+        scene.edges[0].points.clone()
+    };
+    let elbow = line(&harness);
+    assert!(elbow.len() >= 3, "an elbow has bends: {elbow:?}");
+    assert!(
+        elbow
+            .windows(2)
+            .all(|s| s[0].x == s[1].x || s[0].y == s[1].y),
+        "{elbow:?}"
+    );
+
+    // Each segment long enough to aim at offers a handle; dragging it adds a waypoint the
+    // line passes through.
+    let bends = harness
+        .get_all_by_label("Bend Connection web to vault here")
+        .count();
+    assert!((1..elbow.len()).contains(&bends), "{bends} handles");
+    let handle = harness
+        .get_all_by_label("Bend Connection web to vault here")
+        .next()
+        .map(|h| h.rect().center())
+        .unwrap_or_else(|| panic!("no handle"));
+    harness.drag_at(handle);
+    harness.run_steps(2);
+    harness.hover_at(handle + vec2(0.0, 60.0));
+    harness.run_steps(2);
+    harness.drop_at(handle + vec2(0.0, 120.0));
+    harness.run_steps(2);
+    let connection = harness
+        .state()
+        .document()
+        .design()
+        .connections()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| panic!("no connection"));
+    assert_eq!(connection.route.waypoints.len(), 1);
+    let waypoint = connection.route.waypoints[0];
+    assert!(line(&harness).contains(&waypoint), "{:?}", line(&harness));
+    assert!(
+        harness
+            .query_by_label("Waypoint 1 of Connection web to vault")
+            .is_some()
+    );
+    // The inspector takes the bends out again, in one undoable step.
+    harness.get_by_label("Remove 1 waypoint").click();
+    harness.run();
+    let design = harness.state().document().design();
+    assert!(design.connections().all(|c| c.route.waypoints.is_empty()));
+}

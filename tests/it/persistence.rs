@@ -648,3 +648,102 @@ fn the_top_level_names_its_fields() {
         "9:60: expected values in parentheses, `(...)`"
     );
 }
+
+/// The hand-written design with an elbow default, a routed connection and two notes.
+fn with_routes_and_notes() -> String {
+    hand_written(|t| {
+        t.replace(r#"meta: (name: "x"),"#, r#"meta: (name: "x", routing: orthogonal),"#)
+            .replace(
+                r#"properties: {"port": 443}),"#,
+                r#"properties: {"port": 443}, routing: Some(straight), waypoints: [(600.0, 120.0), (650.0, 130.0)]),"#,
+            )
+            .replace(
+                "    ],\n)\n",
+                "    ],\n    notes: [\n        (id: \"n1\", text: \"TLS ends at the app\\nnot before\", rect: (500.0, 200.0, 220.0, 80.0), anchor: Some(\"web\")),\n        (id: \"n2\", text: \"Free note\", rect: (900.0, 0.0, 160.0, 60.0)),\n    ],\n)\n",
+            )
+    })
+}
+
+#[test]
+fn version_4_keeps_routing_waypoints_and_notes_byte_for_byte() {
+    use palisade::model::{NoteId, Point, Routing};
+    let text = with_routes_and_notes();
+    let design = persistence::load_str(&text, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(design.meta.routing, Routing::Orthogonal);
+    let connection = design
+        .connections()
+        .next()
+        .unwrap_or_else(|| panic!("no flow"));
+    assert_eq!(connection.route.routing, Some(Routing::Straight));
+    assert_eq!(
+        connection.route.waypoints,
+        [Point::new(600.0, 120.0), Point::new(650.0, 130.0)]
+    );
+    let note = design
+        .note(&NoteId::new("n1").unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|| panic!("no note"));
+    assert_eq!(note.text, "TLS ends at the app\nnot before");
+    assert_eq!(note.anchor, Some(id("web")));
+    assert_eq!(design.notes().count(), 2);
+    // Saved, loaded and saved again: the same bytes.
+    let saved = persistence::to_string(&design, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let back = persistence::load_str(&saved, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back, design);
+    assert_eq!(
+        persistence::to_string(&back, catalog()).unwrap_or_else(|e| panic!("{e}")),
+        saved
+    );
+    // A design with none of it writes none of it.
+    let plain = persistence::load_str(&hand_written(str::to_owned), catalog())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plain = persistence::to_string(&plain, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    for field in ["routing", "waypoints", "notes:"] {
+        assert!(!plain.contains(field), "{field}: {plain}");
+    }
+}
+
+#[test]
+fn a_version_3_file_migrates_to_version_4_with_straight_lines_and_no_notes() {
+    let v3 = hand_written(|t| t.replace("format_version: 4,", "format_version: 3,"));
+    let design = persistence::load_str(&v3, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(design.meta.routing, palisade::model::Routing::Straight);
+    assert!(design.connections().all(|c| c.route == Default::default()));
+    assert_eq!(design.notes().count(), 0);
+    let saved = persistence::to_string(&design, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(saved.contains("format_version: 4,"), "{saved}");
+}
+
+#[test]
+fn a_note_pointing_at_nothing_or_a_waypoint_off_the_canvas_is_placed_and_explained() {
+    let text = with_routes_and_notes().replace(r#"anchor: Some("web")"#, r#"anchor: Some("gone")"#);
+    let line = text
+        .lines()
+        .position(|l| l.contains(r#"id: "n1""#))
+        .map(|i| i + 1);
+    assert_eq!(
+        load_error(&text).to_string(),
+        format!(
+            "{}: `n1`: the note points at `gone`, which is not in the design",
+            line.unwrap_or(0)
+        )
+    );
+    let text = with_routes_and_notes().replace("(650.0, 130.0)", "(650.0, 1e12)");
+    assert!(
+        load_error(&text)
+            .to_string()
+            .ends_with("`c1`: waypoint 2 is not a finite point within ±10,000,000"),
+        "{}",
+        load_error(&text)
+    );
+    let text = with_routes_and_notes().replace(
+        "rect: (900.0, 0.0, 160.0, 60.0)",
+        "rect: (900.0, 0.0, -5.0, 60.0)",
+    );
+    assert!(
+        load_error(&text)
+            .to_string()
+            .contains("`n2`: its position or size is not a finite, positive rectangle"),
+        "{}",
+        load_error(&text)
+    );
+}

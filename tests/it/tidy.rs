@@ -13,6 +13,7 @@ const CORE_MODULES: &[&str] = &[
     "import",
     "layout.rs",
     "scene.rs",
+    "routing.rs",
     "cli.rs",
 ];
 const GUI_CRATES: &[&str] = &["egui", "eframe", "egui_kittest", "rfd"];
