@@ -13,9 +13,13 @@ const CLEARANCE: f32 = 14.0;
 const BEND_COST: f32 = 40.0;
 /// What passing through a card costs: more than any detour.
 const CROSSING_COST: f32 = 100_000.0;
-/// At most this many of the nearest cards give detour lines, so a long connection across a
-/// crowded design costs no more than a short one.
-const MAX_DETOUR_CARDS: usize = 24;
+/// A line crossing more cards than this does not look for detours around them: a long
+/// connection across a crowded design costs no more than a short one.
+const MAX_DETOUR_CARDS: usize = 3;
+/// A line whose best so far crosses a crowd of cards stops looking after this many tries.
+const CROWD_CHECKS: usize = 24;
+/// How many times a blocked line looks for detours around the cards still in its way.
+const DETOUR_ROUNDS: usize = 3;
 
 /// The line of a connection from `from` to `to` (the rectangles of its ends), in canvas
 /// units: at least two points, the first on `from`'s border and the last on `to`'s.
@@ -93,49 +97,68 @@ fn port(r: Rect, side: Side) -> (Point, Point) {
 /// `heading` is the direction the line arrives at `a` in (at a waypoint): turning there costs
 /// a bend, and turning back more, so the line runs on through the waypoint where it can.
 fn hop(a: Rect, b: Rect, heading: Option<(f32, f32)>, cards: &RectGrid) -> Vec<Point> {
-    let region = a.union(b).expand(2.0 * STUB + 3.0 * CLEARANCE);
-    let mut nearby: Vec<Rect> = cards
-        .near(region)
-        .filter(|c| c.intersects(region))
-        .collect();
-    let centre = a.union(b).center();
-    let distance = |r: &Rect| r.center().distance(centre);
-    nearby.sort_by(|x, y| distance(x).total_cmp(&distance(y)));
-
     // Lines around the two ends themselves (for a U-turn), and halfway between them.
     let mut xs = vec![a.x - STUB, a.x + a.w + STUB, b.x - STUB, b.x + b.w + STUB];
     let mut ys = vec![a.y - STUB, a.y + a.h + STUB, b.y - STUB, b.y + b.h + STUB];
-    let mut best = cheapest(a, b, heading, &xs, &ys, &nearby);
-    if best.1 >= CROSSING_COST {
-        for card in nearby.iter().take(MAX_DETOUR_CARDS) {
-            xs.extend([card.x - CLEARANCE, card.x + card.w + CLEARANCE]);
-            ys.extend([card.y - CLEARANCE, card.y + card.h + CLEARANCE]);
+    let mut best = cheapest(a, b, heading, false, &xs, &ys, cards);
+    // A line blocked by a few cards detours around them, and around those its detour meets
+    // in turn; one that crosses a crowd (a long association across the whole design) keeps
+    // the fewest crossings it found.
+    for _ in 0..DETOUR_ROUNDS {
+        let crossed = (best.1 / CROSSING_COST) as usize;
+        if crossed == 0 || crossed > MAX_DETOUR_CARDS {
+            break;
         }
-        best = cheapest(a, b, heading, &xs, &ys, &nearby);
+        for segment in best.0.windows(2) {
+            let span = Rect::from_min_max(segment[0], segment[1]);
+            for card in cards.near(span).filter(|c| crosses_inside(span, *c)) {
+                xs.extend([card.x - CLEARANCE, card.x + card.w + CLEARANCE]);
+                ys.extend([card.y - CLEARANCE, card.y + card.h + CLEARANCE]);
+            }
+        }
+        best = cheapest(a, b, heading, true, &xs, &ys, cards);
     }
     best.0
 }
 
-/// The cheapest line over every pair of sides, turning at the given lines or halfway.
+/// At most this many candidate lines per hop are checked against the cards (cheapest first;
+/// a hop with detours has up to 16 × 108); where all of them cross some card, the least
+/// crossing one stands.
+const MAX_CHECKED: usize = 2048;
+
+/// The cheapest line over the pairs of sides (only those facing each other unless `all_sides`),
+/// turning at the given lines or halfway. Lines are checked against the cards in order of
+/// their length and bends, and checking stops at the first line whose length and bends alone
+/// cost more than the best clear one.
+#[allow(clippy::too_many_arguments)]
 fn cheapest(
     a: Rect,
     b: Rect,
     heading: Option<(f32, f32)>,
+    all_sides: bool,
     xs: &[f32],
     ys: &[f32],
-    cards: &[Rect],
+    cards: &RectGrid,
 ) -> (Vec<Point>, f32) {
-    let sides = |r: Rect| {
+    // The sides a line may leave `r` by towards `other`: all four for a point or a detour,
+    // else those that do not face away.
+    let sides = |r: Rect, other: Rect| -> Vec<Side> {
         if r.w <= 0.0 && r.h <= 0.0 {
-            &SIDES[..1]
-        } else {
-            &SIDES[..]
+            return SIDES[..1].to_vec();
         }
+        let (c, o) = (r.center(), other.center());
+        let facing = |side: &Side| {
+            // How far the other end's centre lies ahead of this side's centre line.
+            let ahead = side.0 * (o.x - c.x) + side.1 * (o.y - c.y);
+            let half = (side.0.abs() * r.w + side.1.abs() * r.h) / 2.0;
+            all_sides || ahead >= -half
+        };
+        SIDES.iter().copied().filter(facing).collect()
     };
-    let mut best: (Vec<Point>, f32) = (Vec::new(), f32::INFINITY);
-    let mut consider = |points: Vec<Point>| {
-        let points = simplified(points);
-        let turn = match (heading, points.as_slice()) {
+    let mut lines: Vec<(f32, Line)> = Vec::new();
+    let mut consider = |points: &[Point]| {
+        let line = Line::simplified(points);
+        let turn = match (heading, line.points()) {
             (Some((hx, hy)), [p, q, ..]) => {
                 let along = hx * (q.x - p.x) + hy * (q.y - p.y);
                 if along > 0.0 {
@@ -148,50 +171,67 @@ fn cheapest(
             }
             _ => 0.0,
         };
-        let cost = cost(&points, cards) + turn;
-        if cost < best.1 {
-            best = (points, cost);
-        }
+        lines.push((length_and_bends(line.points()) + turn, line));
     };
-    for &exit in sides(a) {
+    for exit in sides(a, b) {
         let (p0, s0) = port(a, exit);
-        for &entry in sides(b) {
+        for entry in sides(b, a) {
             let (q0, t0) = port(b, entry);
-            let line = |middle: &[Point]| {
-                let mut points = vec![p0, s0];
-                points.extend_from_slice(middle);
-                points.extend([t0, q0]);
-                points
-            };
-            consider(line(&[Point::new(t0.x, s0.y)]));
-            consider(line(&[Point::new(s0.x, t0.y)]));
+            consider(&[p0, s0, Point::new(t0.x, s0.y), t0, q0]);
+            consider(&[p0, s0, Point::new(s0.x, t0.y), t0, q0]);
             let half = Point::new((s0.x + t0.x) / 2.0, (s0.y + t0.y) / 2.0);
             for &x in xs.iter().chain([&half.x]) {
-                consider(line(&[Point::new(x, s0.y), Point::new(x, t0.y)]));
+                consider(&[p0, s0, Point::new(x, s0.y), Point::new(x, t0.y), t0, q0]);
             }
             for &y in ys.iter().chain([&half.y]) {
-                consider(line(&[Point::new(s0.x, y), Point::new(t0.x, y)]));
+                consider(&[p0, s0, Point::new(s0.x, y), Point::new(t0.x, y), t0, q0]);
             }
         }
     }
-    best
+    // A stable sort: equal costs keep the order above, so the result is deterministic.
+    lines.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut best: (Option<Line>, f32) = (None, f32::INFINITY);
+    for (checked, (base, line)) in lines.into_iter().take(MAX_CHECKED).enumerate() {
+        let crowded = best.1 > CROSSING_COST * MAX_DETOUR_CARDS as f32;
+        if base >= best.1 || (crowded && checked >= CROWD_CHECKS) {
+            break;
+        }
+        let total = base + CROSSING_COST * crossings(line.points(), cards) as f32;
+        if total < best.1 {
+            best = (Some(line), total);
+        }
+    }
+    let points = best.0.map_or_else(
+        || vec![a.center(), b.center()],
+        |line| line.points().to_vec(),
+    );
+    (points, best.1)
 }
 
-/// Length, bends, and the cards the line passes through (touching a border is not passing).
-fn cost(points: &[Point], cards: &[Rect]) -> f32 {
-    let mut cost = 0.0;
-    for segment in points.windows(2) {
-        let (p, q) = (segment[0], segment[1]);
-        cost += (q.x - p.x).abs() + (q.y - p.y).abs();
-        let span = Rect::from_min_max(p, q);
-        for card in cards {
-            let inside = card.expand(-1.0);
-            if inside.w > 0.0 && inside.h > 0.0 && overlaps(span, inside) {
-                cost += CROSSING_COST;
-            }
-        }
-    }
-    cost + BEND_COST * points.len().saturating_sub(2) as f32
+/// Length plus bends: what a line costs before the cards it crosses.
+fn length_and_bends(points: &[Point]) -> f32 {
+    let length: f32 = points
+        .windows(2)
+        .map(|s| (s[1].x - s[0].x).abs() + (s[1].y - s[0].y).abs())
+        .sum();
+    length + BEND_COST * points.len().saturating_sub(2) as f32
+}
+
+/// How many cards the segments pass through.
+fn crossings(points: &[Point], cards: &RectGrid) -> usize {
+    points
+        .windows(2)
+        .map(|segment| {
+            let span = Rect::from_min_max(segment[0], segment[1]);
+            cards.count(span, |card| crosses_inside(span, card))
+        })
+        .sum()
+}
+
+/// Whether a segment's span enters a card (touching its border is not entering).
+fn crosses_inside(span: Rect, card: Rect) -> bool {
+    let inside = card.expand(-1.0);
+    inside.w > 0.0 && inside.h > 0.0 && overlaps(span, inside)
 }
 
 /// Whether two rectangles share area or a segment (a zero-width span) crosses the other.
@@ -199,29 +239,50 @@ fn overlaps(span: Rect, r: Rect) -> bool {
     span.x <= r.x + r.w && r.x <= span.x + span.w && span.y <= r.y + r.h && r.y <= span.y + span.h
 }
 
-/// The same line without repeated points or points in the middle of a straight run.
-fn simplified(points: Vec<Point>) -> Vec<Point> {
-    let mut out: Vec<Point> = Vec::with_capacity(points.len());
-    for p in points {
-        if out.last().is_some_and(|last| last.distance(p) < 0.01) {
-            continue;
-        }
-        if out.len() >= 2 {
-            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
-            let collinear = (a.x - b.x).abs() < 0.01 && (b.x - p.x).abs() < 0.01
-                || (a.y - b.y).abs() < 0.01 && (b.y - p.y).abs() < 0.01;
-            // A point where the line turns back stays: it may be a waypoint.
-            let onward = (b.x - a.x) * (p.x - b.x) + (b.y - a.y) * (p.y - b.y) > 0.0;
-            if collinear && onward {
-                out.pop();
+/// A candidate line: at most six points (port, stub, two turns, stub, port), kept inline so
+/// weighing a few hundred candidates per connection allocates nothing.
+#[derive(Clone, Copy)]
+struct Line {
+    points: [Point; 6],
+    len: usize,
+}
+
+impl Line {
+    /// The line through `points` (at most six) without repeated points or points in the
+    /// middle of a straight run.
+    fn simplified(points: &[Point]) -> Self {
+        let mut line = Self {
+            points: [Point::default(); 6],
+            len: 0,
+        };
+        for &p in points.iter().take(6) {
+            let out = &line.points[..line.len];
+            if out.last().is_some_and(|last| last.distance(p) < 0.01) {
+                continue;
             }
+            if let [.., a, b] = out {
+                let (a, b) = (*a, *b);
+                let collinear = (a.x - b.x).abs() < 0.01 && (b.x - p.x).abs() < 0.01
+                    || (a.y - b.y).abs() < 0.01 && (b.y - p.y).abs() < 0.01;
+                // A point where the line turns back stays.
+                let onward = (b.x - a.x) * (p.x - b.x) + (b.y - a.y) * (p.y - b.y) > 0.0;
+                if collinear && onward {
+                    line.len -= 1;
+                }
+            }
+            line.points[line.len] = p;
+            line.len += 1;
         }
-        out.push(p);
+        if line.len == 1 {
+            line.points[1] = line.points[0];
+            line.len = 2;
+        }
+        line
     }
-    if out.len() == 1 {
-        out.push(out[0]);
+
+    fn points(&self) -> &[Point] {
+        &self.points[..self.len]
     }
-    out
 }
 
 /// The length of a line through `points`.

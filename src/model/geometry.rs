@@ -162,6 +162,38 @@ impl RectGrid {
         }
     }
 
+    /// How many rectangles overlapping `r` pass `hit`, with no allocation: the router asks
+    /// this for every segment of every line it weighs. A rectangle in several of the cells is
+    /// counted only in the cell holding the top-left corner of its overlap with `r`.
+    pub fn count(&self, r: Rect, hit: impl Fn(Rect) -> bool) -> usize {
+        const MAX_CELLS: i64 = 4096;
+        let cell = |v: f32| (v / Self::CELL).floor() as i32;
+        let (x0, x1) = (cell(r.x), cell(r.x + r.w));
+        let (y0, y1) = (cell(r.y), cell(r.y + r.h));
+        let cells = (i64::from(x1) - i64::from(x0) + 1) * (i64::from(y1) - i64::from(y0) + 1);
+        let large = self.large.iter().filter(|&&i| hit(self.rects[i])).count();
+        if !r.is_finite() || cells > MAX_CELLS {
+            let bucketed = self.rects.iter().enumerate();
+            let small = bucketed
+                .filter(|(i, q)| !self.large.contains(i) && hit(**q))
+                .count();
+            return small + large;
+        }
+        let mut found = 0;
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                for &i in self.cells.get(&(x, y)).into_iter().flatten() {
+                    let q = self.rects[i];
+                    let corner = (cell(q.x.max(r.x)), cell(q.y.max(r.y)));
+                    if corner == (x, y) && hit(q) {
+                        found += 1;
+                    }
+                }
+            }
+        }
+        found + large
+    }
+
     /// The rectangles in the cells `r` touches, each once, in insertion order.
     pub fn near(&self, r: Rect) -> impl Iterator<Item = Rect> + '_ {
         let mut found: Vec<usize> = if Self::bucketed(r) {
@@ -306,5 +338,13 @@ mod tests {
         assert_eq!(near.len(), 2, "{near:?}");
         assert_eq!(near[0], Rect::new(250.0, 250.0, 20.0, 20.0));
         assert_eq!(grid.near(Rect::new(f32::NAN, 0.0, 1.0, 1.0)).count(), 3);
+        // Counting sees each rectangle once, however many cells it spans.
+        let wide = Rect::new(0.0, 255.0, 6000.0, 1.0);
+        let mut grid2 = RectGrid::default();
+        grid2.insert(Rect::new(100.0, 100.0, 1000.0, 1000.0));
+        grid2.insert(Rect::new(3000.0, 200.0, 20.0, 100.0));
+        assert_eq!(grid2.count(wide, |r| r.intersects(wide)), 2);
+        assert_eq!(grid2.count(wide, |r| r.w > 500.0), 1);
+        assert_eq!(grid.count(Rect::new(240.0, 240.0, 30.0, 30.0), |_| true), 2);
     }
 }
