@@ -24,11 +24,12 @@ fn decision_text(t: Option<&Triage>) -> String {
     t.map_or_else(|| "open".to_owned(), super::text::decision)
 }
 
-fn sections(diff: &DesignDiff) -> [(&'static str, &[ElementChange]); 3] {
+fn sections(diff: &DesignDiff) -> [(&'static str, &[ElementChange]); 4] {
     [
         ("Containers", &diff.containers),
         ("Components", &diff.components),
         ("Connections", &diff.connections),
+        ("Notes", &diff.notes),
     ]
 }
 
@@ -239,6 +240,7 @@ pub fn json(out: &mut dyn Write, old: &str, new: &str, diff: &DesignDiff) -> io:
         "containers": diff.containers.iter().map(element).collect::<Vec<_>>(),
         "components": diff.components.iter().map(element).collect::<Vec<_>>(),
         "connections": diff.connections.iter().map(element).collect::<Vec<_>>(),
+        "notes": diff.notes.iter().map(element).collect::<Vec<_>>(),
         "findings_introduced": diff.introduced.iter().map(finding).collect::<Vec<_>>(),
         "findings_resolved": diff.resolved.iter().map(finding).collect::<Vec<_>>(),
         "triage": diff.triage.iter().map(|t| json!({"fingerprint": t.fingerprint, "old": decision(&t.old), "new": decision(&t.new)})).collect::<Vec<_>>(),

@@ -81,6 +81,8 @@ pub struct DesignDiff {
     pub containers: Vec<ElementChange>,
     pub components: Vec<ElementChange>,
     pub connections: Vec<ElementChange>,
+    /// Notes and callouts added, removed or rewritten (moving one is not a change).
+    pub notes: Vec<ElementChange>,
     /// Open findings (as of the date given) in the new design that the old one lacked.
     pub introduced: Vec<FindingChange>,
     /// Open findings of the old design that the new one no longer has.
@@ -99,6 +101,7 @@ impl DesignDiff {
             && self.containers.is_empty()
             && self.components.is_empty()
             && self.connections.is_empty()
+            && self.notes.is_empty()
             && self.introduced.is_empty()
             && self.resolved.is_empty()
             && self.triage.is_empty()
@@ -137,6 +140,7 @@ pub fn diff(old: &Design, new: &Design, catalog: &Catalog, today: &str) -> Desig
         containers,
         components,
         connections: connection_changes(old, new, catalog),
+        notes: note_changes(old, new),
         introduced,
         resolved,
         triage: triage_changes(old, new),
@@ -404,6 +408,54 @@ fn connection_changes(old: &Design, new: &Design, catalog: &Catalog) -> Vec<Elem
             id: id.to_owned(),
             kind: kind_name(catalog, &connection.kind),
             name: label(design, connection),
+            change,
+            moved: false,
+            fields,
+        });
+    }
+    out
+}
+
+fn note_changes(old: &Design, new: &Design) -> Vec<ElementChange> {
+    let by_id = |d: &'_ Design| -> BTreeMap<String, crate::model::Note> {
+        d.notes().map(|n| (n.id.to_string(), n.clone())).collect()
+    };
+    let (old_notes, new_notes) = (by_id(old), by_id(new));
+    let ids: BTreeSet<&String> = old_notes.keys().chain(new_notes.keys()).collect();
+    // What a note points at, by name in its own design.
+    let target = |design: &Design, note: &crate::model::Note| {
+        note.anchor.as_ref().map_or_else(String::new, |a| {
+            design
+                .node(a)
+                .map_or_else(|| a.to_string(), |n| n.name.clone())
+        })
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        let (note, change, fields) = match (old_notes.get(id), new_notes.get(id)) {
+            (None, Some(n)) => (n, Change::Added, Vec::new()),
+            (Some(n), None) => (n, Change::Removed, Vec::new()),
+            (Some(a), Some(b)) => {
+                let mut fields = Vec::new();
+                field(&mut fields, "text", &a.text, &b.text);
+                field(&mut fields, "points at", &target(old, a), &target(new, b));
+                if fields.is_empty() {
+                    continue;
+                }
+                (b, Change::Changed, fields)
+            }
+            (None, None) => continue,
+        };
+        let first_line = note.text.lines().next().unwrap_or("");
+        out.push(ElementChange {
+            id: id.to_owned(),
+            kind: if note.anchor.is_some() {
+                "Callout"
+            } else {
+                "Note"
+            }
+            .to_owned(),
+            name: shown(&crate::model::text::short(first_line)),
             change,
             moved: false,
             fields,

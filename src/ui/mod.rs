@@ -45,6 +45,8 @@ pub enum Action {
     Command(Command),
     /// Select and centre a finding's subject.
     Reveal(Subject),
+    /// Scrolls to a note and selects it.
+    RevealNote(crate::model::NoteId),
     /// Open the triage form for the finding with this fingerprint.
     Triage(String),
     /// Add a component of this kind in the middle of the view.
@@ -582,6 +584,12 @@ impl PalisadeApp {
             Action::EndTyping => self.doc.end_merge(),
             Action::Command(command) => self.run(ctx, command),
             Action::Reveal(subject) => self.reveal(&subject),
+            Action::RevealNote(id) => {
+                if let Some(note) = self.doc.design().note(&id) {
+                    self.view.center_on(note.rect.center());
+                    self.view.select_note(id);
+                }
+            }
             Action::Triage(fingerprint) => {
                 let about = self
                     .doc

@@ -92,10 +92,11 @@ pub fn comparison_window_ui(
                 for f in &diff.design {
                     ui.label(format!("Design {}: {} → {}", f.field, f.old, f.new));
                 }
-                for (title, list, connections) in [
-                    ("Containers", &diff.containers, false),
-                    ("Components", &diff.components, false),
-                    ("Connections", &diff.connections, true),
+                for (title, list, listed) in [
+                    ("Containers", &diff.containers, Listed::Node),
+                    ("Components", &diff.components, Listed::Node),
+                    ("Connections", &diff.connections, Listed::Connection),
+                    ("Notes", &diff.notes, Listed::Note),
                 ] {
                     if list.is_empty() {
                         continue;
@@ -103,7 +104,7 @@ pub fn comparison_window_ui(
                     ui.add_space(4.0);
                     ui.label(RichText::new(title).strong());
                     for e in list {
-                        element_row_ui(ui, e, connections, actions);
+                        element_row_ui(ui, e, listed, actions);
                     }
                 }
                 for (title, list) in [
@@ -133,12 +134,15 @@ pub fn comparison_window_ui(
     open
 }
 
-fn element_row_ui(
-    ui: &mut egui::Ui,
-    e: &ElementChange,
-    connection: bool,
-    actions: &mut Vec<Action>,
-) {
+/// What kind of element a row of the comparison lists, to reveal it on a click.
+#[derive(Clone, Copy)]
+enum Listed {
+    Node,
+    Connection,
+    Note,
+}
+
+fn element_row_ui(ui: &mut egui::Ui, e: &ElementChange, listed: Listed, actions: &mut Vec<Action>) {
     let word = match (e.change, e.moved) {
         (Change::Added, _) => "Added",
         (Change::Removed, _) => "Removed",
@@ -159,16 +163,18 @@ fn element_row_ui(
         };
         // A removed element is only in the other design: there is nothing to reveal.
         if button.clicked() && e.change != Change::Removed {
-            let subject = if connection {
-                ConnectionId::new(e.id.as_str())
+            let action = match listed {
+                Listed::Connection => ConnectionId::new(e.id.as_str())
                     .ok()
-                    .map(Subject::Connection)
-            } else {
-                NodeId::new(e.id.as_str()).ok().map(Subject::Node)
+                    .map(|id| Action::Reveal(Subject::Connection(id))),
+                Listed::Node => NodeId::new(e.id.as_str())
+                    .ok()
+                    .map(|id| Action::Reveal(Subject::Node(id))),
+                Listed::Note => crate::model::NoteId::new(e.id.as_str())
+                    .ok()
+                    .map(Action::RevealNote),
             };
-            if let Some(subject) = subject {
-                actions.push(Action::Reveal(subject));
-            }
+            actions.extend(action);
         }
     });
 }

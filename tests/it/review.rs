@@ -651,3 +651,68 @@ fn switched_off_rules_need_a_reason_and_every_report_lists_them() {
         "Fronted by the hub WAF"
     );
 }
+
+#[test]
+fn the_diff_names_notes_added_rewritten_and_repointed_but_not_moved() {
+    use palisade::model::{NodeId, Note, NoteId};
+    let note = |id: &str, text: &str, x: f32, anchor: Option<&str>| Note {
+        id: NoteId::new(id).unwrap_or_else(|e| panic!("{e}")),
+        text: text.to_owned(),
+        rect: Rect::new(x, 600.0, 200.0, 60.0),
+        anchor: anchor.map(|a| NodeId::new(a).unwrap_or_else(|e| panic!("{e}"))),
+    };
+    let mut old = weak_design();
+    Edit::Batch(vec![
+        Edit::AddNote(note("moved", "Same text", 0.0, None)),
+        Edit::AddNote(note("edited", "TLS ends at the gateway", 300.0, None)),
+    ])
+    .apply(&mut old)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut new = old.clone();
+    let id = |text: &str| NoteId::new(text).unwrap_or_else(|e| panic!("{e}"));
+    Edit::Batch(vec![
+        Edit::SetNoteRect {
+            note: id("moved"),
+            rect: Rect::new(50.0, 650.0, 200.0, 60.0),
+        },
+        Edit::SetNoteText {
+            note: id("edited"),
+            text: "TLS ends at the app".to_owned(),
+        },
+        Edit::SetNoteAnchor {
+            note: id("edited"),
+            anchor: Some(NodeId::new("kv").unwrap_or_else(|e| panic!("{e}"))),
+        },
+        Edit::AddNote(note(
+            "new",
+            "Ask about | <b>backups</b>\nsecond line",
+            600.0,
+            None,
+        )),
+    ])
+    .apply(&mut new)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let diff = palisade::review::diff::diff(&old, &new, catalog(), "2026-12-03");
+    let listed: Vec<(&str, &str, usize)> = diff
+        .notes
+        .iter()
+        .map(|n| (n.id.as_str(), n.kind.as_str(), n.fields.len()))
+        .collect();
+    assert_eq!(listed, [("edited", "Callout", 2), ("new", "Note", 0)]);
+    assert_eq!(diff.notes[1].name, "Ask about | <b>backups</b>");
+    let fields: Vec<(&str, &str)> = diff.notes[0]
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.new.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("text", "TLS ends at the app"), ("points at", "Key Vault")]
+    );
+    let mut out = Vec::new();
+    palisade::export::diff::markdown(&mut out, "old.ron", "new.ron", &diff)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let markdown = String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(markdown.contains("| Callout |"), "{markdown}");
+    assert!(!markdown.contains("<b>"), "escaped: {markdown}");
+}
