@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Catalog, Connection, Design, Edit, Node, NodeId};
+use crate::model::{Catalog, Connection, Design, Edit, Node, NodeId, Note};
 use crate::persistence;
 
-/// A selection (with everything inside selected containers, and the connections among them)
-/// as design-file text.
+/// A selection (with everything inside selected containers, the connections among them and
+/// the callouts pointing at them) as design-file text.
 pub fn copy(design: &Design, catalog: &Catalog, selection: &BTreeSet<NodeId>) -> Option<String> {
     let mut ids: BTreeSet<NodeId> = BTreeSet::new();
     for id in selection {
@@ -45,6 +45,12 @@ pub fn copy(design: &Design, catalog: &Catalog, selection: &BTreeSet<NodeId>) ->
         .filter(|c| ids.contains(&c.from) && ids.contains(&c.to))
     {
         edits.push(Edit::Connect(connection.clone()));
+    }
+    for note in design
+        .notes()
+        .filter(|n| n.anchor.as_ref().is_some_and(|a| ids.contains(a)))
+    {
+        edits.push(Edit::AddNote(note.clone()));
     }
     Edit::Batch(edits).apply(&mut part).ok()?;
     persistence::to_string(&part, catalog).ok()
@@ -87,14 +93,32 @@ pub fn paste(
     }
     for connection in part.connections() {
         let id = taken.fresh_connection_id();
+        let mut route = connection.route.clone();
+        for point in &mut route.waypoints {
+            *point = point.offset(offset.0, offset.1);
+        }
         let copy = Connection {
             id,
             from: renamed.get(&connection.from)?.clone(),
             to: renamed.get(&connection.to)?.clone(),
+            route,
             ..connection.clone()
         };
         let _ = Edit::Connect(copy.clone()).apply(&mut taken);
         edits.push(Edit::Connect(copy));
+    }
+    for note in part.notes() {
+        let copy = Note {
+            id: taken.fresh_note_id(),
+            rect: note.rect.translated(offset.0, offset.1),
+            anchor: match &note.anchor {
+                Some(anchor) => Some(renamed.get(anchor)?.clone()),
+                None => None,
+            },
+            ..note.clone()
+        };
+        let _ = Edit::AddNote(copy.clone()).apply(&mut taken);
+        edits.push(Edit::AddNote(copy));
     }
     Some((Edit::Batch(edits), top_level))
 }
@@ -137,6 +161,55 @@ mod tests {
             .apply(&mut design)
             .unwrap_or_else(|e| panic!("{e}"));
         design
+    }
+
+    #[test]
+    fn a_pasted_copy_brings_its_callouts_and_bends_along_by_the_same_offset() {
+        use crate::model::{NoteId, Point, Route};
+        let mut design = design();
+        let connection = design.connections().next().map(|c| c.id.clone());
+        let a = NodeId::new("a").unwrap_or_else(|e| panic!("{e}"));
+        Edit::Batch(vec![
+            Edit::SetRoute {
+                connection: connection.unwrap_or_else(|| panic!("no connection")),
+                route: Route {
+                    routing: None,
+                    waypoints: vec![Point::new(50.0, 200.0)],
+                },
+            },
+            Edit::AddNote(Note {
+                id: NoteId::new("why").unwrap_or_else(|e| panic!("{e}")),
+                text: "Runs on Premium v3".to_owned(),
+                rect: Rect::new(300.0, 0.0, 200.0, 60.0),
+                anchor: Some(a.clone()),
+            }),
+        ])
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+        let selection = BTreeSet::from([NodeId::new("sub").unwrap_or_else(|e| panic!("{e}"))]);
+        let text = copy(&design, catalog::builtin(), &selection)
+            .unwrap_or_else(|| panic!("nothing copied"));
+        let (edit, _) = paste(&design, catalog::builtin(), &text, (20.0, 30.0))
+            .unwrap_or_else(|| panic!("not pasted"));
+        edit.apply(&mut design).unwrap_or_else(|e| panic!("{e}"));
+        let notes: Vec<&Note> = design.notes().collect();
+        assert_eq!(notes.len(), 2);
+        let pasted = notes
+            .iter()
+            .find(|n| n.id.as_str() != "why")
+            .unwrap_or_else(|| panic!("no pasted note"));
+        assert_eq!(pasted.rect, Rect::new(320.0, 30.0, 200.0, 60.0));
+        assert!(
+            pasted
+                .anchor
+                .as_ref()
+                .is_some_and(|p| p != &a && design.node(p).is_some())
+        );
+        let bends: Vec<Vec<Point>> = design
+            .connections()
+            .map(|c| c.route.waypoints.clone())
+            .collect();
+        assert!(bends.contains(&vec![Point::new(70.0, 230.0)]), "{bends:?}");
     }
 
     #[test]
