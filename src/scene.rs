@@ -162,6 +162,9 @@ pub struct EdgeShape {
     /// Where the label sits, as a fraction of the line's length: the middle unless
     /// that would cover another label or a card ([`place_edge_marks`]).
     pub label_along: f32,
+    /// How far the label is set off its place on the line, beside it: on a connection too
+    /// short for both its label and its badge, the label moves aside (zero otherwise).
+    pub label_offset: Point,
     /// Where the findings badge sits, as a fraction of the length: after the start, clear of the
     /// card badge at the start, the label and the arrowhead.
     pub badge_along: f32,
@@ -177,7 +180,14 @@ impl EdgeShape {
     }
 
     pub fn label_center(&self) -> Point {
-        routing::point_along(&self.points, self.label_along)
+        self.label_center_on(&self.points)
+    }
+
+    /// Where the label sits on a line drawn through `points` (the canvas passes the line it
+    /// draws, which follows a drag).
+    pub fn label_center_on(&self, points: &[Point]) -> Point {
+        routing::point_along(points, self.label_along)
+            .offset(self.label_offset.x, self.label_offset.y)
     }
 
     pub fn badge_center(&self) -> Point {
@@ -286,6 +296,19 @@ fn place_edge_marks(scene: &mut Scene, cards: &RectGrid) {
             .find(|a| clear_of_badges(*a) && clear_of_labels(*a))
             .or_else(|| places.into_iter().find(|a| clear_of_badges(*a)))
             .unwrap_or(nearest);
+        // Too short for both on the line: the label steps aside, above a flat segment or
+        // right of a steep one, so the badge covers none of it.
+        let badge = circle_at(edge.badge_along);
+        let label = edge_label_rect(&edge.label, edge.label_center());
+        if !edge.label.trim().is_empty() && overlaps(badge, label) {
+            let (a, b) = routing::segment_along(&edge.points, edge.label_along);
+            edge.label_offset = if (b.x - a.x).abs() >= (b.y - a.y).abs() {
+                Point::new(0.0, -(label.h / 2.0 + radius + 2.0))
+            } else {
+                Point::new(label.w / 2.0 + radius + 2.0, 0.0)
+            };
+            labels.insert(edge_label_rect(&edge.label, edge.label_center()));
+        }
     }
 }
 
@@ -435,6 +458,7 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
             dashed: kind.is_some_and(|k| k.dashed),
             badge: edge_badges.get(&connection.id).copied(),
             label_along: 0.5,
+            label_offset: Point::default(),
             badge_along: 0.0,
         });
     }

@@ -702,7 +702,9 @@ fn draw_edge_label(out: &mut Sink<'_>, e: &EdgeShape) {
     // The label sits on its segment: on a flat one it must fit between the two shapes, or the
     // shape drawn over it would hide it; a steep one leaves room above and below instead.
     let (dx, dy) = ((end.x - start.x).abs(), (end.y - start.y).abs());
-    let room = if dy >= h + 8.0 {
+    // Set aside from a short line, it has room of its own.
+    let beside = e.label_offset != Point::default();
+    let room = if beside || dy >= h + 8.0 {
         LABEL_MAX_WIDTH
     } else {
         (dx - 8.0).min(LABEL_MAX_WIDTH)

@@ -536,9 +536,7 @@ pub fn canvas_ui(
         }
         paint_edge(&painter, edge, &points, &paint);
         // The hit target is the label's place, the part of a connection people aim at.
-        let mid = paint
-            .transform
-            .pos(routing::point_along(&points, edge.label_along));
+        let mid = paint.transform.pos(edge.label_center_on(&points));
         if !rect.contains(mid) {
             continue;
         }
@@ -1372,9 +1370,7 @@ fn paint_edge(painter: &egui::Painter, edge: &EdgeShape, points: &[Point], paint
             Stroke::NONE,
         ));
     }
-    let mid = paint
-        .transform
-        .pos(routing::point_along(points, edge.label_along));
+    let mid = paint.transform.pos(edge.label_center_on(points));
     if !edge.label.is_empty()
         && metrics::EDGE_LABEL_SIZE * zoom >= MIN_TEXT_SIZE
         && view.contains(mid)

@@ -862,3 +862,44 @@ fn the_drawio_export_keeps_bends_and_notes() {
         .count();
     assert_eq!(with_points, bent);
 }
+
+#[test]
+fn no_connection_badge_covers_its_own_label_on_any_template_either_way_of_drawing() {
+    let radius = palisade::scene::metrics::BADGE_RADIUS;
+    let mut set_aside = 0;
+    for template in palisade::templates::builtin() {
+        for routing in palisade::model::Routing::ALL {
+            let mut design = crate::template(template.id);
+            design.meta.routing = routing;
+            let findings = rules::evaluate(&design, catalog());
+            let reviewed = palisade::review::triage::review(&design, &findings, "2026-12-03");
+            let scene = palisade::scene::build(&design, catalog(), Some(&reviewed));
+            for edge in scene.edges.iter().filter(|e| e.badge.is_some()) {
+                if edge.label.trim().is_empty() {
+                    continue;
+                }
+                let label = palisade::scene::edge_label_rect(&edge.label, edge.label_center());
+                let badge = edge.badge_center();
+                let circle = Rect::new(
+                    badge.x - radius,
+                    badge.y - radius,
+                    2.0 * radius,
+                    2.0 * radius,
+                );
+                let overlap_w =
+                    (label.x + label.w).min(circle.x + circle.w) - label.x.max(circle.x);
+                let overlap_h =
+                    (label.y + label.h).min(circle.y + circle.h) - label.y.max(circle.y);
+                assert!(
+                    overlap_w <= 0.0 || overlap_h <= 0.0,
+                    "{} ({routing:?}): {}'s badge covers its label",
+                    template.id,
+                    edge.id
+                );
+                set_aside += usize::from(edge.label_offset != palisade::model::Point::default());
+            }
+        }
+    }
+    println!("labels set beside their line: {set_aside}");
+    assert!(set_aside > 0, "the demo's short flows need it");
+}
