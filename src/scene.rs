@@ -330,7 +330,8 @@ impl NoteShape {
             / metrics::NOTE_LINE_HEIGHT)
             .floor()
             .max(1.0) as usize;
-        let lines = crate::export::fit::wrap(text, inner.w, metrics::NOTE_TEXT_SIZE, max_lines);
+        let lines =
+            crate::export::fit::wrap(text, inner.w, metrics::NOTE_TEXT_SIZE, false, max_lines);
         // No leader when the note sits on what it points at.
         let leader = anchor.filter(|a| !a.intersects(rect)).map(|a| {
             (

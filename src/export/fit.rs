@@ -70,8 +70,8 @@ pub fn elide(text: &str, max_width: f32, size: f32, bold: bool) -> Cow<'_, str> 
 /// `text` broken into lines no wider than `max_width`: at spaces where it can, inside a word
 /// too long for a line, and at the line breaks typed into it. At most `max_lines` lines; the
 /// last ends in `…` when text is left over. Control characters other than line breaks are
-/// dropped.
-pub fn wrap(text: &str, max_width: f32, size: f32, max_lines: usize) -> Vec<String> {
+/// dropped. The PDF report's paragraphs and the notes on the canvas both break text here.
+pub fn wrap(text: &str, max_width: f32, size: f32, bold: bool, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut overflow = false;
     'paragraphs: for paragraph in text.lines() {
@@ -83,7 +83,7 @@ pub fn wrap(text: &str, max_width: f32, size: f32, max_lines: usize) -> Vec<Stri
             } else {
                 format!("{line} {word}")
             };
-            if width(&candidate, size, false) <= max_width {
+            if width(&candidate, size, bold) <= max_width {
                 line = candidate;
                 continue;
             }
@@ -98,7 +98,7 @@ pub fn wrap(text: &str, max_width: f32, size: f32, max_lines: usize) -> Vec<Stri
             // A word wider than a line is broken where it reaches the edge.
             for c in word.chars() {
                 line.push(c);
-                if width(&line, size, false) > max_width && line.chars().count() > 1 {
+                if width(&line, size, bold) > max_width && line.chars().count() > 1 {
                     line.pop();
                     if lines.len() + 1 >= max_lines {
                         overflow = true;
@@ -117,7 +117,7 @@ pub fn wrap(text: &str, max_width: f32, size: f32, max_lines: usize) -> Vec<Stri
     }
     lines.truncate(max_lines);
     if overflow && let Some(last) = lines.last_mut() {
-        *last = elide(&format!("{last}…"), max_width, size, false).into_owned();
+        *last = elide(&format!("{last}…"), max_width, size, bold).into_owned();
     }
     lines
 }
@@ -128,19 +128,25 @@ mod tests {
 
     #[test]
     fn wrapping_breaks_at_spaces_keeps_typed_breaks_and_marks_what_is_cut() {
-        let lines = wrap("Private endpoints only\nno public access", 120.0, 12.0, 10);
+        let lines = wrap(
+            "Private endpoints only\nno public access",
+            120.0,
+            12.0,
+            false,
+            10,
+        );
         assert_eq!(lines, ["Private endpoints", "only", "no public access"]);
         for line in &lines {
             assert!(width(line, 12.0, false) <= 120.0);
         }
-        let long = wrap(&"x".repeat(200), 120.0, 12.0, 10);
+        let long = wrap(&"x".repeat(200), 120.0, 12.0, false, 10);
         assert!(long.len() > 1 && long.iter().all(|l| width(l, 12.0, false) <= 120.0));
-        let cut = wrap("one two three four five six seven", 60.0, 12.0, 2);
+        let cut = wrap("one two three four five six seven", 60.0, 12.0, false, 2);
         assert_eq!(cut.len(), 2);
         assert!(cut[1].ends_with('…'), "{cut:?}");
-        assert!(wrap("", 100.0, 12.0, 3).is_empty());
+        assert!(wrap("", 100.0, 12.0, false, 3).is_empty());
         assert!(
-            wrap("a\u{1b}[31mb", 100.0, 12.0, 3)[0]
+            wrap("a\u{1b}[31mb", 100.0, 12.0, false, 3)[0]
                 .chars()
                 .all(|c| !c.is_control())
         );

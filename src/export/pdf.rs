@@ -27,32 +27,6 @@ const TEXT_WIDTH: f32 = A4.0 - 2.0 * MARGIN;
 const BODY: f32 = 10.0;
 const SMALL: f32 = 8.5;
 
-/// The lines of `text` that fit `width` at `size`, broken at spaces (a word longer than the
-/// width is cut with an ellipsis).
-fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if fit::width(&candidate, size, bold) <= width {
-            line = candidate;
-        } else {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            line = fit::elide(word, width, size, bold).into_owned();
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 /// Text pages being filled, top to bottom; a line that does not fit starts a new page.
 struct Pages {
     done: Vec<String>,
@@ -119,7 +93,7 @@ impl Pages {
     }
 
     fn paragraph(&mut self, text: &str, indent: f32, size: f32, bold: bool, color: &str) {
-        for line in wrap(text, TEXT_WIDTH - indent, size, bold) {
+        for line in fit::wrap(text, TEXT_WIDTH - indent, size, bold, usize::MAX) {
             self.line(&line, MARGIN + indent, size, bold, color);
         }
     }
@@ -243,6 +217,19 @@ fn text_pages(
             false,
             "#8a5a00",
         );
+    }
+
+    let notes = report::notes(design);
+    if !notes.is_empty() {
+        pages.gap(10.0);
+        pages.line("Review notes", MARGIN, 13.0, true, "#1f1f1f");
+        for (target, text) in notes {
+            if let Some(target) = target {
+                pages.paragraph(&format!("On {target}:"), 0.0, BODY, true, "#1f1f1f");
+            }
+            pages.paragraph(text, 8.0, BODY, false, "#1f1f1f");
+            pages.gap(4.0);
+        }
     }
 
     pages.gap(10.0);
@@ -402,12 +389,12 @@ mod tests {
     #[test]
     fn text_wraps_at_spaces_within_the_width() {
         let text = "Publish the workload through Application Gateway with an enabled WAF policy";
-        let lines = wrap(text, 150.0, BODY, false);
+        let lines = fit::wrap(text, 150.0, BODY, false, usize::MAX);
         assert!(lines.len() > 1);
         for line in &lines {
             assert!(fit::width(line, BODY, false) <= 150.0, "{line}");
         }
         assert_eq!(lines.join(" "), text);
-        assert!(wrap("", 100.0, BODY, false).is_empty());
+        assert!(fit::wrap("", 100.0, BODY, false, usize::MAX).is_empty());
     }
 }
