@@ -224,14 +224,13 @@ pub fn report(
         &mut out,
     );
     out.push_str("</figure></section>\n");
+    review_notes(&mut out, design);
 
     coverage_table(&mut out, &score);
     let as_of = options.date.clone().unwrap_or_else(super::today);
     let reviewed = review(design, findings, &as_of);
     findings_by_severity(&mut out, design, &reviewed);
     findings_by_se(&mut out, design, findings);
-    let as_of = options.date.clone().unwrap_or_else(super::today);
-    let reviewed = crate::review::triage::review(design, findings, &as_of);
     super::threats::html(
         &mut out,
         design,
@@ -437,6 +436,21 @@ fn findings_by_se(out: &mut Sink<'_>, design: &Design, findings: &Findings) {
         out.push_str("</ul></td></tr>\n");
     }
     out.push_str("</tbody></table></section>\n");
+}
+
+/// The notes and callouts of the diagram, as text a reviewer can quote.
+fn review_notes(out: &mut Sink<'_>, design: &Design) {
+    let notes = report::notes(design);
+    if notes.is_empty() {
+        return;
+    }
+    out.push_str("<section><h2>Review notes</h2>\n<ul>\n");
+    for (target, text) in notes {
+        let lines: Vec<String> = text.lines().map(|l| xml(l.trim()).into_owned()).collect();
+        let on = target.map_or_else(String::new, |t| format!("<strong>On {}:</strong> ", xml(t)));
+        let _ = writeln!(out, "<li>{on}{}</li>", lines.join("<br>"));
+    }
+    out.push_str("</ul></section>\n");
 }
 
 fn rule_settings(out: &mut Sink<'_>, design: &Design) {

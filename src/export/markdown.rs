@@ -59,6 +59,24 @@ pub fn report(
         let _ = writeln!(out, "| Date | {} |", md(date.trim()));
     }
     let _ = writeln!(out, "\n{SCORE_NOTE}\n");
+    let notes = report::notes(design);
+    if !notes.is_empty() {
+        let _ = writeln!(out, "## Review notes\n");
+        for (target, text) in notes {
+            let lines: Vec<String> = text.lines().map(|l| md(l.trim())).collect();
+            // Lines after the first continue the item, each on its own line.
+            let text = lines.join("  \n  ");
+            match target {
+                Some(target) => {
+                    let _ = writeln!(out, "- **On {}:** {text}", md(target));
+                }
+                None => {
+                    let _ = writeln!(out, "- {text}");
+                }
+            }
+        }
+        out.push('\n');
+    }
 
     let _ = writeln!(out, "## Well-Architected security checklist\n");
     let _ = writeln!(

@@ -101,6 +101,19 @@ pub fn switches(design: &crate::model::Design) -> Vec<(&str, &crate::model::Rule
         .collect()
 }
 
+/// The design's notes for the reports, in id order: what each points at (by name, for a
+/// callout) and its text.
+pub fn notes(design: &crate::model::Design) -> Vec<(Option<&str>, &str)> {
+    design
+        .notes()
+        .filter(|n| !n.text.trim().is_empty())
+        .map(|n| {
+            let target = n.anchor.as_ref().and_then(|a| design.node(a));
+            (target.map(|t| t.name.as_str()), n.text.trim())
+        })
+        .collect()
+}
+
 /// The text with its first letter in upper case (`critical` → `Critical`).
 pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();

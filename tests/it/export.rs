@@ -350,6 +350,15 @@ pub fn hostile() -> Design {
             HOSTILE[(i + 1) % HOSTILE.len()],
         ));
     }
+    // A callout and a free note, each holding payloads on several lines.
+    for (i, anchor) in [Some("n1"), None].into_iter().enumerate() {
+        edits.push(Edit::AddNote(palisade::model::Note {
+            id: palisade::model::NoteId::new(format!("note{i}")).unwrap_or_else(|e| panic!("{e}")),
+            text: format!("{}\n{}", HOSTILE[i], HOSTILE[i + 2]),
+            rect: Rect::new(30.0 + 400.0 * i as f32, 320.0, 260.0, 80.0),
+            anchor: anchor.map(id),
+        }));
+    }
     build(design, edits)
 }
 
@@ -902,4 +911,53 @@ fn no_connection_badge_covers_its_own_label_on_any_template_either_way_of_drawin
     }
     println!("labels set beside their line: {set_aside}");
     assert!(set_aside > 0, "the demo's short flows need it");
+}
+
+#[test]
+fn reports_quote_the_review_notes_with_what_each_points_at() {
+    let mut design = crate::template("before-hardening");
+    let vm = design
+        .nodes()
+        .find(|n| n.kind == "virtual_machine")
+        .map(|n| n.id.clone());
+    for (i, (text, anchor)) in [
+        ("RDP from the internet\nReplace with Bastion", vm.clone()),
+        ("Ask the owner about backups", None),
+        ("   ", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        Edit::AddNote(palisade::model::Note {
+            id: palisade::model::NoteId::new(format!("n{i}")).unwrap_or_else(|e| panic!("{e}")),
+            text: text.to_owned(),
+            rect: Rect::new(0.0, 700.0 + 100.0 * i as f32, 200.0, 60.0),
+            anchor,
+        })
+        .apply(&mut design)
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let findings = rules::evaluate(&design, catalog());
+    let vm_name = vm
+        .and_then(|id| design.node(&id).map(|n| n.name.clone()))
+        .unwrap_or_default();
+    let markdown = text(Format::Md, &design, &findings);
+    assert!(
+        markdown.contains(&format!(
+            "## Review notes\n\n- **On {vm_name}:** RDP from the internet  \n  Replace with Bastion\n- Ask the owner about backups\n\n"
+        )),
+        "{markdown}"
+    );
+    let html = text(Format::Html, &design, &findings);
+    assert!(
+        html.contains(&format!(
+            "<li><strong>On {vm_name}:</strong> RDP from the internet<br>Replace with Bastion</li>"
+        )),
+        "review notes missing from the HTML report"
+    );
+    // A note with no text is not quoted.
+    assert_eq!(
+        html.matches("<li><strong>On").count() + html.matches("<li>Ask the owner").count(),
+        2
+    );
 }
