@@ -247,6 +247,13 @@ impl CanvasView {
         {
             self.selected_note = None;
         }
+        if self
+            .editing_note
+            .as_ref()
+            .is_some_and(|(n, _)| doc.design().note(n).is_none())
+        {
+            self.editing_note = None;
+        }
     }
 
     fn apply_pending_view_requests(&mut self, scene: &Scene) {
@@ -1504,14 +1511,28 @@ fn notes_ui(
     clicked_item: &mut bool,
     output: &mut CanvasOutput,
 ) {
-    let clip = ui.clip_rect();
+    // Clipped to the canvas, like everything drawn on it.
+    let painter = ui.painter_at(view.viewport);
+    let clip = view.viewport;
+    // F2 writes in the selected note, as it renames a selected component.
+    let typing = ui.ctx().memory(|m| m.focused().is_some());
+    if !typing
+        && view.editing_note.is_none()
+        && ui.input(|i| i.key_pressed(egui::Key::F2))
+        && let Some(note) = view
+            .selected_note
+            .as_ref()
+            .and_then(|id| doc.design().note(id))
+    {
+        view.edit_note(note.id.clone(), note.text.clone());
+    }
     for note in &scene.notes {
         let r = note_rect_in_canvas(view, note);
         let screen = paint.transform.rect(r);
         if !screen.intersects(clip) && note.leader.is_none() {
             continue;
         }
-        paint_note(ui.painter(), note, r, paint);
+        paint_note(&painter, note, r, paint);
         let editing = view
             .editing_note
             .as_ref()
@@ -1558,7 +1579,7 @@ fn notes_ui(
             );
             corner
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Resize note"));
-            ui.painter().rect(
+            painter.rect(
                 handle.shrink(2.0),
                 2.0,
                 paint.colors.card_fill,
@@ -1635,6 +1656,7 @@ fn waypoints_ui(
     };
     let label = edge_accessible_label(doc, edge);
     let colors = &paint.colors;
+    let painter = ui.painter_at(view.viewport);
     // Where each waypoint lies on the drawn line, to know where a new one goes in the list.
     let mut on_line: Vec<usize> = Vec::with_capacity(waypoints.len());
     for w in waypoints {
@@ -1661,7 +1683,7 @@ fn waypoints_ui(
             egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Bend {label} here"))
         });
         let hot = response.hovered() || response.dragged();
-        ui.painter().circle(
+        painter.circle(
             middle,
             if hot { 5.0 } else { 3.5 },
             colors.card_fill,
@@ -1694,7 +1716,7 @@ fn waypoints_ui(
             )
         });
         let response = response.on_hover_text("Drag to move; double-click to remove");
-        ui.painter().circle(
+        painter.circle(
             center,
             5.5,
             colors.selection,

@@ -826,6 +826,24 @@ fn a_callout_is_added_for_the_selected_component_written_in_place_moved_and_dele
         .click();
     harness.run();
     assert!(harness.state().view().selected_note.is_some());
+    // F2 writes in it again; Escape leaves the text as it was.
+    harness.key_press(Key::F2);
+    harness.run();
+    harness
+        .get_by_label("Write the note")
+        .type_text(" and logged");
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Write the note").is_none());
+    assert_eq!(
+        notes(&harness)[0].text,
+        "Purge protection confirmed with the owner"
+    );
+    harness
+        .get_by_label("Note: Purge protection confirmed with the owner")
+        .click();
+    harness.run();
     harness.key_press(Key::Delete);
     harness.run();
     assert!(notes(&harness).is_empty());
