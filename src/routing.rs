@@ -285,6 +285,84 @@ impl Line {
     }
 }
 
+/// Between the ends of elbow lines that share a side of a card, at most.
+const PORT_SPACING: f32 = 14.0;
+
+/// Elbow lines that leave or enter a card by the same side all meet it in the middle, where
+/// they run on top of each other; this spreads them along the side, ordered by where each
+/// goes next so they do not cross there. A line moves only when it turns right after the
+/// card (the turn moves with it, so it stays square); `lines` are each line's two end
+/// rectangles and its points. A line that would pass through a card once moved stays.
+pub fn spread_ports(lines: &mut [(Rect, Rect, &mut Vec<Point>)], cards: &RectGrid) {
+    // Which side of `r` a point lies on: 0 left, 1 right, 2 top, 3 bottom.
+    let side_of = |r: Rect, p: Point| {
+        let near = |a: f32, b: f32| (a - b).abs() < 0.5;
+        if near(p.x, r.x) {
+            Some(0u8)
+        } else if near(p.x, r.x + r.w) {
+            Some(1)
+        } else if near(p.y, r.y) {
+            Some(2)
+        } else if near(p.y, r.y + r.h) {
+            Some(3)
+        } else {
+            None
+        }
+    };
+    // (card, side) -> the line ends there: (where the line goes next, line, is its start).
+    type Key = ([u32; 4], u8);
+    let mut sides: std::collections::BTreeMap<Key, Vec<(f32, usize, bool)>> = Default::default();
+    for (i, (from, to, points)) in lines.iter().enumerate() {
+        let n = points.len();
+        if n < 3 {
+            continue;
+        }
+        let ends = [
+            (*from, points[0], points[1], points[2], true),
+            (*to, points[n - 1], points[n - 2], points[n - 3], false),
+        ];
+        for (card, port, turn, beyond, start) in ends {
+            // Only a line that turns square at its first bend can slide along the side.
+            let square = |a: Point, b: Point, c: Point| {
+                let (u, v) = ((b.x - a.x, b.y - a.y), (c.x - b.x, c.y - b.y));
+                u.0 * v.0 + u.1 * v.1 == 0.0 && (u.0 == 0.0 || u.1 == 0.0)
+            };
+            let Some(side) = side_of(card, port).filter(|_| square(port, turn, beyond)) else {
+                continue;
+            };
+            let order = if side < 2 { beyond.y } else { beyond.x };
+            let key = ([card.x, card.y, card.w, card.h].map(f32::to_bits), side);
+            sides.entry(key).or_default().push((order, i, start));
+        }
+    }
+    for ((card, side), mut ends) in sides {
+        if ends.len() < 2 {
+            continue;
+        }
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        let length = f32::from_bits(if side < 2 { card[3] } else { card[2] });
+        let count = ends.len() as f32;
+        let spacing = (length / (count + 1.0)).min(PORT_SPACING);
+        for (k, (_, line, start)) in ends.into_iter().enumerate() {
+            let shift = (k as f32 - (count - 1.0) / 2.0) * spacing;
+            let points = &mut *lines[line].2;
+            let n = points.len();
+            let (port, turn) = if start { (0, 1) } else { (n - 1, n - 2) };
+            let mut moved = points.clone();
+            for i in [port, turn] {
+                if side < 2 {
+                    moved[i].y += shift;
+                } else {
+                    moved[i].x += shift;
+                }
+            }
+            if crossings(&moved, cards) <= crossings(points, cards) {
+                *points = moved;
+            }
+        }
+    }
+}
+
 /// The length of a line through `points`.
 pub fn length(points: &[Point]) -> f32 {
     points.windows(2).map(|s| s[0].distance(s[1])).sum()
@@ -416,6 +494,29 @@ mod tests {
             assert!(points.len() >= 2);
             assert_eq!(points, route(a, b, Routing::Orthogonal, &[], &cards));
         }
+    }
+
+    #[test]
+    fn lines_into_one_side_of_a_card_are_spread_along_it_and_stay_square() {
+        let target = Rect::new(400.0, 100.0, 170.0, 60.0);
+        let upper = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let lower = Rect::new(0.0, 300.0, 100.0, 50.0);
+        let cards = grid(&[target, upper, lower]);
+        let mut a = route(upper, target, Routing::Orthogonal, &[], &cards);
+        let mut b = route(lower, target, Routing::Orthogonal, &[], &cards);
+        assert_eq!(a.last(), b.last(), "both enter the middle of the same side");
+        spread_ports(
+            &mut [(upper, target, &mut a), (lower, target, &mut b)],
+            &cards,
+        );
+        let (ea, eb) = (a.last().copied(), b.last().copied());
+        assert_ne!(ea, eb);
+        // The line from above ends above the one from below: they do not cross there.
+        assert!(
+            ea.zip(eb).is_some_and(|(ea, eb)| ea.y < eb.y),
+            "{a:?} {b:?}"
+        );
+        assert!(is_orthogonal(&a) && is_orthogonal(&b), "{a:?} {b:?}");
     }
 
     #[test]

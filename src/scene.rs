@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::model::geometry::RectGrid;
 use crate::model::{
-    Catalog, ConnectionId, Design, Node, NodeId, NoteId, Point, Rect, Severity, Value,
+    Catalog, ConnectionId, Design, Node, NodeId, NoteId, Point, Rect, Routing, Severity, Value,
 };
 use crate::review::triage::Reviewed;
 use crate::routing;
@@ -463,6 +463,18 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
             badge_along: 0.0,
         });
     }
+    let mut elbows: Vec<(Rect, Rect, &mut Vec<Point>)> = Vec::new();
+    for edge in &mut scene.edges {
+        let connection = design.connection(&edge.id);
+        let ends = (design.node(&edge.from), design.node(&edge.to));
+        if let (Some(connection), (Some(from), Some(to))) = (connection, ends)
+            && design.routing_of(connection) == Routing::Orthogonal
+            && connection.route.waypoints.is_empty()
+        {
+            elbows.push((from.rect, to.rect, &mut edge.points));
+        }
+    }
+    routing::spread_ports(&mut elbows, &cards);
     place_edge_marks(&mut scene, &cards);
     for note in design.notes() {
         let anchor = note
