@@ -17,7 +17,9 @@ use crate::app::{Document, placement};
 use crate::export::fit;
 use crate::export::svg::HeaderLayout;
 use crate::model::geometry::RectGrid;
-use crate::model::{Connection, ConnectionId, Edit, NodeId, NoteId, Point, Rect, Route, geometry};
+use crate::model::{
+    Connection, ConnectionId, Edit, NodeId, NoteId, Point, Rect, Route, Routing, geometry,
+};
 use crate::review::diff::Change;
 use crate::routing;
 use crate::scene::{
@@ -100,16 +102,27 @@ enum Gesture {
         additive: bool,
     },
     /// Dragging a waypoint of the selected connection (a new one when it was dragged out of a
-    /// segment's middle): `waypoints` is the list as it will be saved.
+    /// segment's middle), or a middle segment of an elbow line sideways (its two ends as
+    /// waypoints `index` and `index + 1`): `waypoints` is the list as it will be saved.
     Waypoint {
         connection: ConnectionId,
         waypoints: Vec<Point>,
         index: usize,
+        grip: Grip,
     },
     /// Dragging a note.
     MoveNote { id: NoteId, delta: Vec2 },
     /// Resizing a note by its corner.
     ResizeNote { id: NoteId, delta: Vec2 },
+}
+
+/// What a drag on a connection holds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Grip {
+    /// One waypoint, following the pointer.
+    Point,
+    /// A segment of an elbow line, sliding across itself as draw.io's do.
+    Segment { horizontal: bool },
 }
 
 /// The payload of a palette item dragged onto the canvas: a kind id.
@@ -882,19 +895,32 @@ pub fn canvas_ui(
             connection,
             waypoints,
             index,
+            grip,
         } => {
-            if let Some(latest) = latest
-                && let Some(point) = waypoints.get_mut(*index)
-            {
-                let at = paint.transform.canvas_pos(latest);
-                *point = if view.snap_to_grid {
-                    Point::new(
+            if let Some(latest) = latest {
+                let mut at = paint.transform.canvas_pos(latest);
+                if view.snap_to_grid {
+                    at = Point::new(
                         geometry::snap(at.x, placement::GRID),
                         geometry::snap(at.y, placement::GRID),
-                    )
-                } else {
-                    at
-                };
+                    );
+                }
+                match *grip {
+                    Grip::Point => {
+                        if let Some(point) = waypoints.get_mut(*index) {
+                            *point = at;
+                        }
+                    }
+                    Grip::Segment { horizontal } => {
+                        for point in waypoints.iter_mut().skip(*index).take(2) {
+                            if horizontal {
+                                point.y = at.y;
+                            } else {
+                                point.x = at.x;
+                            }
+                        }
+                    }
+                }
             }
             if !primary_down || released {
                 if let Some(current) = design.connection(connection)
@@ -1690,13 +1716,24 @@ fn waypoints_ui(
             Stroke::new(1.5, colors.selection),
         );
         if response.drag_started() {
-            let index = on_line.iter().filter(|&&at| at <= i).count();
-            let mut waypoints = waypoints.to_vec();
-            waypoints.insert(index, paint.transform.canvas_pos(middle));
+            // A middle segment of an elbow line with no bends of the user's slides across;
+            // elsewhere the drag makes a new waypoint.
+            let elbow = doc.design().routing_of(connection) == Routing::Orthogonal;
+            let middle_segment = i > 0 && i + 2 < points.len();
+            let (index, waypoints, grip) = if elbow && middle_segment && waypoints.is_empty() {
+                let horizontal = (segment[0].y - segment[1].y).abs() < 0.01;
+                (0, segment.to_vec(), Grip::Segment { horizontal })
+            } else {
+                let index = on_line.iter().filter(|&&at| at <= i).count();
+                let mut waypoints = waypoints.to_vec();
+                waypoints.insert(index, paint.transform.canvas_pos(middle));
+                (index, waypoints, Grip::Point)
+            };
             *next_gesture = Some(Gesture::Waypoint {
                 connection: edge.id.clone(),
                 waypoints,
                 index,
+                grip,
             });
         }
     }
@@ -1727,6 +1764,7 @@ fn waypoints_ui(
                 connection: edge.id.clone(),
                 waypoints: waypoints.to_vec(),
                 index,
+                grip: Grip::Point,
             });
         }
         if response.double_clicked() && view.gesture == Gesture::Idle {

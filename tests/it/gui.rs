@@ -936,3 +936,79 @@ fn a_connection_becomes_an_elbow_line_and_bends_where_its_handle_is_dragged() {
     let design = harness.state().document().design();
     assert!(design.connections().all(|c| c.route.waypoints.is_empty()));
 }
+
+#[test]
+fn the_middle_segment_of_an_elbow_line_slides_across_as_in_drawio() {
+    let mut flow = design(vec![
+        node("web", "app_service", 0.0, 0.0),
+        node("vault", "key_vault", 500.0, 150.0),
+    ]);
+    flow.meta.routing = palisade::model::Routing::Orthogonal;
+    Edit::Connect(palisade::model::Connection {
+        id: palisade::model::ConnectionId::new("c1").unwrap_or_else(|e| panic!("{e}")),
+        kind: "traffic".into(),
+        from: NodeId::new("web").unwrap_or_else(|e| panic!("{e}")),
+        to: NodeId::new("vault").unwrap_or_else(|e| panic!("{e}")),
+        label: String::new(),
+        properties: Default::default(),
+        route: Default::default(),
+    })
+    .apply(&mut flow)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = harness(flow);
+    let line = |harness: &Harness<'_, PalisadeApp>| {
+        harness.state().document().scene().edges[0].points.clone()
+    };
+    let before = line(&harness);
+    // Right out of the app, across, and right into the vault: a Z with a middle segment.
+    assert_eq!(before.len(), 4, "{before:?}");
+    let middle_x = before[1].x;
+    harness.get_by_label("Connection web to vault").click();
+    harness.run();
+    // The dot in the middle of the middle segment, where the canvas draws it.
+    let centre = palisade::model::Point::new(
+        (before[1].x + before[2].x) / 2.0,
+        (before[1].y + before[2].y) / 2.0,
+    );
+    let middle = harness.state().view().transform().pos(centre);
+    assert!(
+        harness
+            .get_all_by_label("Bend Connection web to vault here")
+            .any(|h| h.rect().contains(middle)),
+        "no handle at {middle:?}"
+    );
+    harness.drag_at(middle);
+    harness.run_steps(2);
+    harness.hover_at(middle + vec2(40.0, 30.0));
+    harness.run_steps(2);
+    harness.drop_at(middle + vec2(80.0, 60.0));
+    harness.run_steps(2);
+    let after = line(&harness);
+    let connection = harness
+        .state()
+        .document()
+        .design()
+        .connections()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| panic!("no connection"));
+    let waypoints = connection.route.waypoints;
+    assert_eq!(waypoints.len(), 2, "{waypoints:?}");
+    // Both ends of the segment moved across by the same amount, and only across.
+    assert_eq!(waypoints[0].x, waypoints[1].x);
+    assert!(
+        waypoints[0].x > middle_x + 20.0,
+        "{waypoints:?} from {middle_x}"
+    );
+    assert_eq!((waypoints[0].y, waypoints[1].y), (before[1].y, before[2].y));
+    assert!(
+        after.contains(&waypoints[0]) && after.contains(&waypoints[1]),
+        "{after:?}"
+    );
+    assert!(
+        after
+            .windows(2)
+            .all(|s| s[0].x == s[1].x || s[0].y == s[1].y),
+        "{after:?}"
+    );
+}
