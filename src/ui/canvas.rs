@@ -1632,6 +1632,8 @@ fn note_editor_ui(
     screen: egui::Rect,
     output: &mut CanvasOutput,
 ) {
+    // The text as large as the note draws it, so the lines break about where they will.
+    let size = (metrics::NOTE_TEXT_SIZE * view.zoom).max(10.0);
     let Some((id, text)) = &mut view.editing_note else {
         return;
     };
@@ -1640,6 +1642,7 @@ fn note_editor_ui(
         screen.expand(2.0),
         egui::TextEdit::multiline(text)
             .id(field_id)
+            .font(FontId::proportional(size))
             .desired_width(screen.width()),
     );
     response
