@@ -160,6 +160,18 @@ impl Serialize for Report<'_> {
             },
         )?;
         map.serialize_entry("name", &self.design.meta.name)?;
+        // The review notes on the diagram, for tools that collect a review's remarks.
+        let notes: Vec<Json> = self
+            .design
+            .notes()
+            .filter(|n| !n.text.trim().is_empty())
+            .map(|n| {
+                json!({"id": n.id.as_str(), "points_at": n.anchor.as_ref().map(|a| a.as_str()), "text": n.text})
+            })
+            .collect();
+        if !notes.is_empty() {
+            map.serialize_entry("notes", &notes)?;
+        }
         let switches = super::report::switches(self.design);
         if !switches.is_empty() {
             let listed: Vec<Json> = switches

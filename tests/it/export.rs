@@ -955,6 +955,15 @@ fn reports_quote_the_review_notes_with_what_each_points_at() {
         )),
         "review notes missing from the HTML report"
     );
+    let json: serde_json::Value = serde_json::from_str(&text(Format::Json, &design, &findings))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let notes = &json["designs"][0]["notes"];
+    assert_eq!(notes.as_array().map(Vec::len), Some(2), "{notes}");
+    assert_eq!(
+        notes[0]["text"],
+        "RDP from the internet\nReplace with Bastion"
+    );
+    assert!(notes[0]["points_at"].is_string() && notes[1]["points_at"].is_null());
     // A note with no text is not quoted.
     assert_eq!(
         html.matches("<li><strong>On").count() + html.matches("<li>Ask the owner").count(),
