@@ -196,7 +196,13 @@ fn cheapest(
         if base >= best.1 || (crowded && checked >= CROWD_CHECKS) {
             break;
         }
-        let total = base + CROSSING_COST * crossings(line.points(), cards) as f32;
+        // Past this many crossings the line cannot beat the best one: stop counting there.
+        let limit = if best.1.is_finite() {
+            ((best.1 - base) / CROSSING_COST) as usize
+        } else {
+            usize::MAX
+        };
+        let total = base + CROSSING_COST * crossings(line.points(), cards, limit) as f32;
         if total < best.1 {
             best = (Some(line), total);
         }
@@ -217,15 +223,19 @@ fn length_and_bends(points: &[Point]) -> f32 {
     length + BEND_COST * points.len().saturating_sub(2) as f32
 }
 
-/// How many cards the segments pass through.
-fn crossings(points: &[Point], cards: &RectGrid) -> usize {
-    points
-        .windows(2)
-        .map(|segment| {
-            let span = Rect::from_min_max(segment[0], segment[1]);
-            cards.count(span, |card| crosses_inside(span, card))
-        })
-        .sum()
+/// How many cards the segments pass through; counting stops past `limit`.
+fn crossings(points: &[Point], cards: &RectGrid, limit: usize) -> usize {
+    let mut found = 0;
+    for segment in points.windows(2) {
+        let span = Rect::from_min_max(segment[0], segment[1]);
+        found += cards.count(span, limit - found.min(limit), |card| {
+            crosses_inside(span, card)
+        });
+        if found > limit {
+            break;
+        }
+    }
+    found
 }
 
 /// Whether a segment's span enters a card (touching its border is not entering).
@@ -347,17 +357,24 @@ pub fn spread_ports(lines: &mut [(Rect, Rect, &mut Vec<Point>)], cards: &RectGri
             let shift = (k as f32 - (count - 1.0) / 2.0) * spacing;
             let points = &mut *lines[line].2;
             let n = points.len();
-            let (port, turn) = if start { (0, 1) } else { (n - 1, n - 2) };
-            let mut moved = points.clone();
-            for i in [port, turn] {
+            let (port, turn, beyond) = if start {
+                (0, 1, 2)
+            } else {
+                (n - 1, n - 2, n - 3)
+            };
+            // Only the segments either side of the turn move: compare their crossings.
+            let before = [points[port], points[turn], points[beyond]];
+            let mut after = before;
+            for point in &mut after[..2] {
                 if side < 2 {
-                    moved[i].y += shift;
+                    point.y += shift;
                 } else {
-                    moved[i].x += shift;
+                    point.x += shift;
                 }
             }
-            if crossings(&moved, cards) <= crossings(points, cards) {
-                *points = moved;
+            if crossings(&after, cards, usize::MAX) <= crossings(&before, cards, usize::MAX) {
+                points[port] = after[0];
+                points[turn] = after[1];
             }
         }
     }

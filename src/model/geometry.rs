@@ -162,10 +162,11 @@ impl RectGrid {
         }
     }
 
-    /// How many rectangles overlapping `r` pass `hit`, with no allocation: the router asks
-    /// this for every segment of every line it weighs. A rectangle in several of the cells is
-    /// counted only in the cell holding the top-left corner of its overlap with `r`.
-    pub fn count(&self, r: Rect, hit: impl Fn(Rect) -> bool) -> usize {
+    /// How many rectangles overlapping `r` pass `hit` (counting stops past `limit`), with no
+    /// allocation: the router asks this for every segment of every line it weighs. A
+    /// rectangle in several of the cells is counted only in the cell holding the top-left
+    /// corner of its overlap with `r`.
+    pub fn count(&self, r: Rect, limit: usize, hit: impl Fn(Rect) -> bool) -> usize {
         const MAX_CELLS: i64 = 4096;
         let cell = |v: f32| (v / Self::CELL).floor() as i32;
         let (x0, x1) = (cell(r.x), cell(r.x + r.w));
@@ -187,6 +188,9 @@ impl RectGrid {
                     let corner = (cell(q.x.max(r.x)), cell(q.y.max(r.y)));
                     if corner == (x, y) && hit(q) {
                         found += 1;
+                        if found + large > limit {
+                            return found + large;
+                        }
                     }
                 }
             }
@@ -343,8 +347,12 @@ mod tests {
         let mut grid2 = RectGrid::default();
         grid2.insert(Rect::new(100.0, 100.0, 1000.0, 1000.0));
         grid2.insert(Rect::new(3000.0, 200.0, 20.0, 100.0));
-        assert_eq!(grid2.count(wide, |r| r.intersects(wide)), 2);
-        assert_eq!(grid2.count(wide, |r| r.w > 500.0), 1);
-        assert_eq!(grid.count(Rect::new(240.0, 240.0, 30.0, 30.0), |_| true), 2);
+        assert_eq!(grid2.count(wide, usize::MAX, |r| r.intersects(wide)), 2);
+        assert_eq!(grid2.count(wide, 0, |r| r.intersects(wide)), 1);
+        assert_eq!(grid2.count(wide, usize::MAX, |r| r.w > 500.0), 1);
+        assert_eq!(
+            grid.count(Rect::new(240.0, 240.0, 30.0, 30.0), usize::MAX, |_| true),
+            2
+        );
     }
 }
