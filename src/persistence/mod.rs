@@ -792,13 +792,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         let id = match NodeId::new(dto.id) {
             Ok(id) => id,
             Err(e) => {
-                located.push(Located {
-                    line: locate(text, &written),
-                    problem: Problem {
-                        subject: String::new(),
-                        message: e.to_string(),
-                    },
-                });
+                located.push(bad_ids(text, &written, [Some(e)]));
                 continue;
             }
         };
@@ -871,19 +865,11 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
             NodeId::new(dto.to),
         );
         let (Ok(id), Ok(from), Ok(to)) = ids else {
-            let message = [ids.0.err(), ids.1.err(), ids.2.err()]
-                .into_iter()
-                .flatten()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; ");
-            located.push(Located {
-                line: locate(text, &written),
-                problem: Problem {
-                    subject: String::new(),
-                    message,
-                },
-            });
+            located.push(bad_ids(
+                text,
+                &written,
+                [ids.0.err(), ids.1.err(), ids.2.err()],
+            ));
             continue;
         };
         let connection = Connection {
@@ -922,19 +908,7 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         let written = dto.id.clone();
         let ids = (NoteId::new(dto.id), dto.anchor.map(NodeId::new).transpose());
         let (Ok(id), Ok(anchor)) = ids else {
-            let message = [ids.0.err(), ids.1.err()]
-                .into_iter()
-                .flatten()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; ");
-            located.push(Located {
-                line: locate(text, &written),
-                problem: Problem {
-                    subject: String::new(),
-                    message,
-                },
-            });
+            located.push(bad_ids(text, &written, [ids.0.err(), ids.1.err()]));
             continue;
         };
         let (x, y, w, h) = dto.rect;
@@ -974,6 +948,28 @@ fn from_file(file: FileV1, text: &str, catalog: &Catalog) -> Result<Design, Load
         // In file order, as a compiler lists them; problems of the design as a whole first.
         located.sort_by(|a, b| (a.line, &a.problem).cmp(&(b.line, &b.problem)));
         Err(LoadError::Invalid(located))
+    }
+}
+
+/// The ids of one element that are not valid ids, as one problem on the line where the
+/// element is written.
+fn bad_ids<E: std::fmt::Display>(
+    text: &str,
+    written: &str,
+    errors: impl IntoIterator<Item = Option<E>>,
+) -> Located {
+    let message = errors
+        .into_iter()
+        .flatten()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    Located {
+        line: locate(text, written),
+        problem: Problem {
+            subject: String::new(),
+            message,
+        },
     }
 }
 
