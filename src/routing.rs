@@ -380,6 +380,13 @@ pub fn spread_ports(lines: &mut [(Rect, Rect, &mut Vec<Point>)], cards: &RectGri
     }
 }
 
+/// Whether a line runs only horizontally and vertically (an elbow line).
+pub fn is_square(points: &[Point]) -> bool {
+    points
+        .windows(2)
+        .all(|s| (s[0].x - s[1].x).abs() < 0.01 || (s[0].y - s[1].y).abs() < 0.01)
+}
+
 /// The length of a line through `points`.
 pub fn length(points: &[Point]) -> f32 {
     points.windows(2).map(|s| s[0].distance(s[1])).sum()
@@ -432,12 +439,6 @@ mod tests {
         grid
     }
 
-    fn is_orthogonal(points: &[Point]) -> bool {
-        points
-            .windows(2)
-            .all(|s| (s[0].x - s[1].x).abs() < 0.01 || (s[0].y - s[1].y).abs() < 0.01)
-    }
-
     fn crosses(points: &[Point], r: Rect) -> bool {
         points
             .windows(2)
@@ -450,7 +451,7 @@ mod tests {
         let b = Rect::new(400.0, 0.0, 100.0, 50.0);
         let wall = Rect::new(200.0, -100.0, 100.0, 250.0);
         let points = route(a, b, Routing::Orthogonal, &[], &grid(&[a, b, wall]));
-        assert!(is_orthogonal(&points), "{points:?}");
+        assert!(is_square(&points), "{points:?}");
         assert!(!crosses(&points, wall), "{points:?}");
         assert!(!crosses(&points, a) && !crosses(&points, b), "{points:?}");
         // It starts on a's border and ends on b's.
@@ -478,7 +479,7 @@ mod tests {
         );
         let c = Rect::new(300.0, 300.0, 100.0, 50.0);
         let points = route(a, c, Routing::Orthogonal, &[], &grid(&[a, c]));
-        assert!(is_orthogonal(&points), "{points:?}");
+        assert!(is_square(&points), "{points:?}");
         assert!(points.len() <= 4, "one or two bends: {points:?}");
     }
 
@@ -496,7 +497,7 @@ mod tests {
                 "{routing:?}: {points:?}"
             );
             if routing == Routing::Orthogonal {
-                assert!(is_orthogonal(&points), "{points:?}");
+                assert!(is_square(&points), "{points:?}");
             }
         }
     }
@@ -533,7 +534,7 @@ mod tests {
             ea.zip(eb).is_some_and(|(ea, eb)| ea.y < eb.y),
             "{a:?} {b:?}"
         );
-        assert!(is_orthogonal(&a) && is_orthogonal(&b), "{a:?} {b:?}");
+        assert!(is_square(&a) && is_square(&b), "{a:?} {b:?}");
     }
 
     #[test]

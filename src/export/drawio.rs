@@ -64,13 +64,6 @@ fn geometry(rect: Rect, parent: Option<Rect>) -> String {
     )
 }
 
-/// Whether a line runs only horizontally and vertically.
-fn is_elbow(points: &[crate::model::Point]) -> bool {
-    points
-        .windows(2)
-        .all(|s| (s[0].x - s[1].x).abs() < 0.01 || (s[0].y - s[1].y).abs() < 0.01)
-}
-
 /// Writes the design's diagram as an uncompressed draw.io file.
 pub fn write(
     design: &Design,
@@ -170,7 +163,9 @@ pub fn write(
             .get(1..edge.points.len().saturating_sub(1))
             .unwrap_or(&[]);
         let ports = match (design.node(&edge.from), design.node(&edge.to)) {
-            (Some(from), Some(to)) if !bends.is_empty() && is_elbow(&edge.points) => {
+            (Some(from), Some(to))
+                if !bends.is_empty() && crate::routing::is_square(&edge.points) =>
+            {
                 let at = |r: Rect, p: crate::model::Point| {
                     let share = |v: f32, start: f32, len: f32| {
                         if len > 0.0 {

@@ -800,9 +800,7 @@ fn elbow_lines_on_every_template_run_square_and_cross_fewer_cards_than_straight_
         let elbow = palisade::scene::build(&design, catalog(), None);
         for edge in &elbow.edges {
             assert!(
-                edge.points
-                    .windows(2)
-                    .all(|s| (s[0].x - s[1].x).abs() < 0.01 || (s[0].y - s[1].y).abs() < 0.01),
+                palisade::routing::is_square(&edge.points),
                 "{}: {} is not square: {:?}",
                 template.id,
                 edge.id,
