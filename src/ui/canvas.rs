@@ -305,8 +305,10 @@ struct Paint<'a> {
     marks: &'a BTreeMap<NodeId, Change>,
     /// The waypoints of the connection whose waypoint is being dragged, as they stand.
     dragged_waypoints: Option<(&'a ConnectionId, &'a [Point])>,
-    /// While something is dragged, the cards where they are drawn, for re-routing elbow lines.
-    cards_while_dragging: Option<RectGrid>,
+    /// The scene's cards, and (built the first time an elbow line is routed again during a
+    /// drag) where they are drawn, for the line to go around.
+    cards: &'a [CardShape],
+    cards_while_dragging: std::cell::OnceCell<RectGrid>,
 }
 
 impl Paint<'_> {
@@ -345,13 +347,25 @@ impl Paint<'_> {
             }
             _ => Cow::Borrowed(&connection.route.waypoints),
         };
-        let empty = RectGrid::default();
+        let routing = design.routing_of(connection);
+        let straight = RectGrid::default();
+        let cards = match routing {
+            // A straight line goes through whatever is in its way.
+            Routing::Straight => &straight,
+            Routing::Orthogonal => self.cards_while_dragging.get_or_init(|| {
+                let mut grid = RectGrid::default();
+                for card in self.cards {
+                    grid.insert(self.node_rect_in_canvas(&card.id, card.rect));
+                }
+                grid
+            }),
+        };
         Some(Cow::Owned(routing::route(
             self.node_rect_in_canvas(&from.id, from.rect),
             self.node_rect_in_canvas(&to.id, to.rect),
-            design.routing_of(connection),
+            routing,
             &waypoints,
-            self.cards_while_dragging.as_ref().unwrap_or(&empty),
+            cards,
         )))
     }
 
@@ -450,7 +464,7 @@ pub fn canvas_ui(
         ),
         _ => None,
     };
-    let mut paint = Paint {
+    let paint = Paint {
         transform: view.transform(),
         colors,
         dark,
@@ -476,19 +490,9 @@ pub fn canvas_ui(
             } => Some((connection, waypoints.as_slice())),
             _ => None,
         },
-        cards_while_dragging: None,
+        cards: &scene.cards,
+        cards_while_dragging: Default::default(),
     };
-    if matches!(
-        gesture,
-        Gesture::Move { .. } | Gesture::Resize { .. } | Gesture::Waypoint { .. }
-    ) {
-        let mut cards = RectGrid::default();
-        for card in &scene.cards {
-            cards.insert(paint.node_rect_in_canvas(&card.id, card.rect));
-        }
-        paint.cards_while_dragging = Some(cards);
-    }
-    let paint = paint;
     let mut pan_drag = Vec2::ZERO;
     let mut next_gesture: Option<Gesture> = None;
     let mut clicked_item = false;
@@ -1459,16 +1463,26 @@ fn note_rect_in_canvas(view: &CanvasView, note: &NoteShape) -> Rect {
     }
 }
 
-fn paint_note(painter: &egui::Painter, note: &NoteShape, r: Rect, paint: &Paint<'_>) {
+/// A note drawn at `r` (where a drag has it); `anchor_shift` is how far the component it
+/// points at has been dragged.
+fn paint_note(
+    painter: &egui::Painter,
+    note: &NoteShape,
+    r: Rect,
+    anchor_shift: Vec2,
+    paint: &Paint<'_>,
+) {
     let zoom = paint.transform.zoom;
     let screen = paint.transform.rect(r);
     let selected = paint.selected_note == Some(&note.id);
     if let Some((from, to)) = note.leader {
-        // The leader follows the note while it is dragged.
+        // The leader follows the note and what it points at while they are dragged.
         let (dx, dy) = (r.x - note.rect.x, r.y - note.rect.y);
         let (from, to) = (
             paint.transform.pos(from.offset(dx, dy)),
-            paint.transform.pos(to),
+            paint
+                .transform
+                .pos(to.offset(anchor_shift.x, anchor_shift.y)),
         );
         painter.add(Shape::dashed_line(
             &[from, to],
@@ -1553,12 +1567,20 @@ fn notes_ui(
         view.edit_note(note.id.clone(), note.text.clone());
     }
     for note in &scene.notes {
-        let r = note_rect_in_canvas(view, note);
+        // A callout travels with the component it points at, as the move will take it.
+        let carried = paint
+            .moving
+            .and_then(|(moving, delta)| {
+                let anchor = doc.design().note(&note.id)?.anchor.as_ref()?;
+                moving.contains(anchor).then_some(delta)
+            })
+            .unwrap_or(Vec2::ZERO);
+        let r = note_rect_in_canvas(view, note).translated(carried.x, carried.y);
         let screen = paint.transform.rect(r);
         if !screen.intersects(clip) && note.leader.is_none() {
             continue;
         }
-        paint_note(&painter, note, r, paint);
+        paint_note(&painter, note, r, carried, paint);
         let editing = view
             .editing_note
             .as_ref()
@@ -1968,7 +1990,8 @@ pub fn paint_thumbnail(
         selected_note: None,
         marks: &no_marks,
         dragged_waypoints: None,
-        cards_while_dragging: None,
+        cards: &scene.cards,
+        cards_while_dragging: Default::default(),
     };
     let painter = painter.with_clip_rect(rect);
     for container in &scene.containers {
