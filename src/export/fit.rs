@@ -73,8 +73,16 @@ pub fn elide(text: &str, max_width: f32, size: f32, bold: bool) -> Cow<'_, str> 
 /// dropped. The PDF report's paragraphs and the notes on the canvas both break text here.
 pub fn wrap(text: &str, max_width: f32, size: f32, bold: bool, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
+    // Keeps a finished line; `false` once there is no room, which ends the wrapping.
+    let keep = |lines: &mut Vec<String>, line: String| {
+        let room = lines.len() < max_lines;
+        if room {
+            lines.push(line);
+        }
+        room
+    };
     let mut overflow = false;
-    'paragraphs: for paragraph in text.lines() {
+    'text: for paragraph in text.lines() {
         let mut line = String::new();
         for word in paragraph.split(' ') {
             let word: String = word.chars().filter(|c| !c.is_control()).collect();
@@ -87,35 +95,27 @@ pub fn wrap(text: &str, max_width: f32, size: f32, bold: bool, max_lines: usize)
                 line = candidate;
                 continue;
             }
-            if !line.is_empty() {
-                if lines.len() + 1 >= max_lines {
-                    overflow = true;
-                    lines.push(line);
-                    break 'paragraphs;
-                }
-                lines.push(std::mem::take(&mut line));
+            if !line.is_empty() && !keep(&mut lines, std::mem::take(&mut line)) {
+                overflow = true;
+                break 'text;
             }
             // A word wider than a line is broken where it reaches the edge.
             for c in word.chars() {
                 line.push(c);
                 if width(&line, size, bold) > max_width && line.chars().count() > 1 {
                     line.pop();
-                    if lines.len() + 1 >= max_lines {
+                    if !keep(&mut lines, std::mem::replace(&mut line, c.to_string())) {
                         overflow = true;
-                        lines.push(line);
-                        break 'paragraphs;
+                        break 'text;
                     }
-                    lines.push(std::mem::replace(&mut line, c.to_string()));
                 }
             }
         }
-        if lines.len() >= max_lines {
+        if !keep(&mut lines, line) {
             overflow = true;
             break;
         }
-        lines.push(line);
     }
-    lines.truncate(max_lines);
     if overflow && let Some(last) = lines.last_mut() {
         *last = elide(&format!("{last}…"), max_width, size, bold).into_owned();
     }
