@@ -324,7 +324,7 @@ pub struct NoteShape {
 
 impl NoteShape {
     /// The shape of a note with this text and box, pointing at `anchor`'s box if it has one.
-    pub fn new(id: NoteId, text: &str, rect: Rect, anchor: Option<Rect>) -> Self {
+    fn new(id: NoteId, text: &str, rect: Rect, anchor: Option<Rect>) -> Self {
         let inner = rect.expand(-metrics::NOTE_PADDING);
         let max_lines = ((inner.h + metrics::NOTE_LINE_HEIGHT - metrics::NOTE_TEXT_SIZE)
             / metrics::NOTE_LINE_HEIGHT)

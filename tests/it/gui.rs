@@ -858,11 +858,11 @@ fn a_callout_is_added_for_the_selected_component_written_in_place_moved_and_dele
     assert_eq!(kept[0].anchor, None);
 }
 
-#[test]
-fn a_connection_becomes_an_elbow_line_and_bends_where_its_handle_is_dragged() {
+/// An app at the origin and a vault to its right, `vault_y` lower, joined by flow `c1`.
+fn web_to_vault(vault_y: f32) -> Design {
     let mut flow = design(vec![
         node("web", "app_service", 0.0, 0.0),
-        node("vault", "key_vault", 500.0, 200.0),
+        node("vault", "key_vault", 500.0, vault_y),
     ]);
     Edit::Connect(palisade::model::Connection {
         id: palisade::model::ConnectionId::new("c1").unwrap_or_else(|e| panic!("{e}")),
@@ -875,6 +875,12 @@ fn a_connection_becomes_an_elbow_line_and_bends_where_its_handle_is_dragged() {
     })
     .apply(&mut flow)
     .unwrap_or_else(|e| panic!("{e}"));
+    flow
+}
+
+#[test]
+fn a_connection_becomes_an_elbow_line_and_bends_where_its_handle_is_dragged() {
+    let flow = web_to_vault(200.0);
     let mut harness = harness(flow);
     harness.get_by_label("Connection web to vault").click();
     harness.run();
@@ -939,22 +945,8 @@ fn a_connection_becomes_an_elbow_line_and_bends_where_its_handle_is_dragged() {
 
 #[test]
 fn the_middle_segment_of_an_elbow_line_slides_across_as_in_drawio() {
-    let mut flow = design(vec![
-        node("web", "app_service", 0.0, 0.0),
-        node("vault", "key_vault", 500.0, 150.0),
-    ]);
+    let mut flow = web_to_vault(150.0);
     flow.meta.routing = palisade::model::Routing::Orthogonal;
-    Edit::Connect(palisade::model::Connection {
-        id: palisade::model::ConnectionId::new("c1").unwrap_or_else(|e| panic!("{e}")),
-        kind: "traffic".into(),
-        from: NodeId::new("web").unwrap_or_else(|e| panic!("{e}")),
-        to: NodeId::new("vault").unwrap_or_else(|e| panic!("{e}")),
-        label: String::new(),
-        properties: Default::default(),
-        route: Default::default(),
-    })
-    .apply(&mut flow)
-    .unwrap_or_else(|e| panic!("{e}"));
     let mut harness = harness(flow);
     let line = |harness: &Harness<'_, PalisadeApp>| {
         harness.state().document().scene().edges[0].points.clone()
