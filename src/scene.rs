@@ -432,16 +432,22 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
     for card in &scene.cards {
         cards.insert(card.rect);
     }
+    // For each edge, its ends' rectangles when it is an elbow line free to meet its cards
+    // anywhere along a side (no waypoints of the user's).
+    let mut free_elbows: Vec<Option<(Rect, Rect)>> = Vec::new();
     for connection in design.connections() {
         let (Some(from), Some(to)) = (design.node(&connection.from), design.node(&connection.to))
         else {
             continue;
         };
         let kind = catalog.connection_kind(&connection.kind);
+        let routing = design.routing_of(connection);
+        let free = routing == Routing::Orthogonal && connection.route.waypoints.is_empty();
+        free_elbows.push(free.then_some((from.rect, to.rect)));
         let points = routing::route(
             from.rect,
             to.rect,
-            design.routing_of(connection),
+            routing,
             &connection.route.waypoints,
             &cards,
         );
@@ -464,14 +470,9 @@ pub fn build(design: &Design, catalog: &Catalog, findings: Option<&Reviewed<'_>>
         });
     }
     let mut elbows: Vec<(Rect, Rect, &mut Vec<Point>)> = Vec::new();
-    for edge in &mut scene.edges {
-        let connection = design.connection(&edge.id);
-        let ends = (design.node(&edge.from), design.node(&edge.to));
-        if let (Some(connection), (Some(from), Some(to))) = (connection, ends)
-            && design.routing_of(connection) == Routing::Orthogonal
-            && connection.route.waypoints.is_empty()
-        {
-            elbows.push((from.rect, to.rect, &mut edge.points));
+    for (edge, free) in scene.edges.iter_mut().zip(free_elbows) {
+        if let Some((from, to)) = free {
+            elbows.push((from, to, &mut edge.points));
         }
     }
     routing::spread_ports(&mut elbows, &cards);
